@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * latwatch: the user/kernel interface of latwatch.ko.
+ *
+ * Generic netlink family LATWATCH_GENL_NAME. Every command needs
+ * CAP_NET_ADMIN, and so does joining the "events" multicast group: events
+ * carry kernel stacks.
+ *
+ * Commands
+ *   LATWATCH_CMD_CONFIG_GET  request: no attributes.
+ *                            reply: every LATWATCH_A_CFG_* attribute.
+ *   LATWATCH_CMD_CONFIG_SET  request: any LATWATCH_A_CFG_* attributes; the
+ *                            others keep their value. All or nothing: a
+ *                            rejected request changes nothing and says why
+ *                            in the extended ack.
+ *   LATWATCH_CMD_STATS_GET   dump: one message per possible CPU, each with
+ *                            LATWATCH_A_STAT_* attributes.
+ *   LATWATCH_CMD_EVENT       multicast on "events": one detected window,
+ *                            LATWATCH_A_EV_* attributes.
+ *   LATWATCH_CMD_LOST        multicast on "events": events were lost,
+ *                            LATWATCH_A_LOST_* attributes.
+ *
+ * Unknown attributes are rejected. New attributes are only ever appended.
+ */
+#ifndef _UAPI_LATWATCH_LATWATCH_H
+#define _UAPI_LATWATCH_LATWATCH_H
+
+#define LATWATCH_GENL_NAME		"latwatch"
+#define LATWATCH_GENL_VERSION		1
+#define LATWATCH_GENL_MCGRP_EVENTS	"events"
+
+/* Most frames an event's stack carries. */
+#define LATWATCH_STACK_MAX		32
+/* Bytes of a task's comm, with its NUL (TASK_COMM_LEN). */
+#define LATWATCH_COMM_LEN		16
+
+enum latwatch_cmd {
+	LATWATCH_CMD_UNSPEC,
+	LATWATCH_CMD_CONFIG_GET,
+	LATWATCH_CMD_CONFIG_SET,
+	LATWATCH_CMD_STATS_GET,
+	LATWATCH_CMD_EVENT,
+	LATWATCH_CMD_LOST,
+
+	__LATWATCH_CMD_MAX,
+};
+
+#define LATWATCH_CMD_MAX (__LATWATCH_CMD_MAX - 1)
+
+enum latwatch_event_type {
+	LATWATCH_EV_UNSPEC,
+	/* Hard interrupts were disabled (the sampling hrtimer was held off). */
+	LATWATCH_EV_IRQOFF,
+	/* Softirqs were held off (bottom halves disabled, or one softirq ran
+	 * long) while softirq work was due.
+	 */
+	LATWATCH_EV_SOFTIRQOFF,
+
+	__LATWATCH_EV_MAX,
+};
+
+#define LATWATCH_EV_MAX (__LATWATCH_EV_MAX - 1)
+
+enum latwatch_attr {
+	LATWATCH_A_UNSPEC,
+	LATWATCH_A_PAD,
+
+	/* Configuration, all u32. Names match the module parameters. */
+	LATWATCH_A_CFG_IRQOFF_THRESHOLD_US,
+	LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US,
+	LATWATCH_A_CFG_SAMPLE_PERIOD_US,
+
+	/* Statistics of one CPU (LATWATCH_CMD_STATS_GET). */
+	LATWATCH_A_STAT_CPU,		/* u32 */
+	LATWATCH_A_STAT_ONLINE,		/* u8: CPU sampled now */
+	LATWATCH_A_STAT_SAMPLES,	/* u64: sampler runs */
+	LATWATCH_A_STAT_EVENTS,		/* u64: events recorded */
+	LATWATCH_A_STAT_LOST,		/* u64: events recorded or sent never */
+	LATWATCH_A_STAT_STALLS,		/* u64: sampler gaps over the irqoff
+					 * threshold that ended in the idle
+					 * loop or user space, where irqs are
+					 * on: the (v)CPU itself did not run
+					 * (hypervisor, SMI); not reported
+					 */
+	LATWATCH_A_STAT_SOFTIRQ_LATE,	/* u64: softirq side late past the
+					 * threshold with nobody seen holding
+					 * softirqs off; not reported
+					 */
+	LATWATCH_A_STAT_UNHEARD,	/* u64: events sent while nobody was
+					 * subscribed to "events"
+					 */
+
+	/* Event (LATWATCH_CMD_EVENT). */
+	LATWATCH_A_EV_TYPE,		/* u32: enum latwatch_event_type */
+	LATWATCH_A_EV_SEQ,		/* u64: 1, 2, ... across all CPUs; a
+					 * gap means lost events
+					 */
+	LATWATCH_A_EV_CPU,		/* u32 */
+	LATWATCH_A_EV_TS_NS,		/* u64: CLOCK_REALTIME at the end of
+					 * the window (when it was caught)
+					 */
+	LATWATCH_A_EV_DURATION_NS,	/* u64: length of the window */
+	LATWATCH_A_EV_RESOLUTION_NS,	/* u64: the duration is exact to this */
+	LATWATCH_A_EV_PID,		/* u32: task running at the culprit
+					 * frame (0: the idle task)
+					 */
+	LATWATCH_A_EV_COMM,		/* string */
+	LATWATCH_A_EV_STACK,		/* nest of LATWATCH_A_EV_FRAME */
+	LATWATCH_A_EV_FRAME,		/* string: "func+0x1a/0x40 [mod]",
+					 * culprit first
+					 */
+
+	/* Lost events (LATWATCH_CMD_LOST). */
+	LATWATCH_A_LOST_COUNT,		/* u64: lost since the last record */
+	LATWATCH_A_LOST_TOTAL,		/* u64: lost since the module loaded */
+
+	__LATWATCH_A_MAX,
+};
+
+#define LATWATCH_A_MAX (__LATWATCH_A_MAX - 1)
+
+#endif /* _UAPI_LATWATCH_LATWATCH_H */

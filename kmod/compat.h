@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernel versions latwatch builds for lives
+ * here, behind one helper each. Detector code never tests a version.
+ * LW_HAVE_* come from feature probes of the kernel headers in Kbuild.
+ */
+#ifndef _LATWATCH_COMPAT_H
+#define _LATWATCH_COMPAT_H
+
+#include <linux/hrtimer.h>
+#include <linux/netlink.h>
+
+#ifdef LW_HAVE_HRTIMER_SETUP
+static inline void lw_hrtimer_setup(struct hrtimer *timer,
+				    enum hrtimer_restart (*fn)(struct hrtimer *),
+				    enum hrtimer_mode mode)
+{
+	hrtimer_setup(timer, fn, CLOCK_MONOTONIC, mode);
+}
+#else
+static inline void lw_hrtimer_setup(struct hrtimer *timer,
+				    enum hrtimer_restart (*fn)(struct hrtimer *),
+				    enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, CLOCK_MONOTONIC, mode);
+	timer->function = fn;
+}
+#endif
+
+/*
+ * NL_SET_ERR_MSG_ATTR() takes a string literal only; latwatch composes its
+ * messages in one place (config.c) and hands them over as pointers to
+ * static strings. NL_SET_ERR_MSG_FMT() would do, but is 6.2 and later.
+ */
+static inline void lw_extack_set(struct netlink_ext_ack *extack,
+				 const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	extack->bad_attr = attr;
+}
+
+#endif /* _LATWATCH_COMPAT_H */

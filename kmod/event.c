@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * latwatch: event delivery.
+ *
+ * Detectors run in hard-irq or softirq context. lw_emit() numbers an event
+ * and copies it into its CPU's ring under a raw spinlock: no allocation, no
+ * sleeping lock, nothing that can fail but a full ring, which is counted.
+ * A work item drains the rings from process context and multicasts each
+ * record; what it cannot send is counted too, and losses are announced to
+ * the listeners with a LATWATCH_CMD_LOST record.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/errno.h>
+#include <linux/percpu.h>
+#include <linux/workqueue.h>
+
+#include "latwatch.h"
+
+static struct lw_cpu __percpu *lw_pcpu;
+static atomic64_t lw_seq = ATOMIC64_INIT(0);
+
+/* Owned by the flush work, which never runs concurrently with itself. */
+static struct lw_event lw_out;
+static u64 lw_lost_announced;
+
+static void lw_flush_fn(struct work_struct *work);
+static DECLARE_WORK(lw_flush_work, lw_flush_fn);
+
+struct lw_cpu __percpu *lw_cpus(void)
+{
+	return lw_pcpu;
+}
+
+int lw_events_init(void)
+{
+	unsigned int cpu;
+
+	lw_pcpu = alloc_percpu(struct lw_cpu);
+	if (!lw_pcpu)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		raw_spin_lock_init(&per_cpu_ptr(lw_pcpu, cpu)->lock);
+	return 0;
+}
+
+/* The producers are stopped: nothing queues the work any more. */
+void lw_events_exit(void)
+{
+	cancel_work_sync(&lw_flush_work);
+	free_percpu(lw_pcpu);
+	lw_pcpu = NULL;
+}
+
+/* Deliver what the stopped producers left behind. */
+void lw_events_flush(void)
+{
+	flush_work(&lw_flush_work);
+}
+
+/* Any context, on @c's CPU. @ev is copied; the caller keeps it. */
+void lw_emit(struct lw_cpu *c, struct lw_event *ev)
+{
+	unsigned long flags;
+
+	ev->seq = atomic64_inc_return(&lw_seq);
+	raw_spin_lock_irqsave(&c->lock, flags);
+	c->events++;
+	if (c->head - c->tail < LW_RING_SIZE) {
+		c->ring[c->head % LW_RING_SIZE] = *ev;
+		c->head++;
+	} else {
+		c->lost++;
+	}
+	raw_spin_unlock_irqrestore(&c->lock, flags);
+	schedule_work(&lw_flush_work);
+}
+
+static bool lw_pop(struct lw_cpu *c, struct lw_event *out)
+{
+	unsigned long flags;
+	bool got = false;
+
+	raw_spin_lock_irqsave(&c->lock, flags);
+	if (c->tail != c->head) {
+		*out = c->ring[c->tail % LW_RING_SIZE];
+		c->tail++;
+		got = true;
+	}
+	raw_spin_unlock_irqrestore(&c->lock, flags);
+	return got;
+}
+
+static void lw_account_send(struct lw_cpu *c, int err)
+{
+	unsigned long flags;
+
+	if (!err)
+		return;
+	raw_spin_lock_irqsave(&c->lock, flags);
+	if (err == -ESRCH)
+		c->unheard++;
+	else
+		c->lost++;
+	raw_spin_unlock_irqrestore(&c->lock, flags);
+}
+
+static void lw_announce_lost(void)
+{
+	u64 total = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		total += READ_ONCE(per_cpu_ptr(lw_pcpu, cpu)->lost);
+	if (total == lw_lost_announced)
+		return;
+	/*
+	 * Announced once, whatever the outcome: a listener that misses this
+	 * record has overrun its socket and is told so by ENOBUFS; the
+	 * totals stay in the per-CPU statistics.
+	 */
+	lw_genl_send_lost(total - lw_lost_announced, total);
+	lw_lost_announced = total;
+}
+
+static void lw_flush_fn(struct work_struct *work)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct lw_cpu *c = per_cpu_ptr(lw_pcpu, cpu);
+
+		while (lw_pop(c, &lw_out)) {
+			int err = -ESRCH;
+
+			if (lw_genl_listening())
+				err = lw_genl_send_event(&lw_out);
+			lw_account_send(c, err);
+		}
+	}
+	lw_announce_lost();
+}
+
+void lw_stats_get(unsigned int cpu, struct lw_stats *st)
+{
+	struct lw_cpu *c = per_cpu_ptr(lw_pcpu, cpu);
+	unsigned long flags;
+
+	st->online = READ_ONCE(c->online);
+	st->samples = READ_ONCE(c->samples);
+	st->stalls = READ_ONCE(c->stalls);
+	st->softirq_late = READ_ONCE(c->softirq_late);
+	raw_spin_lock_irqsave(&c->lock, flags);
+	st->events = c->events;
+	st->lost = c->lost;
+	st->unheard = c->unheard;
+	raw_spin_unlock_irqrestore(&c->lock, flags);
+}

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * latwatch: the generic netlink family.
+ *
+ * Every command needs CAP_NET_ADMIN, and so does joining "events": events
+ * carry kernel stacks. Requests are validated strictly against per-command
+ * policies; the ops run under the genl mutex, one at a time.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/kallsyms.h>
+#include <net/genetlink.h>
+#include <net/net_namespace.h>
+
+#include "compat.h"
+#include "latwatch.h"
+
+enum lw_mcgrp {
+	LW_MCGRP_EVENTS,
+};
+
+static const struct nla_policy lw_config_policy[LATWATCH_A_MAX + 1] = {
+	[LATWATCH_A_CFG_IRQOFF_THRESHOLD_US]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US] = { .type = NLA_U32 },
+	[LATWATCH_A_CFG_SAMPLE_PERIOD_US]	= { .type = NLA_U32 },
+};
+
+static struct genl_family lw_family;
+
+static int lw_put_config(struct sk_buff *msg, const struct lw_config *cfg)
+{
+	if (nla_put_u32(msg, LATWATCH_A_CFG_IRQOFF_THRESHOLD_US,
+			cfg->irqoff_threshold_us) ||
+	    nla_put_u32(msg, LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US,
+			cfg->softirqoff_threshold_us) ||
+	    nla_put_u32(msg, LATWATCH_A_CFG_SAMPLE_PERIOD_US,
+			cfg->sample_period_us))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int lw_config_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct lw_config cfg;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &lw_family, 0,
+				LATWATCH_CMD_CONFIG_GET);
+	if (!hdr)
+		goto err;
+	lw_config_get(&cfg);
+	if (lw_put_config(msg, &cfg))
+		goto err;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+static void lw_config_take(u32 *val, struct nlattr *attr)
+{
+	if (attr)
+		*val = nla_get_u32(attr);
+}
+
+static int lw_config_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct lw_config cfg;
+	const char *msg;
+	int bad;
+
+	lw_config_get(&cfg);
+	lw_config_take(&cfg.irqoff_threshold_us,
+		       a[LATWATCH_A_CFG_IRQOFF_THRESHOLD_US]);
+	lw_config_take(&cfg.softirqoff_threshold_us,
+		       a[LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US]);
+	lw_config_take(&cfg.sample_period_us,
+		       a[LATWATCH_A_CFG_SAMPLE_PERIOD_US]);
+
+	msg = lw_config_check(&cfg, &bad);
+	if (msg) {
+		lw_extack_set(info->extack, a[bad], msg);
+		return -EINVAL;
+	}
+	lw_config_set(&cfg);
+	return 0;
+}
+
+static int lw_stats_put(struct sk_buff *skb, unsigned int cpu)
+{
+	struct lw_stats st;
+
+	lw_stats_get(cpu, &st);
+	if (nla_put_u32(skb, LATWATCH_A_STAT_CPU, cpu) ||
+	    nla_put_u8(skb, LATWATCH_A_STAT_ONLINE, st.online) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_SAMPLES, st.samples,
+			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_EVENTS, st.events,
+			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_LOST, st.lost,
+			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_STALLS, st.stalls,
+			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_SOFTIRQ_LATE,
+			      st.softirq_late, LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_UNHEARD, st.unheard,
+			      LATWATCH_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* One message per possible CPU; cb->args[0] is the next CPU to dump. */
+static int lw_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	unsigned int cpu;
+
+	for (cpu = cb->args[0]; cpu < nr_cpu_ids; cpu++) {
+		void *hdr;
+
+		if (!cpu_possible(cpu))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &lw_family, NLM_F_MULTI,
+				  LATWATCH_CMD_STATS_GET);
+		if (!hdr)
+			break;
+		if (lw_stats_put(skb, cpu)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = cpu;
+	return skb->len;
+}
+
+static const struct genl_ops lw_ops[] = {
+	{
+		.cmd	= LATWATCH_CMD_CONFIG_GET,
+		.doit	= lw_config_get_doit,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= LATWATCH_CMD_CONFIG_SET,
+		.doit	= lw_config_set_doit,
+		.policy	= lw_config_policy,
+		.maxattr = LATWATCH_A_MAX,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= LATWATCH_CMD_STATS_GET,
+		.dumpit	= lw_stats_dumpit,
+		.flags	= GENL_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group lw_mcgrps[] = {
+	[LW_MCGRP_EVENTS] = {
+		.name	= LATWATCH_GENL_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+static struct genl_family lw_family = {
+	.name		= LATWATCH_GENL_NAME,
+	.version	= LATWATCH_GENL_VERSION,
+	.module		= THIS_MODULE,
+	.ops		= lw_ops,
+	.n_ops		= ARRAY_SIZE(lw_ops),
+	.mcgrps		= lw_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(lw_mcgrps),
+	/* Strict validation for every command; no policy means no attrs. */
+	.resv_start_op	= LATWATCH_CMD_CONFIG_GET,
+};
+
+bool lw_genl_listening(void)
+{
+	return genl_has_listeners(&lw_family, &init_net, LW_MCGRP_EVENTS);
+}
+
+static int lw_put_stack(struct sk_buff *msg, const struct lw_event *ev)
+{
+	char sym[KSYM_SYMBOL_LEN];
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, LATWATCH_A_EV_STACK);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ev->nr_frames; i++) {
+		/* Frame 0 is where the culprit was; the rest return there. */
+		if (i == 0)
+			snprintf(sym, sizeof(sym), "%pS", (void *)ev->frames[i]);
+		else
+			snprintf(sym, sizeof(sym), "%pB", (void *)ev->frames[i]);
+		if (nla_put_string(msg, LATWATCH_A_EV_FRAME, sym))
+			break;	/* keep the frames that fit */
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int lw_put_event(struct sk_buff *msg, const struct lw_event *ev)
+{
+	if (nla_put_u32(msg, LATWATCH_A_EV_TYPE, ev->type) ||
+	    nla_put_u64_64bit(msg, LATWATCH_A_EV_SEQ, ev->seq,
+			      LATWATCH_A_PAD) ||
+	    nla_put_u32(msg, LATWATCH_A_EV_CPU, ev->cpu) ||
+	    nla_put_u64_64bit(msg, LATWATCH_A_EV_TS_NS, ev->ts_ns,
+			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(msg, LATWATCH_A_EV_DURATION_NS, ev->duration_ns,
+			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(msg, LATWATCH_A_EV_RESOLUTION_NS,
+			      ev->resolution_ns, LATWATCH_A_PAD) ||
+	    nla_put_u32(msg, LATWATCH_A_EV_PID, ev->pid) ||
+	    nla_put_string(msg, LATWATCH_A_EV_COMM, ev->comm))
+		return -EMSGSIZE;
+	return lw_put_stack(msg, ev);
+}
+
+/* Process context. 0, -ESRCH (nobody listens) or another error. */
+int lw_genl_send_event(const struct lw_event *ev)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &lw_family, 0, LATWATCH_CMD_EVENT);
+	if (!hdr || lw_put_event(msg, ev)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_multicast(&lw_family, msg, 0, LW_MCGRP_EVENTS,
+				 GFP_KERNEL);
+}
+
+int lw_genl_send_lost(u64 count, u64 total)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &lw_family, 0, LATWATCH_CMD_LOST);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, LATWATCH_A_LOST_COUNT, count,
+			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(msg, LATWATCH_A_LOST_TOTAL, total,
+			      LATWATCH_A_PAD)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_multicast(&lw_family, msg, 0, LW_MCGRP_EVENTS,
+				 GFP_KERNEL);
+}
+
+int lw_genl_init(void)
+{
+	return genl_register_family(&lw_family);
+}
+
+void lw_genl_exit(void)
+{
+	genl_unregister_family(&lw_family);
+}
