@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <getopt.h>
+
+#include "cmd.h"
+#include "utils.h"
+
+static const struct option lw_opts_json[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const struct option lw_opts_help[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int lw_bad_option(char **argv, const char *cmd)
+{
+	/* optopt: an unknown short option, or the val of a misused long one */
+	if (optopt && optopt != 'h' && optopt != 'j')
+		lw_err("%s: bad option '-%c' (see latwatch %s --help)",
+		       cmd, optopt, cmd);
+	else
+		lw_err("%s: bad option '%s' (see latwatch %s --help)",
+		       cmd, argv[optind - 1], cmd);
+	return LW_EXIT_USAGE;
+}
+
+int lw_parse_opts(int argc, char **argv, const char *cmd, bool *json,
+		  void (*usage)(FILE *f))
+{
+	int c;
+
+	optind = 0;	/* a full reset: parsers may run more than once */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, json ? "hj" : "h",
+				json ? lw_opts_json : lw_opts_help, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			lw_cmd_help(stdout, usage);
+			return LW_EXIT_OK;
+		case 'j':
+			*json = true;
+			break;
+		default:
+			return lw_bad_option(argv, cmd);
+		}
+	}
+	return LW_ARGS_OK;
+}
+
+int lw_no_operands(int argc, char **argv, const char *cmd)
+{
+	if (optind < argc) {
+		lw_err("%s: unexpected argument '%s' (see latwatch %s --help)",
+		       cmd, argv[optind], cmd);
+		return LW_EXIT_USAGE;
+	}
+	return LW_ARGS_OK;
+}
+
+void lw_exit_codes_usage(FILE *f)
+{
+	fputs("\n"
+	      "Exit codes:\n"
+	      "  0  success\n"
+	      "  1  runtime error\n"
+	      "  2  bad usage: unknown command or option, bad value, or a value\n"
+	      "     the kernel rejected\n"
+	      "  3  the latwatch kernel module is not loaded\n"
+	      "  4  permission denied: latwatch needs CAP_NET_ADMIN\n", f);
+}
+
+void lw_cmd_help(FILE *f, void (*usage)(FILE *f))
+{
+	usage(f);
+	lw_exit_codes_usage(f);
+	fputs("\nSee latwatch --help for all commands.\n", f);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LATWATCH_CMD_H
+#define LATWATCH_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+
+/* Argument parsers return this to go on, or else the exit code. */
+#define LW_ARGS_OK	(-1)
+
+struct watch_opts {
+	bool json;
+};
+
+struct stats_opts {
+	bool json;
+};
+
+struct config_opts {
+	struct lw_cfg set;	/* the KEY=VALUE arguments */
+};
+
+int watch_parse_args(int argc, char **argv, struct watch_opts *o);
+int stats_parse_args(int argc, char **argv, struct stats_opts *o);
+int config_parse_args(int argc, char **argv, struct config_opts *o);
+
+int cmd_watch(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+void watch_usage(FILE *f);
+void stats_usage(FILE *f);
+void config_usage(FILE *f);
+void lw_exit_codes_usage(FILE *f);
+/* A subcommand's help: its usage, then the exit codes. */
+void lw_cmd_help(FILE *f, void (*usage)(FILE *f));
+
+/*
+ * The options every subcommand shares: -h/--help, and -j/--json if json
+ * is not NULL. Returns LW_ARGS_OK with optind at the first operand, or
+ * the exit code after printing help or an error.
+ */
+int lw_parse_opts(int argc, char **argv, const char *cmd, bool *json,
+		  void (*usage)(FILE *f));
+
+/* For a subcommand that takes no operands. */
+int lw_no_operands(int argc, char **argv, const char *cmd);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LATWATCH_CONFIG_H
+#define LATWATCH_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "utils.h"
+
+/* One configuration key: a module parameter and its attribute. */
+struct lw_cfg_key {
+	const char *name;
+	int attr;		/* LATWATCH_A_CFG_*, a u32 */
+	unsigned int exp;	/* the value is in units of 10^exp ns */
+};
+
+extern const struct lw_cfg_key lw_cfg_keys[];
+extern const size_t lw_cfg_nkeys;
+
+#define LW_CFG_MAX_KEYS	32
+
+/* Values indexed like lw_cfg_keys; has says which are set. */
+struct lw_cfg {
+	uint32_t has;
+	uint32_t val[LW_CFG_MAX_KEYS];
+};
+
+/*
+ * Parse one "KEY=VALUE" argument into cfg. On error returns -1 and
+ * writes a one-line message to err.
+ */
+int lw_cfg_parse_arg(const char *arg, struct lw_cfg *cfg,
+		     char err[LW_ERR_LEN]);
+
+/* "key=value" lines, in table order, for the keys that cfg has. */
+void lw_cfg_print(FILE *f, const struct lw_cfg *cfg);
+
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LATWATCH_EVENT_H
+#define LATWATCH_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <latwatch/latwatch.h>
+
+/* A string inside a netlink message: not NUL-terminated, may hold any byte. */
+struct lw_str {
+	const char *p;
+	size_t len;
+};
+
+/* Which fields of struct lw_event a message carried. */
+enum {
+	LW_EV_TYPE		= 1u << 0,
+	LW_EV_SEQ		= 1u << 1,
+	LW_EV_CPU		= 1u << 2,
+	LW_EV_TS		= 1u << 3,
+	LW_EV_DURATION		= 1u << 4,
+	LW_EV_RESOLUTION	= 1u << 5,
+	LW_EV_PID		= 1u << 6,
+	LW_EV_COMM		= 1u << 7,
+	LW_EV_STACK		= 1u << 8,
+};
+
+/* One LATWATCH_CMD_EVENT. Its strings point into the message. */
+struct lw_event {
+	unsigned int has;
+	uint32_t type;
+	uint32_t cpu;
+	uint32_t pid;
+	uint64_t seq;
+	uint64_t ts_ns;
+	uint64_t duration_ns;
+	uint64_t resolution_ns;
+	struct lw_str comm;
+	unsigned int nframes;
+	struct lw_str frames[LATWATCH_STACK_MAX];
+};
+
+enum {
+	LW_LOST_COUNT	= 1u << 0,
+	LW_LOST_TOTAL	= 1u << 1,
+	LW_LOST_OVERRUNS = 1u << 2,
+};
+
+enum lw_lost_reason {
+	LW_LOST_KERNEL,		/* a LATWATCH_CMD_LOST record */
+	LW_LOST_OVERRUN,	/* our receive buffer overflowed */
+};
+
+/* Lost events; ts_ns is the agent's clock. */
+struct lw_lost {
+	unsigned int has;
+	enum lw_lost_reason reason;
+	uint64_t count;
+	uint64_t total;
+	uint64_t overruns;
+	uint64_t ts_ns;
+};
+
+/* "irqoff", "softirqoff", or NULL for a type this program does not know. */
+const char *lw_event_type_name(uint32_t type);
+
+void lw_event_print_text(FILE *f, const struct lw_event *ev);
+void lw_event_print_json(FILE *f, const struct lw_event *ev);
+void lw_lost_print_text(FILE *f, const struct lw_lost *lost);
+void lw_lost_print_json(FILE *f, const struct lw_lost *lost);
+
+/* Escape s for human output: bytes that are not printable UTF-8 as \xNN. */
+void lw_text_escape(FILE *f, const struct lw_str *s);
+
+#endif

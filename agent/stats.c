@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <latwatch/latwatch.h>
+
+#include "json.h"
+#include "stats.h"
+
+const struct lw_stat_counter lw_stat_counters[LW_STAT_NCOUNTERS] = {
+	{ "samples", "SAMPLES", LATWATCH_A_STAT_SAMPLES },
+	{ "events", "EVENTS", LATWATCH_A_STAT_EVENTS },
+	{ "lost", "LOST", LATWATCH_A_STAT_LOST },
+	{ "stalls", "STALLS", LATWATCH_A_STAT_STALLS },
+	{ "softirq_late", "SOFTIRQ_LATE", LATWATCH_A_STAT_SOFTIRQ_LATE },
+	{ "unheard", "UNHEARD", LATWATCH_A_STAT_UNHEARD },
+};
+
+int lw_stats_add(struct lw_stats *s, const struct lw_stat *st)
+{
+	struct lw_stat *p;
+	size_t cap;
+
+	if (s->n == s->cap) {
+		cap = s->cap ? 2 * s->cap : 64;
+		p = realloc(s->cpu, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		s->cpu = p;
+		s->cap = cap;
+	}
+	s->cpu[s->n++] = *st;
+	return 0;
+}
+
+void lw_stats_free(struct lw_stats *s)
+{
+	free(s->cpu);
+	memset(s, 0, sizeof(*s));
+}
+
+static int lw_stat_cmp(const void *a, const void *b)
+{
+	const struct lw_stat *x = a, *y = b;
+	bool xc = x->has & LW_STAT_CPU, yc = y->has & LW_STAT_CPU;
+
+	if (xc != yc)
+		return xc ? -1 : 1;
+	return (x->cpu > y->cpu) - (x->cpu < y->cpu);
+}
+
+void lw_stats_sort(struct lw_stats *s)
+{
+	if (s->n)
+		qsort(s->cpu, s->n, sizeof(*s->cpu), lw_stat_cmp);
+}
+
+/* The sums; has: the counters some CPU reported. */
+static void lw_stats_total(const struct lw_stats *s, struct lw_stat *t,
+			   unsigned int *online)
+{
+	size_t c;
+	unsigned int i;
+
+	memset(t, 0, sizeof(*t));
+	*online = 0;
+	for (c = 0; c < s->n; c++) {
+		const struct lw_stat *st = &s->cpu[c];
+
+		for (i = 0; i < LW_STAT_NCOUNTERS; i++)
+			t->ctr[i] += st->ctr[i];
+		t->has |= st->has;
+		*online += (st->has & LW_STAT_ONLINE) && st->online;
+	}
+}
+
+/* --- Text --- */
+
+#define LW_COLS		(LW_STAT_NCOUNTERS + 2)
+#define LW_CELL_LEN	24
+
+/* The cells of one table row: CPU, ONLINE, then the counters. */
+static void lw_stat_cells(const struct lw_stat *st, char cell[LW_COLS][LW_CELL_LEN])
+{
+	unsigned int i;
+
+	if (st->has & LW_STAT_CPU)
+		snprintf(cell[0], LW_CELL_LEN, "%" PRIu32, st->cpu);
+	else
+		strcpy(cell[0], "-");
+	if (st->has & LW_STAT_ONLINE)
+		strcpy(cell[1], st->online ? "yes" : "no");
+	else
+		strcpy(cell[1], "-");
+	for (i = 0; i < LW_STAT_NCOUNTERS; i++) {
+		if (st->has & (1u << i))
+			snprintf(cell[i + 2], LW_CELL_LEN, "%" PRIu64, st->ctr[i]);
+		else
+			strcpy(cell[i + 2], "-");
+	}
+}
+
+static void lw_total_cells(const struct lw_stats *s, char cell[LW_COLS][LW_CELL_LEN])
+{
+	unsigned int online;
+	struct lw_stat t;
+
+	lw_stats_total(s, &t, &online);
+	lw_stat_cells(&t, cell);
+	strcpy(cell[0], "total");
+	if (t.has & LW_STAT_ONLINE)
+		snprintf(cell[1], LW_CELL_LEN, "%u/%zu", online, s->n);
+}
+
+static void lw_widen(size_t width[LW_COLS], char cell[LW_COLS][LW_CELL_LEN])
+{
+	unsigned int i;
+
+	for (i = 0; i < LW_COLS; i++)
+		if (strlen(cell[i]) > width[i])
+			width[i] = strlen(cell[i]);
+}
+
+static void lw_print_row(FILE *f, const size_t width[LW_COLS],
+			 char cell[LW_COLS][LW_CELL_LEN])
+{
+	unsigned int i;
+
+	for (i = 0; i < LW_COLS; i++)
+		fprintf(f, "%s%*s", i ? "  " : "", (int)width[i], cell[i]);
+	fputc('\n', f);
+}
+
+static void lw_header_cells(char cell[LW_COLS][LW_CELL_LEN])
+{
+	unsigned int i;
+
+	strcpy(cell[0], "CPU");
+	strcpy(cell[1], "ONLINE");
+	for (i = 0; i < LW_STAT_NCOUNTERS; i++)
+		snprintf(cell[i + 2], LW_CELL_LEN, "%s", lw_stat_counters[i].header);
+}
+
+/* Right-aligned columns, one row per CPU, then the total row. */
+void lw_stats_print_text(FILE *f, const struct lw_stats *s)
+{
+	char cell[LW_COLS][LW_CELL_LEN];
+	size_t width[LW_COLS] = { 0 };
+	size_t c;
+
+	lw_header_cells(cell);
+	lw_widen(width, cell);
+	for (c = 0; c < s->n; c++) {
+		lw_stat_cells(&s->cpu[c], cell);
+		lw_widen(width, cell);
+	}
+	lw_total_cells(s, cell);
+	lw_widen(width, cell);
+
+	lw_header_cells(cell);
+	lw_print_row(f, width, cell);
+	for (c = 0; c < s->n; c++) {
+		lw_stat_cells(&s->cpu[c], cell);
+		lw_print_row(f, width, cell);
+	}
+	lw_total_cells(s, cell);
+	lw_print_row(f, width, cell);
+}
+
+/* --- JSON --- */
+
+static void lw_stat_json_counters(struct json *j, const struct lw_stat *st)
+{
+	unsigned int i;
+
+	for (i = 0; i < LW_STAT_NCOUNTERS; i++)
+		if (st->has & (1u << i))
+			json_kv_u64(j, lw_stat_counters[i].name, st->ctr[i]);
+}
+
+static void lw_stat_json(struct json *j, const struct lw_stat *st)
+{
+	json_obj_open(j);
+	if (st->has & LW_STAT_CPU)
+		json_kv_u64(j, "cpu", st->cpu);
+	if (st->has & LW_STAT_ONLINE) {
+		json_key(j, "online");
+		json_bool(j, st->online);
+	}
+	lw_stat_json_counters(j, st);
+	json_obj_close(j);
+}
+
+/* total: "cpus" and "online" count CPUs; the counters are sums. */
+void lw_stats_print_json(FILE *f, const struct lw_stats *s)
+{
+	unsigned int online;
+	struct lw_stat t;
+	struct json j;
+	size_t c;
+
+	json_init(&j, f);
+	json_obj_open(&j);
+	json_key(&j, "cpus");
+	json_arr_open(&j);
+	for (c = 0; c < s->n; c++)
+		lw_stat_json(&j, &s->cpu[c]);
+	json_arr_close(&j);
+	lw_stats_total(s, &t, &online);
+	json_key(&j, "total");
+	json_obj_open(&j);
+	json_kv_u64(&j, "cpus", s->n);
+	if (t.has & LW_STAT_ONLINE)
+		json_kv_u64(&j, "online", online);
+	lw_stat_json_counters(&j, &t);
+	json_obj_close(&j);
+	json_obj_close(&j);
+	fputc('\n', f);
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "testutil.h"
+#include "cmd.h"
+#include "utils.h"
+
+#include <unistd.h>
+
+#define ARGC(a)	((int)(sizeof(a) / sizeof((a)[0])) - 1)
+
+/* stdout and stderr of a parser, caught in temporary files. */
+static FILE *out_tmp, *err_tmp;
+static int out_fd, err_fd;
+
+static void begin(void)
+{
+	fflush(stdout);
+	fflush(stderr);
+	out_tmp = tmpfile();
+	err_tmp = tmpfile();
+	assert_non_null(out_tmp);
+	assert_non_null(err_tmp);
+	out_fd = dup(1);
+	err_fd = dup(2);
+	dup2(fileno(out_tmp), 1);
+	dup2(fileno(err_tmp), 2);
+}
+
+static void slurp(FILE *f, char *buf, size_t size)
+{
+	size_t n;
+
+	rewind(f);
+	n = fread(buf, 1, size - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+/* Restore stdout and stderr; return what the parser wrote to them. */
+static void end(char *out, char *err, size_t size)
+{
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out_fd, 1);
+	dup2(err_fd, 2);
+	close(out_fd);
+	close(err_fd);
+	slurp(out_tmp, out, size);
+	slurp(err_tmp, err, size);
+}
+
+/* A usage error: one line on stderr, "latwatch: " first, nothing on stdout. */
+static void assert_usage_error(const char *out, const char *err,
+			       const char *want)
+{
+	assert_string_equal(out, "");
+	assert_true(!strncmp(err, "latwatch: ", 10));
+	assert_non_null(strstr(err, want));
+	assert_ptr_equal(strchr(err, '\n'), err + strlen(err) - 1);
+}
+
+#define PARSE(fn, argv, o, out, err)					\
+	(begin(), ret = fn(ARGC(argv), argv, o), end(out, err, sizeof(out)), ret)
+
+static void test_watch(void **state)
+{
+	char *none[] = { "watch", NULL };
+	char *json[] = { "watch", "--json", NULL };
+	char *j[] = { "watch", "-j", NULL };
+	char *bad[] = { "watch", "--jsn", NULL };
+	char *extra[] = { "watch", "now", NULL };
+	char *help[] = { "watch", "--help", NULL };
+	char out[8192], err[8192];
+	struct watch_opts o;
+	int ret;
+
+	(void)state;
+	assert_int_equal(watch_parse_args(ARGC(none), none, &o), LW_ARGS_OK);
+	assert_false(o.json);
+	assert_int_equal(watch_parse_args(ARGC(json), json, &o), LW_ARGS_OK);
+	assert_true(o.json);
+	assert_int_equal(watch_parse_args(ARGC(j), j, &o), LW_ARGS_OK);
+	assert_true(o.json);
+	assert_int_equal(PARSE(watch_parse_args, bad, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "'--jsn'");
+	assert_int_equal(PARSE(watch_parse_args, extra, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "'now'");
+	assert_int_equal(PARSE(watch_parse_args, help, &o, out, err),
+			 LW_EXIT_OK);
+	assert_string_equal(err, "");
+	assert_non_null(strstr(out, "--json"));
+	assert_non_null(strstr(out, "Exit codes"));
+	/* state does not leak from one parse to the next */
+	assert_int_equal(watch_parse_args(ARGC(none), none, &o), LW_ARGS_OK);
+	assert_false(o.json);
+}
+
+static void test_stats(void **state)
+{
+	char *json[] = { "stats", "--json", NULL };
+	char *bad[] = { "stats", "-x", NULL };
+	char *extra[] = { "stats", "--json", "0", NULL };
+	char out[8192], err[8192];
+	struct stats_opts o;
+	int ret;
+
+	(void)state;
+	assert_int_equal(stats_parse_args(ARGC(json), json, &o), LW_ARGS_OK);
+	assert_true(o.json);
+	assert_int_equal(PARSE(stats_parse_args, bad, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "'-x'");
+	assert_int_equal(PARSE(stats_parse_args, extra, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "'0'");
+}
+
+static void test_config(void **state)
+{
+	char *none[] = { "config", NULL };
+	char *set[] = { "config", "irqoff_threshold_us=10ms",
+			"sample_period_us=500us", NULL };
+	char *json[] = { "config", "--json", NULL };
+	char *badval[] = { "config", "sample_period_us=1", "irqoff_threshold_us=x",
+			   NULL };
+	char *noeq[] = { "config", "sample_period_us", NULL };
+	char *help[] = { "config", "sample_period_us=1", "--help", NULL };
+	char out[8192], err[8192];
+	struct config_opts o;
+	int ret;
+
+	(void)state;
+	assert_int_equal(config_parse_args(ARGC(none), none, &o), LW_ARGS_OK);
+	assert_int_equal(o.set.has, 0);
+	assert_int_equal(config_parse_args(ARGC(set), set, &o), LW_ARGS_OK);
+	assert_int_equal(o.set.has, 5);
+	assert_int_equal(o.set.val[0], 10000);
+	assert_int_equal(o.set.val[2], 500);
+	assert_int_equal(PARSE(config_parse_args, json, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "'--json'");
+	assert_int_equal(PARSE(config_parse_args, badval, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "irqoff_threshold_us: 'x': not a number");
+	assert_int_equal(PARSE(config_parse_args, noeq, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "expected KEY=VALUE");
+	assert_int_equal(PARSE(config_parse_args, help, &o, out, err),
+			 LW_EXIT_OK);
+	assert_non_null(strstr(out, "sample_period_us"));
+	assert_non_null(strstr(out, "Exit codes"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_watch),
+		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_config),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
