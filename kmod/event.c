@@ -2,16 +2,16 @@
 /*
  * latwatch: event delivery.
  *
- * Detectors run in hard-irq or softirq context. lw_emit() numbers an event
- * and copies it into its CPU's ring under a raw spinlock: no allocation, no
- * sleeping lock, nothing that can fail but a full ring, which is counted.
- * A work item drains the rings from process context and multicasts each
- * record; what it cannot send is counted too, and losses are announced to
- * the listeners with a LATWATCH_CMD_LOST record.
+ * Detectors run in hard-irq or softirq context. lw_emit() copies an event
+ * into its CPU's ring under a raw spinlock: no allocation, no sleeping
+ * lock, nothing that can fail but a full ring, which is counted. A work
+ * item drains the rings from process context and multicasts each record,
+ * numbering them in the order they go out, so listeners see sequence
+ * numbers rise by one; a send that fails leaves a gap. Everything lost is
+ * counted, and announced to the listeners with a LATWATCH_CMD_LOST record.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/atomic.h>
 #include <linux/errno.h>
 #include <linux/percpu.h>
 #include <linux/workqueue.h>
@@ -19,10 +19,10 @@
 #include "latwatch.h"
 
 static struct lw_cpu __percpu *lw_pcpu;
-static atomic64_t lw_seq = ATOMIC64_INIT(0);
 
 /* Owned by the flush work, which never runs concurrently with itself. */
 static struct lw_event lw_out;
+static u64 lw_seq;
 static u64 lw_lost_announced;
 
 static void lw_flush_fn(struct work_struct *work);
@@ -64,7 +64,6 @@ void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 {
 	unsigned long flags;
 
-	ev->seq = atomic64_inc_return(&lw_seq);
 	raw_spin_lock_irqsave(&c->lock, flags);
 	c->events++;
 	if (c->head - c->tail < LW_RING_SIZE) {
@@ -134,8 +133,10 @@ static void lw_flush_fn(struct work_struct *work)
 		while (lw_pop(c, &lw_out)) {
 			int err = -ESRCH;
 
-			if (lw_genl_listening())
+			if (lw_genl_listening()) {
+				lw_out.seq = ++lw_seq;
 				err = lw_genl_send_event(&lw_out);
+			}
 			lw_account_send(c, err);
 		}
 	}

@@ -25,7 +25,7 @@ struct sk_buff;
 struct lw_event {
 	u32 type;		/* enum latwatch_event_type */
 	u32 cpu;
-	u64 seq;
+	u64 seq;		/* given when sent */
 	u64 ts_ns;		/* CLOCK_REALTIME, end of the window */
 	u64 duration_ns;
 	u64 resolution_ns;

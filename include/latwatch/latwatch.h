@@ -92,8 +92,9 @@ enum latwatch_attr {
 
 	/* Event (LATWATCH_CMD_EVENT). */
 	LATWATCH_A_EV_TYPE,		/* u32: enum latwatch_event_type */
-	LATWATCH_A_EV_SEQ,		/* u64: 1, 2, ... across all CPUs; a
-					 * gap means lost events
+	LATWATCH_A_EV_SEQ,		/* u64: 1, 2, ... in the order events
+					 * are sent, across all CPUs; a gap
+					 * means events lost in sending
 					 */
 	LATWATCH_A_EV_CPU,		/* u32 */
 	LATWATCH_A_EV_TS_NS,		/* u64: CLOCK_REALTIME at the end of
