@@ -8,17 +8,42 @@
  *   irqoff CPU MS      hard interrupts off on CPU for MS milliseconds
  *   softirqoff CPU MS  bottom halves off (local_bh_disable) on CPU for MS ms
  *   spin CPU MS        busy loop on CPU for MS ms with nothing disabled
+ *   timer CPU MS       a timer_list callback, lwinj_timer_fn(), busy for MS ms
+ *                      in the TIMER softirq of CPU
+ *   hrtimer CPU MS     a hard hrtimer callback, lwinj_hrtimer_fn(), busy for
+ *                      MS ms in hard interrupt context on CPU
+ *   tasklet CPU MS     a tasklet, lwinj_tasklet_fn(), busy for MS ms in the
+ *                      TASKLET softirq of CPU
+ *   hardirq CPU MS     a real device interrupt, handled by lwinj_irq_handler()
+ *                      on CPU, busy for MS ms (needs QEMU's "edu" PCI device,
+ *                      else ENODEV)
+ *   hung SECONDS       a kernel thread "lwinj_hung" that sleeps uninterruptibly
+ *                      (state D) for SECONDS seconds (1..600), then exits
  *
- * The window runs in process context on exactly that CPU (work_on_cpu()) and
- * the write returns once it is over. After each window its length, measured
- * with ktime_get() just inside the window, is logged, e.g.
+ * irqoff, softirqoff and spin run in process context on exactly that CPU
+ * (work_on_cpu()); timer, hrtimer, tasklet and hardirq arm their callback on
+ * that CPU. Either way the write returns once the window is over. After each
+ * window its length, measured with ktime_get() just inside the window, is
+ * logged, e.g.
  *
  *   latwatch_inject: irqoff cpu=1 requested=50ms measured=50012us
+ *   latwatch_inject: hardirq cpu=1 irq=24 requested=50ms measured=50012us
  *
- * The window functions lwinj_irqoff(), lwinj_softirqoff() and lwinj_spin()
- * are noinline and call nothing while the window is open, so a sampling
- * interrupt that lands inside a window always finds one of them as the
- * innermost frame of the interrupted context.
+ * where cpu= is the CPU the window ran on. The window functions lwinj_irqoff(),
+ * lwinj_softirqoff(), lwinj_spin(), lwinj_timer_fn(), lwinj_hrtimer_fn(),
+ * lwinj_tasklet_fn() and lwinj_irq_handler() call nothing while the window
+ * is open, so a sampling interrupt (or NMI) that lands inside a window always
+ * finds one of them as the innermost frame of the interrupted context.
+ *
+ * "hung" returns at once; it logs "hung pid=P secs=S" when the thread starts
+ * and "hung pid=P done" when it wakes up. At most LWINJ_HUNG_MAX such threads
+ * exist at a time (EBUSY beyond); rmmod wakes and reaps them.
+ *
+ * The hardirq window uses QEMU's educational PCI device (-device edu,
+ * 1234:11e8, docs/specs/edu.rst): writing a value to its interrupt raise
+ * register (BAR0 + 0x60) raises an interrupt (MSI if enabled, else INTx) and
+ * ORs the value into the interrupt status register (0x24); writing it to the
+ * acknowledge register (0x64) clears it again.
  *
  * x86 only: the busy wait counts TSC cycles against tsc_khz.
  */
@@ -27,14 +52,27 @@
 
 #include <linux/bottom_half.h>
 #include <linux/capability.h>
+#include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
+#include <linux/hrtimer.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
 #include <linux/irqflags.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
 #include <linux/proc_fs.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
 
@@ -48,26 +86,94 @@
 #define LWINJ_PROC_NAME	"latwatch_inject"
 #define LWINJ_MAX_MS	10000U
 #define LWINJ_CMD_MAX	64
+#define LWINJ_HUNG_MAX	8
+#define LWINJ_HUNG_MAX_SECS	600U
+
+/* QEMU edu device: BAR0 registers, see docs/specs/edu.rst */
+#define LWINJ_EDU_NAME		"lwinj_edu"
+#define LWINJ_EDU_VENDOR	0x1234
+#define LWINJ_EDU_DEVICE	0x11e8
+#define LWINJ_EDU_ID		0x00	/* RO: 0xRRrr00ed */
+#define LWINJ_EDU_IRQ_STATUS	0x24	/* RO: pending interrupt bits */
+#define LWINJ_EDU_IRQ_RAISE	0x60	/* WO: OR into status, raise irq */
+#define LWINJ_EDU_IRQ_ACK	0x64	/* WO: clear bits from status */
+#define LWINJ_EDU_MMIO_LEN	0x100
+#define LWINJ_EDU_IRQ_BIT	0x4c570000	/* "LW": ours, not FACT/DMA */
+/* Raises per hardirq command until the handler runs on the asked CPU. */
+#define LWINJ_EDU_TRIES		4
+
+/* PCI_IRQ_LEGACY was renamed PCI_IRQ_INTX in 6.8 and later removed. */
+#ifndef PCI_IRQ_INTX
+#define PCI_IRQ_INTX	PCI_IRQ_LEGACY
+#endif
 
 enum lwinj_kind {
 	LWINJ_IRQOFF,
 	LWINJ_SOFTIRQOFF,
 	LWINJ_SPIN,
+	LWINJ_TIMER,
+	LWINJ_HRTIMER,
+	LWINJ_TASKLET,
+	LWINJ_HARDIRQ,
+	LWINJ_HUNG,
 };
 
 static const char * const lwinj_verbs[] = {
 	[LWINJ_IRQOFF]		= "irqoff",
 	[LWINJ_SOFTIRQOFF]	= "softirqoff",
 	[LWINJ_SPIN]		= "spin",
+	[LWINJ_TIMER]		= "timer",
+	[LWINJ_HRTIMER]		= "hrtimer",
+	[LWINJ_TASKLET]		= "tasklet",
+	[LWINJ_HARDIRQ]		= "hardirq",
+	[LWINJ_HUNG]		= "hung",
 };
 
 struct lwinj_req {
 	enum lwinj_kind kind;
+	int cpu;		/* CPU asked for */
 	u64 cycles;		/* TSC cycles to spin */
 	s64 measured_ns;	/* ktime_get() length of the window */
+	int ran_cpu;		/* CPU the callback ran on */
+};
+
+/*
+ * The timer, hrtimer and tasklet windows: one of each, serving one command
+ * at a time (lwinj_lock), for the request in @req.
+ */
+struct lwinj_async {
+	struct timer_list timer;
+	struct hrtimer hrtimer;
+	struct tasklet_struct tasklet;
+	struct completion done;	/* the callback finished */
+	struct lwinj_req *req;
+};
+
+/* The edu device, if one was probed. */
+struct lwinj_edu {
+	struct pci_dev *pdev;
+	void __iomem *mmio;
+	int irq;
+	spinlock_t lock;	/* protects armed and req */
+	bool armed;		/* the next interrupt runs req's window */
+	struct lwinj_req *req;
+	struct completion done;	/* the armed interrupt was handled */
+};
+
+/* One "hung" thread. */
+struct lwinj_hung {
+	struct task_struct *task;	/* NULL: slot free */
+	struct completion stop;		/* rmmod: stop sleeping */
+	unsigned int secs;
+	bool sleeping;			/* set until the thread function ends */
 };
 
 static struct proc_dir_entry *lwinj_proc;
+/* Serializes the callback windows; protects lwinj_edu and lwinj_hung. */
+static DEFINE_MUTEX(lwinj_lock);
+static struct lwinj_async lwinj_async;
+static struct lwinj_edu *lwinj_edu;
+static struct lwinj_hung lwinj_hung[LWINJ_HUNG_MAX];
 
 /*
  * Spin for @cycles TSC cycles. Must stay inline in each window function:
@@ -147,13 +253,106 @@ static long lwinj_work(void *arg)
 	case LWINJ_SPIN:
 		req->measured_ns = lwinj_spin(req->cycles);
 		break;
+	default:
+		break;
 	}
 	return 0;
 }
 
-/* Split "VERB CPU MS" into its three words; anything else is -EINVAL. */
+/*
+ * The callback windows. They run in interrupt context on the target CPU and
+ * spin inline, like the process context windows above.
+ */
+
+static void lwinj_timer_fn(struct timer_list *t)
+{
+	struct lwinj_async *async = from_timer(async, t, timer);
+	struct lwinj_req *req = async->req;
+	ktime_t t0, t1;
+
+	lwinj_clock(t0);
+	lwinj_busy_wait(req->cycles);
+	lwinj_clock(t1);
+	req->measured_ns = ktime_to_ns(ktime_sub(t1, t0));
+	req->ran_cpu = smp_processor_id();
+	complete(&async->done);
+}
+
+/* HRTIMER_MODE_HARD: runs in hard interrupt context, interrupts off. */
+static enum hrtimer_restart lwinj_hrtimer_fn(struct hrtimer *t)
+{
+	struct lwinj_async *async = container_of(t, struct lwinj_async,
+						 hrtimer);
+	struct lwinj_req *req = async->req;
+	ktime_t t0, t1;
+
+	t0 = ktime_get();
+	lwinj_busy_wait(req->cycles);
+	t1 = ktime_get();
+	req->measured_ns = ktime_to_ns(ktime_sub(t1, t0));
+	req->ran_cpu = smp_processor_id();
+	complete(&async->done);
+	return HRTIMER_NORESTART;
+}
+
+static void lwinj_tasklet_fn(struct tasklet_struct *t)
+{
+	struct lwinj_async *async = from_tasklet(async, t, tasklet);
+	struct lwinj_req *req = async->req;
+	ktime_t t0, t1;
+
+	lwinj_clock(t0);
+	lwinj_busy_wait(req->cycles);
+	lwinj_clock(t1);
+	req->measured_ns = ktime_to_ns(ktime_sub(t1, t0));
+	req->ran_cpu = smp_processor_id();
+	complete(&async->done);
+}
+
+/*
+ * The edu interrupt. Spins only for an armed request and only on the CPU
+ * that request asked for (an INTx affinity change takes effect at the next
+ * interrupt only); otherwise it just reports where it ran.
+ */
+static irqreturn_t lwinj_irq_handler(int irq, void *arg)
+{
+	struct lwinj_edu *edu = arg;
+	struct lwinj_req *req = NULL;
+	ktime_t t0, t1;
+	u32 status;
+
+	status = ioread32(edu->mmio + LWINJ_EDU_IRQ_STATUS);
+	if (!status)
+		return IRQ_NONE;
+	iowrite32(status, edu->mmio + LWINJ_EDU_IRQ_ACK);
+
+	spin_lock(&edu->lock);
+	if (edu->armed && (status & LWINJ_EDU_IRQ_BIT)) {
+		edu->armed = false;
+		req = edu->req;
+	}
+	spin_unlock(&edu->lock);
+	if (!req)
+		return IRQ_HANDLED;
+
+	req->ran_cpu = smp_processor_id();
+	req->measured_ns = 0;
+	if (req->ran_cpu == req->cpu) {
+		t0 = ktime_get();
+		lwinj_busy_wait(req->cycles);
+		t1 = ktime_get();
+		req->measured_ns = ktime_to_ns(ktime_sub(t1, t0));
+	}
+	complete(&edu->done);
+	return IRQ_HANDLED;
+}
+
+/*
+ * Split "VERB CPU MS" (or "hung SECONDS") into its words; anything else is
+ * -EINVAL. For hung, *cpu is -1 and *arg the seconds, else *arg is MS.
+ */
 static int lwinj_parse(char *buf, enum lwinj_kind *kind, int *cpu,
-		       unsigned int *ms)
+		       unsigned int *arg)
 {
 	char *word[3];
 	char *p = strim(buf);
@@ -168,7 +367,7 @@ static int lwinj_parse(char *buf, enum lwinj_kind *kind, int *cpu,
 			return -EINVAL;
 		word[n++] = tok;
 	}
-	if (n != ARRAY_SIZE(word))
+	if (n < 1)
 		return -EINVAL;
 
 	i = match_string(lwinj_verbs, ARRAY_SIZE(lwinj_verbs), word[0]);
@@ -176,12 +375,174 @@ static int lwinj_parse(char *buf, enum lwinj_kind *kind, int *cpu,
 		return -EINVAL;
 	*kind = i;
 
-	if (kstrtoint(word[1], 10, cpu) || kstrtouint(word[2], 10, ms))
+	if (*kind == LWINJ_HUNG) {
+		*cpu = -1;
+		if (n != 2 || kstrtouint(word[1], 10, arg))
+			return -EINVAL;
+		if (*arg < 1 || *arg > LWINJ_HUNG_MAX_SECS)
+			return -EINVAL;
+		return 0;
+	}
+
+	if (n != 3)
+		return -EINVAL;
+	if (kstrtoint(word[1], 10, cpu) || kstrtouint(word[2], 10, arg))
 		return -EINVAL;
 	if (*cpu < 0 || *cpu >= nr_cpu_ids)
 		return -EINVAL;
-	if (*ms < 1 || *ms > LWINJ_MAX_MS)
+	if (*arg < 1 || *arg > LWINJ_MAX_MS)
 		return -EINVAL;
+	return 0;
+}
+
+/* Runs on the target CPU (IPI): arm the hrtimer there. */
+static void lwinj_hrtimer_arm(void *arg)
+{
+	hrtimer_start(&lwinj_async.hrtimer, ms_to_ktime(1),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/* Runs on the target CPU (IPI): the tasklet runs on that CPU's softirq. */
+static void lwinj_tasklet_arm(void *arg)
+{
+	tasklet_schedule(&lwinj_async.tasklet);
+}
+
+/*
+ * timer, hrtimer, tasklet: arm the callback on req->cpu and wait for it.
+ * Called with lwinj_lock and the CPU hotplug lock held, req->cpu online.
+ */
+static int lwinj_run_async(struct lwinj_req *req)
+{
+	int ret = 0;
+
+	reinit_completion(&lwinj_async.done);
+	lwinj_async.req = req;
+
+	switch (req->kind) {
+	case LWINJ_TIMER:
+		lwinj_async.timer.expires = jiffies + 1;
+		add_timer_on(&lwinj_async.timer, req->cpu);
+		break;
+	case LWINJ_HRTIMER:
+		ret = smp_call_function_single(req->cpu, lwinj_hrtimer_arm,
+					       NULL, 1);
+		break;
+	case LWINJ_TASKLET:
+		ret = smp_call_function_single(req->cpu, lwinj_tasklet_arm,
+					       NULL, 1);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	if (!ret)
+		wait_for_completion(&lwinj_async.done);
+	lwinj_async.req = NULL;
+	return ret;
+}
+
+/* Disarm the edu window; returns true if the handler had taken it. */
+static bool lwinj_edu_disarm(struct lwinj_edu *edu)
+{
+	bool taken;
+
+	spin_lock_irq(&edu->lock);
+	taken = !edu->armed;
+	edu->armed = false;
+	edu->req = NULL;
+	spin_unlock_irq(&edu->lock);
+	return taken;
+}
+
+/*
+ * hardirq: route the edu interrupt to req->cpu, raise it and wait for the
+ * handler. Called with lwinj_lock and the CPU hotplug lock held.
+ */
+static int lwinj_run_hardirq(struct lwinj_req *req, int *irq)
+{
+	struct lwinj_edu *edu = lwinj_edu;
+	unsigned long timeout;
+	int ret, i;
+
+	if (!edu)
+		return -ENODEV;
+	*irq = edu->irq;
+
+	ret = irq_set_affinity(edu->irq, cpumask_of(req->cpu));
+	if (ret)
+		return ret;
+
+	timeout = msecs_to_jiffies(req->cycles / tsc_khz) + 5 * HZ;
+	for (i = 0; i < LWINJ_EDU_TRIES; i++) {
+		reinit_completion(&edu->done);
+		spin_lock_irq(&edu->lock);
+		edu->req = req;
+		edu->armed = true;
+		spin_unlock_irq(&edu->lock);
+
+		iowrite32(LWINJ_EDU_IRQ_BIT, edu->mmio + LWINJ_EDU_IRQ_RAISE);
+		if (!wait_for_completion_timeout(&edu->done, timeout)) {
+			/* Let a handler that took it after all finish. */
+			if (lwinj_edu_disarm(edu))
+				wait_for_completion(&edu->done);
+			else
+				return -ETIMEDOUT;
+		}
+		if (req->ran_cpu == req->cpu)
+			return 0;
+	}
+	return -EIO;
+}
+
+static int lwinj_hung_fn(void *arg)
+{
+	struct lwinj_hung *h = arg;
+
+	/* Uninterruptible (state D), and not TASK_IDLE: a hung task. */
+	wait_for_completion_timeout(&h->stop, (unsigned long)h->secs * HZ);
+	pr_info("hung pid=%d done\n", task_pid_nr(current));
+	WRITE_ONCE(h->sleeping, false);
+	return 0;
+}
+
+/* Stop (wake up early) and reap the thread of slot @h. */
+static void lwinj_hung_reap(struct lwinj_hung *h)
+{
+	complete(&h->stop);
+	kthread_stop(h->task);
+	put_task_struct(h->task);
+	h->task = NULL;
+}
+
+/* hung: start a thread that sleeps @secs s in state D. Under lwinj_lock. */
+static int lwinj_start_hung(unsigned int secs)
+{
+	struct lwinj_hung *free = NULL;
+	struct task_struct *task;
+	int i;
+
+	for (i = 0; i < LWINJ_HUNG_MAX; i++) {
+		struct lwinj_hung *h = &lwinj_hung[i];
+
+		if (h->task && !READ_ONCE(h->sleeping))
+			lwinj_hung_reap(h);
+		if (!h->task && !free)
+			free = h;
+	}
+	if (!free)
+		return -EBUSY;
+
+	reinit_completion(&free->stop);
+	free->secs = secs;
+	free->sleeping = true;
+	task = kthread_create(lwinj_hung_fn, free, "lwinj_hung");
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	get_task_struct(task);
+	free->task = task;
+	pr_info("hung pid=%d secs=%u\n", task_pid_nr(task), secs);
+	wake_up_process(task);
 	return 0;
 }
 
@@ -191,7 +552,7 @@ static ssize_t lwinj_write(struct file *file, const char __user *ubuf,
 	char buf[LWINJ_CMD_MAX];
 	struct lwinj_req req = {};
 	unsigned int ms;
-	int cpu, ret;
+	int cpu, irq = -1, ret;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
@@ -205,22 +566,56 @@ static ssize_t lwinj_write(struct file *file, const char __user *ubuf,
 	if (ret)
 		return ret;
 
+	if (req.kind == LWINJ_HUNG) {
+		mutex_lock(&lwinj_lock);
+		ret = lwinj_start_hung(ms);
+		mutex_unlock(&lwinj_lock);
+		return ret ? ret : count;
+	}
+
 	if (!tsc_khz)
 		return -ENODEV;
+	req.cpu = cpu;
 	req.cycles = (u64)ms * tsc_khz;
+	req.ran_cpu = cpu;
 
-	cpus_read_lock();
-	if (cpu_online(cpu))
-		work_on_cpu(cpu, lwinj_work, &req);
-	else
-		ret = -EINVAL;
-	cpus_read_unlock();
+	switch (req.kind) {
+	case LWINJ_IRQOFF:
+	case LWINJ_SOFTIRQOFF:
+	case LWINJ_SPIN:
+		cpus_read_lock();
+		if (cpu_online(cpu))
+			work_on_cpu(cpu, lwinj_work, &req);
+		else
+			ret = -EINVAL;
+		cpus_read_unlock();
+		break;
+	default:
+		mutex_lock(&lwinj_lock);
+		cpus_read_lock();
+		if (!cpu_online(cpu))
+			ret = -EINVAL;
+		else if (req.kind == LWINJ_HARDIRQ)
+			ret = lwinj_run_hardirq(&req, &irq);
+		else
+			ret = lwinj_run_async(&req);
+		cpus_read_unlock();
+		mutex_unlock(&lwinj_lock);
+		break;
+	}
 	if (ret)
 		return ret;
 
-	pr_info("%s cpu=%d requested=%ums measured=%lluus\n",
-		lwinj_verbs[req.kind], cpu, ms,
-		(unsigned long long)div_s64(req.measured_ns, NSEC_PER_USEC));
+	if (req.kind == LWINJ_HARDIRQ)
+		pr_info("%s cpu=%d irq=%d requested=%ums measured=%lluus\n",
+			lwinj_verbs[req.kind], req.ran_cpu, irq, ms,
+			(unsigned long long)div_s64(req.measured_ns,
+						    NSEC_PER_USEC));
+	else
+		pr_info("%s cpu=%d requested=%ums measured=%lluus\n",
+			lwinj_verbs[req.kind], req.ran_cpu, ms,
+			(unsigned long long)div_s64(req.measured_ns,
+						    NSEC_PER_USEC));
 	return count;
 }
 
@@ -229,18 +624,152 @@ static const struct proc_ops lwinj_proc_ops = {
 	.proc_lseek	= noop_llseek,
 };
 
+static int lwinj_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct lwinj_edu *edu;
+	u32 ident;
+	int ret;
+
+	edu = kzalloc(sizeof(*edu), GFP_KERNEL);
+	if (!edu)
+		return -ENOMEM;
+	edu->pdev = pdev;
+	spin_lock_init(&edu->lock);
+	init_completion(&edu->done);
+
+	ret = pci_enable_device(pdev);
+	if (ret)
+		goto err_free;
+	ret = pci_request_region(pdev, 0, LWINJ_EDU_NAME);
+	if (ret)
+		goto err_disable;
+	edu->mmio = pci_iomap(pdev, 0, LWINJ_EDU_MMIO_LEN);
+	if (!edu->mmio) {
+		ret = -ENOMEM;
+		goto err_release;
+	}
+	ident = ioread32(edu->mmio + LWINJ_EDU_ID);
+	if ((ident & 0xffff) != 0x00ed) {
+		dev_err(&pdev->dev, "not an edu device (id %#x)\n", ident);
+		ret = -ENODEV;
+		goto err_unmap;
+	}
+	/* MSI is a memory write by the device. */
+	pci_set_master(pdev);
+	iowrite32(~0U, edu->mmio + LWINJ_EDU_IRQ_ACK);
+
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
+	if (ret < 0)
+		goto err_unmap;
+	edu->irq = pci_irq_vector(pdev, 0);
+	ret = request_irq(edu->irq, lwinj_irq_handler,
+			  pdev->msi_enabled ? 0 : IRQF_SHARED, LWINJ_EDU_NAME,
+			  edu);
+	if (ret)
+		goto err_vectors;
+
+	mutex_lock(&lwinj_lock);
+	if (lwinj_edu)
+		ret = -EBUSY;
+	else
+		lwinj_edu = edu;
+	mutex_unlock(&lwinj_lock);
+	if (ret)
+		goto err_irq;
+
+	pci_set_drvdata(pdev, edu);
+	dev_info(&pdev->dev, "edu device, irq %d (%s)\n", edu->irq,
+		 pdev->msi_enabled ? "MSI" : "INTx");
+	return 0;
+
+err_irq:
+	free_irq(edu->irq, edu);
+err_vectors:
+	pci_free_irq_vectors(pdev);
+err_unmap:
+	pci_iounmap(pdev, edu->mmio);
+err_release:
+	pci_release_region(pdev, 0);
+err_disable:
+	pci_disable_device(pdev);
+err_free:
+	kfree(edu);
+	return ret;
+}
+
+static void lwinj_edu_remove(struct pci_dev *pdev)
+{
+	struct lwinj_edu *edu = pci_get_drvdata(pdev);
+
+	mutex_lock(&lwinj_lock);
+	lwinj_edu = NULL;
+	mutex_unlock(&lwinj_lock);
+
+	free_irq(edu->irq, edu);
+	pci_free_irq_vectors(pdev);
+	pci_clear_master(pdev);
+	pci_iounmap(pdev, edu->mmio);
+	pci_release_region(pdev, 0);
+	pci_disable_device(pdev);
+	kfree(edu);
+}
+
+/* No MODULE_DEVICE_TABLE: the injector must never be loaded automatically. */
+static const struct pci_device_id lwinj_edu_ids[] = {
+	{ PCI_DEVICE(LWINJ_EDU_VENDOR, LWINJ_EDU_DEVICE) },
+	{ }
+};
+
+static struct pci_driver lwinj_edu_driver = {
+	.name		= LWINJ_EDU_NAME,
+	.id_table	= lwinj_edu_ids,
+	.probe		= lwinj_edu_probe,
+	.remove		= lwinj_edu_remove,
+};
+
 static int __init lwinj_init(void)
 {
+	int i, ret;
+
+	timer_setup(&lwinj_async.timer, lwinj_timer_fn, 0);
+	hrtimer_init(&lwinj_async.hrtimer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_REL_PINNED_HARD);
+	lwinj_async.hrtimer.function = lwinj_hrtimer_fn;
+	tasklet_setup(&lwinj_async.tasklet, lwinj_tasklet_fn);
+	init_completion(&lwinj_async.done);
+	for (i = 0; i < LWINJ_HUNG_MAX; i++)
+		init_completion(&lwinj_hung[i].stop);
+
+	ret = pci_register_driver(&lwinj_edu_driver);
+	if (ret)
+		return ret;
+
 	lwinj_proc = proc_create(LWINJ_PROC_NAME, 0200, NULL, &lwinj_proc_ops);
-	if (!lwinj_proc)
+	if (!lwinj_proc) {
+		pci_unregister_driver(&lwinj_edu_driver);
 		return -ENOMEM;
-	pr_info("loaded, tsc_khz=%u\n", tsc_khz);
+	}
+	pr_info("loaded, tsc_khz=%u, edu device %s\n", tsc_khz,
+		lwinj_edu ? "present" : "absent");
 	return 0;
 }
 
 static void __exit lwinj_exit(void)
 {
+	int i;
+
+	/* Waits for writes in progress; none can start afterwards. */
 	proc_remove(lwinj_proc);
+	pci_unregister_driver(&lwinj_edu_driver);
+
+	for (i = 0; i < LWINJ_HUNG_MAX; i++)
+		if (lwinj_hung[i].task)
+			lwinj_hung_reap(&lwinj_hung[i]);
+
+	/* Nothing is armed any more; wait for callbacks still returning. */
+	timer_delete_sync(&lwinj_async.timer);
+	hrtimer_cancel(&lwinj_async.hrtimer);
+	tasklet_kill(&lwinj_async.tasklet);
 }
 
 module_init(lwinj_init);
