@@ -2,21 +2,18 @@
 /*
  * latwatch: configuration. The module parameters hold the live values, so
  * /sys/module/latwatch/parameters always shows what is in force; netlink
- * changes them at run time (genl.c), the timers read them on every run.
+ * changes them at run time (genl.c), the detectors read them on every run.
+ * One table describes every key: its parameter, attribute and range.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/compiler.h>
+#include <linux/kernel.h>
 #include <linux/moduleparam.h>
 #include <linux/stringify.h>
 #include <linux/time64.h>
 
 #include "latwatch.h"
-
-#define LW_PERIOD_MIN_US	100
-#define LW_PERIOD_MAX_US	1000000
-#define LW_THRESHOLD_MIN_US	200
-#define LW_THRESHOLD_MAX_US	60000000
 
 static unsigned int irqoff_threshold_us = 10000;
 module_param(irqoff_threshold_us, uint, 0444);
@@ -31,76 +28,150 @@ MODULE_PARM_DESC(softirqoff_threshold_us,
 static unsigned int sample_period_us = 1000;
 module_param(sample_period_us, uint, 0444);
 MODULE_PARM_DESC(sample_period_us,
-		 "Sampling period of the per-CPU timers, in us; at most half of each threshold (default 1000)");
+		 "Sampling period of the per-CPU timers, in us; at most half of each off-threshold (default 1000)");
+
+static unsigned int softirq_threshold_us = 10000;
+module_param(softirq_threshold_us, uint, 0444);
+MODULE_PARM_DESC(softirq_threshold_us,
+		 "Report softirq handler runs longer than this, in us (default 10000)");
+
+static unsigned int timer_threshold_us = 10000;
+module_param(timer_threshold_us, uint, 0444);
+MODULE_PARM_DESC(timer_threshold_us,
+		 "Report timer and hrtimer callbacks longer than this, in us (default 10000)");
+
+static unsigned int hardirq_threshold_us = 5000;
+module_param(hardirq_threshold_us, uint, 0444);
+MODULE_PARM_DESC(hardirq_threshold_us,
+		 "Report hard-irq handlers longer than this, in us (default 5000)");
+
+static unsigned int irqoff_enabled = 1;
+module_param(irqoff_enabled, uint, 0444);
+MODULE_PARM_DESC(irqoff_enabled, "Detect hard-irq-off windows (0 or 1, default 1)");
+
+static unsigned int softirqoff_enabled = 1;
+module_param(softirqoff_enabled, uint, 0444);
+MODULE_PARM_DESC(softirqoff_enabled, "Detect softirq-off windows (0 or 1, default 1)");
+
+static unsigned int softirq_enabled = 1;
+module_param(softirq_enabled, uint, 0444);
+MODULE_PARM_DESC(softirq_enabled, "Time softirq handlers (0 or 1, default 1)");
+
+static unsigned int timer_enabled = 1;
+module_param(timer_enabled, uint, 0444);
+MODULE_PARM_DESC(timer_enabled, "Time timer and hrtimer callbacks (0 or 1, default 1)");
+
+static unsigned int hardirq_enabled = 1;
+module_param(hardirq_enabled, uint, 0444);
+MODULE_PARM_DESC(hardirq_enabled, "Time hard-irq handlers (0 or 1, default 1)");
+
+struct lw_key_desc {
+	unsigned int *val;
+	int attr;
+	u32 min;
+	u32 max;
+	const char *range_msg;
+};
+
+#define LW_KEY(_key, _var, _attr, _min, _max)				\
+	[_key] = {							\
+		.val = &(_var),						\
+		.attr = (_attr),					\
+		.min = (_min),						\
+		.max = (_max),						\
+		.range_msg = #_var " must be between "			\
+			     __stringify(_min) " and " __stringify(_max), \
+	}
+
+#define LW_PERIOD_MIN_US	100
+#define LW_PERIOD_MAX_US	1000000
+#define LW_OFF_MIN_US		200
+#define LW_THRESHOLD_MIN_US	1
+#define LW_THRESHOLD_MAX_US	60000000
+
+static const struct lw_key_desc lw_keys[LW_NR_KEYS] = {
+	LW_KEY(LW_IRQOFF_THRESHOLD_US, irqoff_threshold_us,
+	       LATWATCH_A_CFG_IRQOFF_THRESHOLD_US,
+	       LW_OFF_MIN_US, LW_THRESHOLD_MAX_US),
+	LW_KEY(LW_SOFTIRQOFF_THRESHOLD_US, softirqoff_threshold_us,
+	       LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US,
+	       LW_OFF_MIN_US, LW_THRESHOLD_MAX_US),
+	LW_KEY(LW_SAMPLE_PERIOD_US, sample_period_us,
+	       LATWATCH_A_CFG_SAMPLE_PERIOD_US,
+	       LW_PERIOD_MIN_US, LW_PERIOD_MAX_US),
+	LW_KEY(LW_SOFTIRQ_THRESHOLD_US, softirq_threshold_us,
+	       LATWATCH_A_CFG_SOFTIRQ_THRESHOLD_US,
+	       LW_THRESHOLD_MIN_US, LW_THRESHOLD_MAX_US),
+	LW_KEY(LW_TIMER_THRESHOLD_US, timer_threshold_us,
+	       LATWATCH_A_CFG_TIMER_THRESHOLD_US,
+	       LW_THRESHOLD_MIN_US, LW_THRESHOLD_MAX_US),
+	LW_KEY(LW_HARDIRQ_THRESHOLD_US, hardirq_threshold_us,
+	       LATWATCH_A_CFG_HARDIRQ_THRESHOLD_US,
+	       LW_THRESHOLD_MIN_US, LW_THRESHOLD_MAX_US),
+	LW_KEY(LW_IRQOFF_ENABLED, irqoff_enabled,
+	       LATWATCH_A_CFG_IRQOFF_ENABLED, 0, 1),
+	LW_KEY(LW_SOFTIRQOFF_ENABLED, softirqoff_enabled,
+	       LATWATCH_A_CFG_SOFTIRQOFF_ENABLED, 0, 1),
+	LW_KEY(LW_SOFTIRQ_ENABLED, softirq_enabled,
+	       LATWATCH_A_CFG_SOFTIRQ_ENABLED, 0, 1),
+	LW_KEY(LW_TIMER_ENABLED, timer_enabled,
+	       LATWATCH_A_CFG_TIMER_ENABLED, 0, 1),
+	LW_KEY(LW_HARDIRQ_ENABLED, hardirq_enabled,
+	       LATWATCH_A_CFG_HARDIRQ_ENABLED, 0, 1),
+};
+
+int lw_config_attr(enum lw_key key)
+{
+	return lw_keys[key].attr;
+}
 
 void lw_config_get(struct lw_config *cfg)
 {
-	cfg->irqoff_threshold_us = READ_ONCE(irqoff_threshold_us);
-	cfg->softirqoff_threshold_us = READ_ONCE(softirqoff_threshold_us);
-	cfg->sample_period_us = READ_ONCE(sample_period_us);
-}
+	int k;
 
-static bool lw_threshold_ok(u32 us)
-{
-	return us >= LW_THRESHOLD_MIN_US && us <= LW_THRESHOLD_MAX_US;
+	for (k = 0; k < LW_NR_KEYS; k++)
+		cfg->val[k] = READ_ONCE(*lw_keys[k].val);
 }
 
 /*
  * Returns NULL if @cfg can be put in force, else a message naming what is
- * wrong and, in @bad_attr, the attribute it is about.
+ * wrong and, in @bad_key, the key it is about.
  */
-const char *lw_config_check(const struct lw_config *cfg, int *bad_attr)
+const char *lw_config_check(const struct lw_config *cfg, enum lw_key *bad_key)
 {
-	if (cfg->sample_period_us < LW_PERIOD_MIN_US ||
-	    cfg->sample_period_us > LW_PERIOD_MAX_US) {
-		*bad_attr = LATWATCH_A_CFG_SAMPLE_PERIOD_US;
-		return "sample_period_us must be between "
-		       __stringify(LW_PERIOD_MIN_US) " and "
-		       __stringify(LW_PERIOD_MAX_US);
-	}
-	if (!lw_threshold_ok(cfg->irqoff_threshold_us)) {
-		*bad_attr = LATWATCH_A_CFG_IRQOFF_THRESHOLD_US;
-		return "irqoff_threshold_us must be between "
-		       __stringify(LW_THRESHOLD_MIN_US) " and "
-		       __stringify(LW_THRESHOLD_MAX_US);
-	}
-	if (!lw_threshold_ok(cfg->softirqoff_threshold_us)) {
-		*bad_attr = LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US;
-		return "softirqoff_threshold_us must be between "
-		       __stringify(LW_THRESHOLD_MIN_US) " and "
-		       __stringify(LW_THRESHOLD_MAX_US);
+	const u32 *v = cfg->val;
+	int k;
+
+	for (k = 0; k < LW_NR_KEYS; k++) {
+		if (v[k] < lw_keys[k].min || v[k] > lw_keys[k].max) {
+			*bad_key = k;
+			return lw_keys[k].range_msg;
+		}
 	}
 	/* A gap is never shorter than one period: leave room for jitter. */
-	if (cfg->sample_period_us > cfg->irqoff_threshold_us / 2) {
-		*bad_attr = LATWATCH_A_CFG_SAMPLE_PERIOD_US;
+	*bad_key = LW_SAMPLE_PERIOD_US;
+	if (v[LW_SAMPLE_PERIOD_US] > v[LW_IRQOFF_THRESHOLD_US] / 2)
 		return "sample_period_us must be at most half of irqoff_threshold_us";
-	}
-	if (cfg->sample_period_us > cfg->softirqoff_threshold_us / 2) {
-		*bad_attr = LATWATCH_A_CFG_SAMPLE_PERIOD_US;
+	if (v[LW_SAMPLE_PERIOD_US] > v[LW_SOFTIRQOFF_THRESHOLD_US] / 2)
 		return "sample_period_us must be at most half of softirqoff_threshold_us";
-	}
 	return NULL;
 }
 
 /* Caller has checked @cfg; serialised by the genl mutex. */
 void lw_config_set(const struct lw_config *cfg)
 {
-	WRITE_ONCE(irqoff_threshold_us, cfg->irqoff_threshold_us);
-	WRITE_ONCE(softirqoff_threshold_us, cfg->softirqoff_threshold_us);
-	WRITE_ONCE(sample_period_us, cfg->sample_period_us);
+	int k;
+
+	for (k = 0; k < LW_NR_KEYS; k++)
+		WRITE_ONCE(*lw_keys[k].val, cfg->val[k]);
 }
 
-u64 lw_period_ns(void)
+u32 lw_cfg(enum lw_key key)
 {
-	return (u64)READ_ONCE(sample_period_us) * NSEC_PER_USEC;
+	return READ_ONCE(*lw_keys[key].val);
 }
 
-u64 lw_irqoff_threshold_ns(void)
+u64 lw_cfg_us_ns(enum lw_key key)
 {
-	return (u64)READ_ONCE(irqoff_threshold_us) * NSEC_PER_USEC;
-}
-
-u64 lw_softirqoff_threshold_ns(void)
-{
-	return (u64)READ_ONCE(softirqoff_threshold_us) * NSEC_PER_USEC;
+	return (u64)lw_cfg(key) * NSEC_PER_USEC;
 }

@@ -27,6 +27,7 @@ static u64 lw_lost_announced;
 
 static void lw_flush_fn(struct work_struct *work);
 static DECLARE_WORK(lw_flush_work, lw_flush_fn);
+static bool lw_pop(struct lw_cpu *c, struct lw_event *out);
 
 struct lw_cpu __percpu *lw_cpus(void)
 {
@@ -48,7 +49,13 @@ int lw_events_init(void)
 /* The producers are stopped: nothing queues the work any more. */
 void lw_events_exit(void)
 {
+	unsigned int cpu;
+
 	cancel_work_sync(&lw_flush_work);
+	for_each_possible_cpu(cpu) {
+		while (lw_pop(per_cpu_ptr(lw_pcpu, cpu), &lw_out))
+			lw_event_put(&lw_out);
+	}
 	free_percpu(lw_pcpu);
 	lw_pcpu = NULL;
 }
@@ -59,20 +66,29 @@ void lw_events_flush(void)
 	flush_work(&lw_flush_work);
 }
 
-/* Any context, on @c's CPU. @ev is copied; the caller keeps it. */
+/*
+ * Any context, on @c's CPU. @ev is copied; its cgroup reference goes with
+ * the copy, or is dropped with the event if the ring is full.
+ */
 void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 {
 	unsigned long flags;
+	bool stored = false;
 
 	raw_spin_lock_irqsave(&c->lock, flags);
 	c->events++;
 	if (c->head - c->tail < LW_RING_SIZE) {
 		c->ring[c->head % LW_RING_SIZE] = *ev;
 		c->head++;
+		stored = true;
 	} else {
 		c->lost++;
 	}
 	raw_spin_unlock_irqrestore(&c->lock, flags);
+	if (stored)
+		ev->cgrp = NULL;
+	else
+		lw_event_put(ev);
 	schedule_work(&lw_flush_work);
 }
 
@@ -137,6 +153,7 @@ static void lw_flush_fn(struct work_struct *work)
 				lw_out.seq = ++lw_seq;
 				err = lw_genl_send_event(&lw_out);
 			}
+			lw_event_put(&lw_out);
 			lw_account_send(c, err);
 		}
 	}

@@ -8,8 +8,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/kernel.h>
+#include <linux/cgroup.h>
 #include <linux/kallsyms.h>
+#include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
@@ -24,19 +28,34 @@ static const struct nla_policy lw_config_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_CFG_IRQOFF_THRESHOLD_US]	= { .type = NLA_U32 },
 	[LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US] = { .type = NLA_U32 },
 	[LATWATCH_A_CFG_SAMPLE_PERIOD_US]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_SOFTIRQ_THRESHOLD_US]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_TIMER_THRESHOLD_US]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_HARDIRQ_THRESHOLD_US]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_IRQOFF_ENABLED]		= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_SOFTIRQOFF_ENABLED]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_SOFTIRQ_ENABLED]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_TIMER_ENABLED]		= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_HARDIRQ_ENABLED]	= { .type = NLA_U32 },
+};
+
+/* Histograms are kept for these types. */
+static const u32 lw_hist_types[] = {
+	LATWATCH_EV_IRQOFF,
+	LATWATCH_EV_SOFTIRQOFF,
+	LATWATCH_EV_SOFTIRQ,
+	LATWATCH_EV_TIMER,
+	LATWATCH_EV_HARDIRQ,
 };
 
 static struct genl_family lw_family;
 
 static int lw_put_config(struct sk_buff *msg, const struct lw_config *cfg)
 {
-	if (nla_put_u32(msg, LATWATCH_A_CFG_IRQOFF_THRESHOLD_US,
-			cfg->irqoff_threshold_us) ||
-	    nla_put_u32(msg, LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US,
-			cfg->softirqoff_threshold_us) ||
-	    nla_put_u32(msg, LATWATCH_A_CFG_SAMPLE_PERIOD_US,
-			cfg->sample_period_us))
-		return -EMSGSIZE;
+	int k;
+
+	for (k = 0; k < LW_NR_KEYS; k++)
+		if (nla_put_u32(msg, lw_config_attr(k), cfg->val[k]))
+			return -EMSGSIZE;
 	return 0;
 }
 
@@ -64,31 +83,28 @@ err:
 	return -EMSGSIZE;
 }
 
-static void lw_config_take(u32 *val, struct nlattr *attr)
-{
-	if (attr)
-		*val = nla_get_u32(attr);
-}
-
 static int lw_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
 	struct lw_config cfg;
+	enum lw_key bad;
 	const char *msg;
-	int bad;
+	int k, ret;
 
 	lw_config_get(&cfg);
-	lw_config_take(&cfg.irqoff_threshold_us,
-		       a[LATWATCH_A_CFG_IRQOFF_THRESHOLD_US]);
-	lw_config_take(&cfg.softirqoff_threshold_us,
-		       a[LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US]);
-	lw_config_take(&cfg.sample_period_us,
-		       a[LATWATCH_A_CFG_SAMPLE_PERIOD_US]);
+	for (k = 0; k < LW_NR_KEYS; k++)
+		if (a[lw_config_attr(k)])
+			cfg.val[k] = nla_get_u32(a[lw_config_attr(k)]);
 
 	msg = lw_config_check(&cfg, &bad);
 	if (msg) {
-		lw_extack_set(info->extack, a[bad], msg);
+		lw_extack_set(info->extack, a[lw_config_attr(bad)], msg);
 		return -EINVAL;
+	}
+	ret = lw_detectors_apply(&cfg, &msg);
+	if (ret) {
+		lw_extack_set(info->extack, NULL, msg);
+		return ret;
 	}
 	lw_config_set(&cfg);
 	return 0;
@@ -142,6 +158,63 @@ static int lw_stats_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+static int lw_hist_put(struct sk_buff *skb, unsigned int cpu, u32 type)
+{
+	u64 buckets[LATWATCH_HIST_BUCKETS];
+	struct nlattr *nest;
+	int b, last = -1;
+
+	lw_hist_get(cpu, type, buckets);
+	for (b = 0; b < LATWATCH_HIST_BUCKETS; b++)
+		if (buckets[b])
+			last = b;
+	if (nla_put_u32(skb, LATWATCH_A_HIST_CPU, cpu) ||
+	    nla_put_u32(skb, LATWATCH_A_HIST_TYPE, type))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, LATWATCH_A_HIST_BUCKETS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (b = 0; b <= last; b++)
+		if (nla_put_u64_64bit(skb, LATWATCH_A_HIST_BUCKET, buckets[b],
+				      LATWATCH_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One message per possible CPU and type; cb->args[0] counts them. */
+static int lw_hist_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const unsigned int ntypes = ARRAY_SIZE(lw_hist_types);
+	unsigned long i;
+
+	for (i = cb->args[0]; i < (unsigned long)nr_cpu_ids * ntypes; i++) {
+		unsigned int cpu = i / ntypes;
+		void *hdr;
+
+		if (!cpu_possible(cpu))
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &lw_family, NLM_F_MULTI,
+				  LATWATCH_CMD_HIST_GET);
+		if (!hdr)
+			break;
+		if (lw_hist_put(skb, cpu, lw_hist_types[i % ntypes])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	cb->args[0] = i;
+	return skb->len;
+}
+
+static int lw_hist_reset_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	lw_hist_reset();
+	return 0;
+}
+
 static const struct genl_ops lw_ops[] = {
 	{
 		.cmd	= LATWATCH_CMD_CONFIG_GET,
@@ -158,6 +231,16 @@ static const struct genl_ops lw_ops[] = {
 	{
 		.cmd	= LATWATCH_CMD_STATS_GET,
 		.dumpit	= lw_stats_dumpit,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= LATWATCH_CMD_HIST_GET,
+		.dumpit	= lw_hist_dumpit,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= LATWATCH_CMD_HIST_RESET,
+		.doit	= lw_hist_reset_doit,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };
@@ -186,10 +269,19 @@ bool lw_genl_listening(void)
 	return genl_has_listeners(&lw_family, &init_net, LW_MCGRP_EVENTS);
 }
 
+/* latwatch's own frames and the tracepoint's lead tracepoint stacks. */
+static bool lw_own_frame(const char *sym)
+{
+	return strstr(sym, " [" KBUILD_MODNAME "]") ||
+	       str_has_prefix(sym, "__traceiter_") ||
+	       str_has_prefix(sym, "__probestub_");
+}
+
 static int lw_put_stack(struct sk_buff *msg, const struct lw_event *ev)
 {
 	char sym[KSYM_SYMBOL_LEN];
 	struct nlattr *nest;
+	bool leading = true;
 	unsigned int i;
 
 	nest = nla_nest_start(msg, LATWATCH_A_EV_STACK);
@@ -201,11 +293,62 @@ static int lw_put_stack(struct sk_buff *msg, const struct lw_event *ev)
 			snprintf(sym, sizeof(sym), "%pS", (void *)ev->frames[i]);
 		else
 			snprintf(sym, sizeof(sym), "%pB", (void *)ev->frames[i]);
+		if (leading && lw_own_frame(sym))
+			continue;
+		leading = false;
 		if (nla_put_string(msg, LATWATCH_A_EV_FRAME, sym))
 			break;	/* keep the frames that fit */
 	}
 	nla_nest_end(msg, nest);
 	return 0;
+}
+
+static int lw_put_cgroup(struct sk_buff *msg, const struct lw_event *ev)
+{
+	char *path;
+	int ret = 0;
+
+	if (!ev->cgrp)
+		return 0;
+	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return 0;	/* the event goes out without it */
+	if (cgroup_path(ev->cgrp, path, PATH_MAX) >= 0)
+		ret = nla_put_string(msg, LATWATCH_A_EV_CGROUP, path);
+	kfree(path);
+	return ret;
+}
+
+/* The callback's bare name: "estimation_timer", not "... [ip_vs]". */
+static int lw_put_function(struct sk_buff *msg, void *fn)
+{
+	char sym[KSYM_SYMBOL_LEN];
+
+	snprintf(sym, sizeof(sym), "%ps", fn);
+	sym[strcspn(sym, " ")] = '\0';
+	return nla_put_string(msg, LATWATCH_A_EV_FUNCTION, sym);
+}
+
+static int lw_put_details(struct sk_buff *msg, const struct lw_event *ev)
+{
+	switch (ev->type) {
+	case LATWATCH_EV_SOFTIRQ:
+		if (nla_put_u32(msg, LATWATCH_A_EV_VECTOR, ev->vector) ||
+		    nla_put_string(msg, LATWATCH_A_EV_NAME, ev->name))
+			return -EMSGSIZE;
+		break;
+	case LATWATCH_EV_TIMER:
+		if (nla_put_u32(msg, LATWATCH_A_EV_KIND, ev->kind) ||
+		    lw_put_function(msg, ev->function))
+			return -EMSGSIZE;
+		break;
+	case LATWATCH_EV_HARDIRQ:
+		if (nla_put_u32(msg, LATWATCH_A_EV_IRQ, ev->irq) ||
+		    nla_put_string(msg, LATWATCH_A_EV_NAME, ev->name))
+			return -EMSGSIZE;
+		break;
+	}
+	return lw_put_cgroup(msg, ev);
 }
 
 static int lw_put_event(struct sk_buff *msg, const struct lw_event *ev)
@@ -218,10 +361,12 @@ static int lw_put_event(struct sk_buff *msg, const struct lw_event *ev)
 			      LATWATCH_A_PAD) ||
 	    nla_put_u64_64bit(msg, LATWATCH_A_EV_DURATION_NS, ev->duration_ns,
 			      LATWATCH_A_PAD) ||
-	    nla_put_u64_64bit(msg, LATWATCH_A_EV_RESOLUTION_NS,
-			      ev->resolution_ns, LATWATCH_A_PAD) ||
+	    (ev->resolution_ns &&
+	     nla_put_u64_64bit(msg, LATWATCH_A_EV_RESOLUTION_NS,
+			       ev->resolution_ns, LATWATCH_A_PAD)) ||
 	    nla_put_u32(msg, LATWATCH_A_EV_PID, ev->pid) ||
-	    nla_put_string(msg, LATWATCH_A_EV_COMM, ev->comm))
+	    nla_put_string(msg, LATWATCH_A_EV_COMM, ev->comm) ||
+	    lw_put_details(msg, ev))
 		return -EMSGSIZE;
 	return lw_put_stack(msg, ev);
 }

@@ -14,41 +14,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ktime.h>
 #include <linux/preempt.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
-#include <linux/stacktrace.h>
-#include <linux/string.h>
-#include <linux/ktime.h>
 
 #include "latwatch.h"
-
-/*
- * Record the interrupted context: task and stack, culprit first. The raw
- * trace starts in latwatch and the interrupt entry code; the interrupted
- * frame is the one at the saved instruction pointer.
- */
-void lw_capture(struct lw_event *ev, struct pt_regs *regs)
-{
-	unsigned int n, i;
-
-	ev->cpu = smp_processor_id();
-	ev->pid = task_pid_nr(current);
-	strscpy(ev->comm, current->comm, sizeof(ev->comm));
-
-	n = stack_trace_save(ev->frames, ARRAY_SIZE(ev->frames), 0);
-	if (regs && !user_mode(regs)) {
-		for (i = 0; i < n; i++) {
-			if (ev->frames[i] == instruction_pointer(regs)) {
-				n -= i;
-				memmove(ev->frames, ev->frames + i,
-					n * sizeof(ev->frames[0]));
-				break;
-			}
-		}
-	}
-	ev->nr_frames = n;
-}
 
 /* Interrupts were enabled where the sampler came in. */
 static bool lw_ended_with_irqs_on(struct pt_regs *regs)
@@ -63,9 +34,10 @@ static bool lw_ended_with_irqs_on(struct pt_regs *regs)
 void lw_irqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 		      u64 gap)
 {
-	struct lw_event *ev = &c->scratch;
+	struct lw_event *ev = &c->scratch[LW_CTX_HARD];
 
-	if (gap <= lw_irqoff_threshold_ns())
+	lw_hist_add(LATWATCH_EV_IRQOFF, gap);
+	if (gap <= lw_cfg_us_ns(LW_IRQOFF_THRESHOLD_US))
 		return;
 	if (lw_ended_with_irqs_on(regs)) {
 		WRITE_ONCE(c->stalls, c->stalls + 1);

@@ -21,6 +21,14 @@ struct sk_buff;
 
 /* Events one CPU can hold between two runs of the flush work. */
 #define LW_RING_SIZE	16
+/* Bytes of a handler name kept in an event. */
+#define LW_NAME_LEN	32
+
+/* Which scratch event a context builds its events in. */
+#define LW_CTX_SOFT	0
+#define LW_CTX_HARD	1
+
+struct cgroup;
 
 struct lw_event {
 	u32 type;		/* enum latwatch_event_type */
@@ -31,6 +39,13 @@ struct lw_event {
 	u64 resolution_ns;
 	u32 pid;
 	char comm[LATWATCH_COMM_LEN];
+	struct cgroup *cgrp;	/* a reference, or NULL */
+	/* Per type: softirq vector, or irq number; and a callback. */
+	u32 vector;
+	u32 irq;
+	u32 kind;		/* enum latwatch_timer_kind */
+	void *function;
+	char name[LW_NAME_LEN];
 	u32 nr_frames;
 	unsigned long frames[LATWATCH_STACK_MAX];
 };
@@ -55,7 +70,8 @@ struct lw_cpu {
 	u64 last_sample_ns;
 	u64 samples;
 	u64 stalls;
-	struct lw_event scratch;
+	/* Events being built, for softirq and for hard-irq context. */
+	struct lw_event scratch[2];
 
 	/*
 	 * Softirq-off episode: the sampler saw the probe overdue while the
@@ -77,34 +93,92 @@ struct lw_cpu {
 	u64 lost;
 	u64 unheard;
 	struct lw_event ring[LW_RING_SIZE];
+
+	/* Tracepoint detectors: what runs now, since when (mono fast ns). */
+	u64 softirq_start;
+	u64 timer_start;
+	void *timer_fn;
+	u64 hrtimer_start[2];	/* [0] softirq context, [1] hard irq */
+	void *hrtimer_fn[2];
+	u64 hardirq_start;
+
+	/* Log2 histograms of every measured duration, per event type. */
+	u64 hist[__LATWATCH_EV_MAX][LATWATCH_HIST_BUCKETS];
 };
 
 /* config.c: live configuration; the module parameters are its storage. */
-struct lw_config {
-	u32 irqoff_threshold_us;
-	u32 softirqoff_threshold_us;
-	u32 sample_period_us;
+enum lw_key {
+	LW_IRQOFF_THRESHOLD_US,
+	LW_SOFTIRQOFF_THRESHOLD_US,
+	LW_SAMPLE_PERIOD_US,
+	LW_SOFTIRQ_THRESHOLD_US,
+	LW_TIMER_THRESHOLD_US,
+	LW_HARDIRQ_THRESHOLD_US,
+	LW_IRQOFF_ENABLED,
+	LW_SOFTIRQOFF_ENABLED,
+	LW_SOFTIRQ_ENABLED,
+	LW_TIMER_ENABLED,
+	LW_HARDIRQ_ENABLED,
+	LW_NR_KEYS,
 };
 
+struct lw_config {
+	u32 val[LW_NR_KEYS];
+};
+
+int lw_config_attr(enum lw_key key);
 void lw_config_get(struct lw_config *cfg);
-const char *lw_config_check(const struct lw_config *cfg, int *bad_attr);
+const char *lw_config_check(const struct lw_config *cfg, enum lw_key *bad_key);
 void lw_config_set(const struct lw_config *cfg);
-u64 lw_period_ns(void);
-u64 lw_irqoff_threshold_ns(void);
-u64 lw_softirqoff_threshold_ns(void);
+u32 lw_cfg(enum lw_key key);
+u64 lw_cfg_us_ns(enum lw_key key);
+
+static inline u64 lw_period_ns(void)
+{
+	return lw_cfg_us_ns(LW_SAMPLE_PERIOD_US);
+}
+
+/*
+ * detector.c: the detectors that hook tracepoints are switched on and off
+ * by registering their probes; the sampler's two only read their flag.
+ */
+int lw_detectors_apply(const struct lw_config *new, const char **msg);
+void lw_detectors_stop(void);
 
 /* sampler.c */
 int lw_sampler_start(void);
 void lw_sampler_stop(void);
 
 /* irqoff.c and softirqoff.c: called from the sampler and the probe. */
-void lw_capture(struct lw_event *ev, struct pt_regs *regs);
 void lw_irqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 		      u64 gap);
 void lw_softirqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 			  u64 period);
 void lw_softirqoff_probe(struct lw_cpu *c, u64 now, u64 delay);
 void lw_softirqoff_reset(struct lw_cpu *c);
+
+/* softirq.c, timer.c, hardirq.c: tracepoint probes. */
+int lw_softirq_enable(void);
+void lw_softirq_disable(void);
+int lw_timer_enable(void);
+void lw_timer_disable(void);
+int lw_hardirq_enable(void);
+void lw_hardirq_disable(void);
+
+/* tp.c: kernel tracepoints found by name. */
+int lw_tp_register(const char *name, void *probe);
+void lw_tp_unregister(const char *name, void *probe);
+void lw_tp_sync(void);
+
+/* hist.c */
+void lw_hist_add(u32 type, u64 ns);
+void lw_hist_reset(void);
+void lw_hist_get(unsigned int cpu, u32 type, u64 *buckets);
+
+/* capture.c */
+void lw_capture(struct lw_event *ev, struct pt_regs *regs);
+void lw_capture_here(struct lw_event *ev, u32 type, u64 duration_ns);
+void lw_event_put(struct lw_event *ev);
 
 /* event.c */
 struct lw_cpu __percpu *lw_cpus(void);

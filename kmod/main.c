@@ -13,12 +13,12 @@
 static int __init latwatch_init(void)
 {
 	struct lw_config cfg;
+	enum lw_key bad;
 	const char *msg;
-	int attr;
 	int ret;
 
 	lw_config_get(&cfg);
-	msg = lw_config_check(&cfg, &attr);
+	msg = lw_config_check(&cfg, &bad);
 	if (msg) {
 		pr_err("%s\n", msg);
 		return -EINVAL;
@@ -30,15 +30,20 @@ static int __init latwatch_init(void)
 	ret = lw_genl_init();
 	if (ret)
 		goto err_events;
+	ret = lw_detectors_apply(&cfg, &msg);
+	if (ret) {
+		pr_err("%s\n", msg);
+		goto err_genl;
+	}
 	ret = lw_sampler_start();
 	if (ret)
-		goto err_genl;
+		goto err_detectors;
 
-	pr_info("version %s: irqoff_threshold_us=%u softirqoff_threshold_us=%u sample_period_us=%u\n",
-		LATWATCH_VERSION, cfg.irqoff_threshold_us,
-		cfg.softirqoff_threshold_us, cfg.sample_period_us);
+	pr_info("version %s loaded\n", LATWATCH_VERSION);
 	return 0;
 
+err_detectors:
+	lw_detectors_stop();
 err_genl:
 	lw_genl_exit();
 err_events:
@@ -49,6 +54,7 @@ err_events:
 static void __exit latwatch_exit(void)
 {
 	/* Producers first, then deliver what they left, then the family. */
+	lw_detectors_stop();
 	lw_sampler_stop();
 	lw_events_flush();
 	lw_genl_exit();

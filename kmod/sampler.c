@@ -30,9 +30,10 @@ static enum hrtimer_restart lw_sample(struct hrtimer *t)
 	u64 now = ktime_get_ns();
 
 	WRITE_ONCE(c->samples, c->samples + 1);
-	if (c->last_sample_ns)
+	if (c->last_sample_ns && lw_cfg(LW_IRQOFF_ENABLED))
 		lw_irqoff_sample(c, regs, now, now - c->last_sample_ns);
-	lw_softirqoff_sample(c, regs, now, period);
+	if (lw_cfg(LW_SOFTIRQOFF_ENABLED))
+		lw_softirqoff_sample(c, regs, now, period);
 	c->last_sample_ns = now;
 
 	hrtimer_forward_now(t, ns_to_ktime(period));
@@ -48,7 +49,10 @@ static enum hrtimer_restart lw_probe(struct hrtimer *t)
 
 	/* The sampler may interrupt us: settle the episode with irqs off. */
 	local_irq_save(flags);
-	lw_softirqoff_probe(c, now, now > due ? now - due : 0);
+	if (lw_cfg(LW_SOFTIRQOFF_ENABLED))
+		lw_softirqoff_probe(c, now, now > due ? now - due : 0);
+	else
+		lw_softirqoff_reset(c);
 	hrtimer_forward_now(t, ns_to_ktime(lw_period_ns()));
 	c->soft_due_ns = ktime_to_ns(hrtimer_get_expires(t));
 	local_irq_restore(flags);
@@ -77,6 +81,7 @@ static int lw_cpu_offline(unsigned int cpu)
 	WRITE_ONCE(c->online, false);
 	hrtimer_cancel(&c->sampler);
 	hrtimer_cancel(&c->softprobe);
+	lw_softirqoff_reset(c);
 	return 0;
 }
 

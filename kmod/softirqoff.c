@@ -42,7 +42,8 @@ void lw_softirqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 /* Softirq context, from the probe, with interrupts off. */
 void lw_softirqoff_probe(struct lw_cpu *c, u64 now, u64 delay)
 {
-	if (delay > lw_softirqoff_threshold_ns()) {
+	lw_hist_add(LATWATCH_EV_SOFTIRQOFF, delay);
+	if (delay > lw_cfg_us_ns(LW_SOFTIRQOFF_THRESHOLD_US)) {
 		if (c->hold_valid && !c->hold_broken) {
 			c->hold.ts_ns = ktime_get_real_ns();
 			c->hold.duration_ns = delay;
@@ -57,6 +58,8 @@ void lw_softirqoff_probe(struct lw_cpu *c, u64 now, u64 delay)
 
 void lw_softirqoff_reset(struct lw_cpu *c)
 {
+	if (c->hold_valid)
+		lw_event_put(&c->hold);
 	c->hold_valid = false;
 	c->hold_broken = false;
 }

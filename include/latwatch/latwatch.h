@@ -19,6 +19,10 @@
  *                            LATWATCH_A_EV_* attributes.
  *   LATWATCH_CMD_LOST        multicast on "events": events were lost,
  *                            LATWATCH_A_LOST_* attributes.
+ *   LATWATCH_CMD_HIST_GET    dump: one message per CPU and event type with
+ *                            a histogram, LATWATCH_A_HIST_* attributes.
+ *   LATWATCH_CMD_HIST_RESET  request: no attributes; clears every
+ *                            histogram.
  *
  * Unknown attributes are rejected. New attributes are only ever appended.
  */
@@ -33,6 +37,11 @@
 #define LATWATCH_STACK_MAX		32
 /* Bytes of a task's comm, with its NUL (TASK_COMM_LEN). */
 #define LATWATCH_COMM_LEN		16
+/*
+ * Histograms: bucket i counts durations d with 2^i <= d / 1 us < 2^(i+1);
+ * durations under 1 us are not counted.
+ */
+#define LATWATCH_HIST_BUCKETS		32
 
 enum latwatch_cmd {
 	LATWATCH_CMD_UNSPEC,
@@ -41,6 +50,8 @@ enum latwatch_cmd {
 	LATWATCH_CMD_STATS_GET,
 	LATWATCH_CMD_EVENT,
 	LATWATCH_CMD_LOST,
+	LATWATCH_CMD_HIST_GET,
+	LATWATCH_CMD_HIST_RESET,
 
 	__LATWATCH_CMD_MAX,
 };
@@ -55,11 +66,29 @@ enum latwatch_event_type {
 	 * long) while softirq work was due.
 	 */
 	LATWATCH_EV_SOFTIRQOFF,
+	/* One softirq handler run was slow: LATWATCH_A_EV_VECTOR, _NAME. */
+	LATWATCH_EV_SOFTIRQ,
+	/* One timer callback was slow: LATWATCH_A_EV_FUNCTION, _KIND. */
+	LATWATCH_EV_TIMER,
+	/* One hard-irq handler was slow: LATWATCH_A_EV_IRQ, _NAME. */
+	LATWATCH_EV_HARDIRQ,
+	/* A task has been in uninterruptible sleep, unscheduled, for longer
+	 * than the threshold; the duration is how long so far.
+	 */
+	LATWATCH_EV_HUNG,
+	/* ... and has run again; the duration is the whole time blocked. */
+	LATWATCH_EV_HUNG_END,
 
 	__LATWATCH_EV_MAX,
 };
 
 #define LATWATCH_EV_MAX (__LATWATCH_EV_MAX - 1)
+
+enum latwatch_timer_kind {
+	LATWATCH_TIMER_UNSPEC,
+	LATWATCH_TIMER_LIST,		/* struct timer_list */
+	LATWATCH_TIMER_HRTIMER,		/* struct hrtimer */
+};
 
 enum latwatch_attr {
 	LATWATCH_A_UNSPEC,
@@ -114,6 +143,42 @@ enum latwatch_attr {
 	/* Lost events (LATWATCH_CMD_LOST). */
 	LATWATCH_A_LOST_COUNT,		/* u64: lost since the last record */
 	LATWATCH_A_LOST_TOTAL,		/* u64: lost since the module loaded */
+
+	/* More configuration, u32; thresholds in the unit their name says,
+	 * *_ENABLED 0 or 1 (each detector can be switched off).
+	 */
+	LATWATCH_A_CFG_SOFTIRQ_THRESHOLD_US,
+	LATWATCH_A_CFG_TIMER_THRESHOLD_US,
+	LATWATCH_A_CFG_HARDIRQ_THRESHOLD_US,
+	LATWATCH_A_CFG_HUNG_THRESHOLD_MS,
+	LATWATCH_A_CFG_HUNG_SCAN_INTERVAL_MS,
+	LATWATCH_A_CFG_IRQOFF_ENABLED,
+	LATWATCH_A_CFG_SOFTIRQOFF_ENABLED,
+	LATWATCH_A_CFG_SOFTIRQ_ENABLED,
+	LATWATCH_A_CFG_TIMER_ENABLED,
+	LATWATCH_A_CFG_HARDIRQ_ENABLED,
+	LATWATCH_A_CFG_HUNG_ENABLED,
+
+	/* More event attributes. */
+	LATWATCH_A_EV_CGROUP,		/* string: cgroup (v2) path of the task */
+	LATWATCH_A_EV_VECTOR,		/* u32: softirq vector number */
+	LATWATCH_A_EV_NAME,		/* string: softirq vector name ("NET_RX")
+					 * or irq handler name
+					 */
+	LATWATCH_A_EV_FUNCTION,		/* string: the timer callback, "func" or
+					 * "func [module]"
+					 */
+	LATWATCH_A_EV_KIND,		/* u32: enum latwatch_timer_kind */
+	LATWATCH_A_EV_IRQ,		/* u32: irq number */
+
+	/* Histogram (LATWATCH_CMD_HIST_GET). */
+	LATWATCH_A_HIST_CPU,		/* u32 */
+	LATWATCH_A_HIST_TYPE,		/* u32: enum latwatch_event_type */
+	LATWATCH_A_HIST_BUCKETS,	/* nest of LATWATCH_A_HIST_BUCKET u64,
+					 * bucket 0 first, up to the last one
+					 * that is not zero
+					 */
+	LATWATCH_A_HIST_BUCKET,
 
 	__LATWATCH_A_MAX,
 };

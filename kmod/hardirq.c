@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * latwatch: slow hard-irq handlers, timed from the irq:irq_handler_entry
+ * and irq:irq_handler_exit tracepoints. Hard interrupts do not nest.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/interrupt.h>
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
+
+#include "latwatch.h"
+
+static noinline void lw_hardirq_report(struct lw_cpu *c, int irq,
+				       struct irqaction *action, u64 duration)
+{
+	struct lw_event *ev = &c->scratch[LW_CTX_HARD];
+
+	lw_capture_here(ev, LATWATCH_EV_HARDIRQ, duration);
+	ev->irq = irq;
+	if (action->name)
+		strscpy(ev->name, action->name, sizeof(ev->name));
+	lw_emit(c, ev);
+}
+
+static void lw_hardirq_entry(void *data, int irq, struct irqaction *action)
+{
+	this_cpu_write(lw_cpus()->hardirq_start, ktime_get_mono_fast_ns());
+}
+
+static void lw_hardirq_exit(void *data, int irq, struct irqaction *action,
+			    int ret)
+{
+	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
+	u64 start = c->hardirq_start;
+	u64 d;
+
+	if (!start)
+		return;
+	c->hardirq_start = 0;
+	d = ktime_get_mono_fast_ns() - start;
+	lw_hist_add(LATWATCH_EV_HARDIRQ, d);
+	if (d > lw_cfg_us_ns(LW_HARDIRQ_THRESHOLD_US))
+		lw_hardirq_report(c, irq, action, d);
+}
+
+int lw_hardirq_enable(void)
+{
+	unsigned int cpu;
+	int ret;
+
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(lw_cpus(), cpu)->hardirq_start = 0;
+	ret = lw_tp_register("irq_handler_entry", lw_hardirq_entry);
+	if (ret)
+		return ret;
+	ret = lw_tp_register("irq_handler_exit", lw_hardirq_exit);
+	if (ret)
+		lw_tp_unregister("irq_handler_entry", lw_hardirq_entry);
+	return ret;
+}
+
+void lw_hardirq_disable(void)
+{
+	lw_tp_unregister("irq_handler_exit", lw_hardirq_exit);
+	lw_tp_unregister("irq_handler_entry", lw_hardirq_entry);
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * latwatch: slow softirq handlers, timed from the irq:softirq_entry and
+ * irq:softirq_exit tracepoints. Softirqs do not nest on a CPU, so one
+ * start time per CPU is enough. The fast path is a timestamp, a histogram
+ * count and a compare. The clock is the clocksource's, not local_clock():
+ * on a machine whose TSC is unstable (many VMs) the scheduler clock is
+ * filtered against the tick and jumps after interrupts were off.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/interrupt.h>
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
+
+#include "latwatch.h"
+
+static const char * const lw_vec_names[NR_SOFTIRQS] = {
+	[HI_SOFTIRQ]		= "HI",
+	[TIMER_SOFTIRQ]		= "TIMER",
+	[NET_TX_SOFTIRQ]	= "NET_TX",
+	[NET_RX_SOFTIRQ]	= "NET_RX",
+	[BLOCK_SOFTIRQ]		= "BLOCK",
+	[IRQ_POLL_SOFTIRQ]	= "IRQ_POLL",
+	[TASKLET_SOFTIRQ]	= "TASKLET",
+	[SCHED_SOFTIRQ]		= "SCHED",
+	[HRTIMER_SOFTIRQ]	= "HRTIMER",
+	[RCU_SOFTIRQ]		= "RCU",
+};
+
+static noinline void lw_softirq_report(struct lw_cpu *c, unsigned int vec,
+				       u64 duration)
+{
+	struct lw_event *ev = &c->scratch[LW_CTX_SOFT];
+
+	lw_capture_here(ev, LATWATCH_EV_SOFTIRQ, duration);
+	ev->vector = vec;
+	if (vec < NR_SOFTIRQS && lw_vec_names[vec])
+		strscpy(ev->name, lw_vec_names[vec], sizeof(ev->name));
+	lw_emit(c, ev);
+}
+
+static void lw_softirq_entry(void *data, unsigned int vec)
+{
+	this_cpu_write(lw_cpus()->softirq_start, ktime_get_mono_fast_ns());
+}
+
+static void lw_softirq_exit(void *data, unsigned int vec)
+{
+	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
+	u64 start = c->softirq_start;
+	u64 d;
+
+	if (!start)
+		return;
+	c->softirq_start = 0;
+	d = ktime_get_mono_fast_ns() - start;
+	lw_hist_add(LATWATCH_EV_SOFTIRQ, d);
+	if (d > lw_cfg_us_ns(LW_SOFTIRQ_THRESHOLD_US))
+		lw_softirq_report(c, vec, d);
+}
+
+int lw_softirq_enable(void)
+{
+	unsigned int cpu;
+	int ret;
+
+	for_each_possible_cpu(cpu)
+		per_cpu_ptr(lw_cpus(), cpu)->softirq_start = 0;
+	ret = lw_tp_register("softirq_entry", lw_softirq_entry);
+	if (ret)
+		return ret;
+	ret = lw_tp_register("softirq_exit", lw_softirq_exit);
+	if (ret)
+		lw_tp_unregister("softirq_entry", lw_softirq_entry);
+	return ret;
+}
+
+void lw_softirq_disable(void)
+{
+	lw_tp_unregister("softirq_exit", lw_softirq_exit);
+	lw_tp_unregister("softirq_entry", lw_softirq_entry);
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * latwatch: slow timer callbacks, timed from the timer:timer_expire_* and
+ * timer:hrtimer_expire_* tracepoints. The callback is read at entry: at
+ * exit the timer may already be freed, so it is never dereferenced there.
+ * timer_list callbacks run in the TIMER softirq; hrtimer callbacks run in
+ * hard-irq context, or in softirq context for soft ones, and a hard one
+ * may interrupt a soft one: each context keeps its own start time.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/timer.h>
+
+#include "latwatch.h"
+
+static noinline void lw_timer_report(struct lw_cpu *c, u32 kind, void *fn,
+				     u64 duration)
+{
+	struct lw_event *ev = &c->scratch[in_hardirq() ? LW_CTX_HARD :
+						       LW_CTX_SOFT];
+
+	lw_capture_here(ev, LATWATCH_EV_TIMER, duration);
+	ev->kind = kind;
+	ev->function = fn;
+	lw_emit(c, ev);
+}
+
+static void lw_timer_done(struct lw_cpu *c, u32 kind, void *fn, u64 start)
+{
+	u64 d = ktime_get_mono_fast_ns() - start;
+
+	lw_hist_add(LATWATCH_EV_TIMER, d);
+	if (d > lw_cfg_us_ns(LW_TIMER_THRESHOLD_US))
+		lw_timer_report(c, kind, fn, d);
+}
+
+static void lw_timer_entry(void *data, struct timer_list *timer,
+			   unsigned long baseclk)
+{
+	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
+
+	c->timer_fn = timer->function;
+	c->timer_start = ktime_get_mono_fast_ns();
+}
+
+static void lw_timer_exit(void *data, struct timer_list *timer)
+{
+	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
+	u64 start = c->timer_start;
+
+	if (!start)
+		return;
+	c->timer_start = 0;
+	lw_timer_done(c, LATWATCH_TIMER_LIST, c->timer_fn, start);
+}
+
+static bool lw_own_hrtimer(struct lw_cpu *c, struct hrtimer *t)
+{
+	return t == &c->sampler || t == &c->softprobe;
+}
+
+static void lw_hrtimer_entry(void *data, struct hrtimer *t, ktime_t *now)
+{
+	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
+	int ctx = in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
+
+	if (lw_own_hrtimer(c, t))
+		return;
+	c->hrtimer_fn[ctx] = t->function;
+	c->hrtimer_start[ctx] = ktime_get_mono_fast_ns();
+}
+
+static void lw_hrtimer_exit(void *data, struct hrtimer *t)
+{
+	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
+	int ctx = in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
+	u64 start = c->hrtimer_start[ctx];
+
+	if (!start || lw_own_hrtimer(c, t))
+		return;
+	c->hrtimer_start[ctx] = 0;
+	lw_timer_done(c, LATWATCH_TIMER_HRTIMER, c->hrtimer_fn[ctx], start);
+}
+
+static const struct {
+	const char *name;
+	void *probe;
+} lw_timer_tps[] = {
+	{ "timer_expire_entry", lw_timer_entry },
+	{ "timer_expire_exit", lw_timer_exit },
+	{ "hrtimer_expire_entry", lw_hrtimer_entry },
+	{ "hrtimer_expire_exit", lw_hrtimer_exit },
+};
+
+static void lw_timer_unregister(int n)
+{
+	while (n--)
+		lw_tp_unregister(lw_timer_tps[n].name, lw_timer_tps[n].probe);
+}
+
+int lw_timer_enable(void)
+{
+	unsigned int cpu;
+	int i, ret;
+
+	for_each_possible_cpu(cpu) {
+		struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
+
+		c->timer_start = 0;
+		c->hrtimer_start[LW_CTX_SOFT] = 0;
+		c->hrtimer_start[LW_CTX_HARD] = 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(lw_timer_tps); i++) {
+		ret = lw_tp_register(lw_timer_tps[i].name,
+				     lw_timer_tps[i].probe);
+		if (ret) {
+			lw_timer_unregister(i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void lw_timer_disable(void)
+{
+	lw_timer_unregister(ARRAY_SIZE(lw_timer_tps));
+}
