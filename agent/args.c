@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <getopt.h>
+#include <limits.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "utils.h"
@@ -15,10 +17,10 @@ static const struct option lw_opts_help[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int lw_bad_option(char **argv, const char *cmd)
+int lw_bad_option(char **argv, const char *cmd, const char *shortopts)
 {
 	/* optopt: an unknown short option, or the val of a misused long one */
-	if (optopt && optopt != 'h' && optopt != 'j')
+	if (optopt > 0 && optopt <= UCHAR_MAX && !strchr(shortopts, optopt))
 		lw_err("%s: bad option '-%c' (see latwatch %s --help)",
 		       cmd, optopt, cmd);
 	else
@@ -30,11 +32,12 @@ static int lw_bad_option(char **argv, const char *cmd)
 int lw_parse_opts(int argc, char **argv, const char *cmd, bool *json,
 		  void (*usage)(FILE *f))
 {
+	const char *shortopts = json ? "hj" : "h";
 	int c;
 
 	optind = 0;	/* a full reset: parsers may run more than once */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, json ? "hj" : "h",
+	while ((c = getopt_long(argc, argv, shortopts,
 				json ? lw_opts_json : lw_opts_help, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -44,7 +47,7 @@ int lw_parse_opts(int argc, char **argv, const char *cmd, bool *json,
 			*json = true;
 			break;
 		default:
-			return lw_bad_option(argv, cmd);
+			return lw_bad_option(argv, cmd, shortopts);
 		}
 	}
 	return LW_ARGS_OK;
@@ -66,8 +69,8 @@ void lw_exit_codes_usage(FILE *f)
 	      "Exit codes:\n"
 	      "  0  success\n"
 	      "  1  runtime error\n"
-	      "  2  bad usage: unknown command or option, bad value, or a value\n"
-	      "     the kernel rejected\n"
+	      "  2  bad usage: unknown command or option, bad value (also a CPU\n"
+	      "     the histograms do not have), or a value the kernel rejected\n"
 	      "  3  the latwatch kernel module is not loaded\n"
 	      "  4  permission denied: latwatch needs CAP_NET_ADMIN\n", f);
 }

@@ -3,6 +3,7 @@
 #define LATWATCH_CMD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "config.h"
@@ -22,17 +23,28 @@ struct config_opts {
 	struct lw_cfg set;	/* the KEY=VALUE arguments */
 };
 
+struct hist_opts {
+	bool json;
+	bool reset;
+	uint32_t type;		/* LATWATCH_EV_UNSPEC: every type */
+	bool one_cpu;		/* only cpu, else the sum over all CPUs */
+	uint32_t cpu;
+};
+
 int watch_parse_args(int argc, char **argv, struct watch_opts *o);
 int stats_parse_args(int argc, char **argv, struct stats_opts *o);
 int config_parse_args(int argc, char **argv, struct config_opts *o);
+int hist_parse_args(int argc, char **argv, struct hist_opts *o);
 
 int cmd_watch(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_hist(int argc, char **argv);
 
 void watch_usage(FILE *f);
 void stats_usage(FILE *f);
 void config_usage(FILE *f);
+void hist_usage(FILE *f);
 void lw_exit_codes_usage(FILE *f);
 /* A subcommand's help: its usage, then the exit codes. */
 void lw_cmd_help(FILE *f, void (*usage)(FILE *f));
@@ -44,6 +56,12 @@ void lw_cmd_help(FILE *f, void (*usage)(FILE *f));
  */
 int lw_parse_opts(int argc, char **argv, const char *cmd, bool *json,
 		  void (*usage)(FILE *f));
+
+/*
+ * After getopt_long() returned '?': print what was wrong with the option
+ * and return the exit code. shortopts: the short options it was given.
+ */
+int lw_bad_option(char **argv, const char *cmd, const char *shortopts);
 
 /* For a subcommand that takes no operands. */
 int lw_no_operands(int argc, char **argv, const char *cmd);

@@ -22,9 +22,12 @@ void config_usage(FILE *f)
 	for (i = 0; i < lw_cfg_nkeys; i++)
 		fprintf(f, "  %s\n", lw_cfg_keys[i].name);
 	fputs("\n"
-	      "VALUE is a whole number in the unit the key ends with, or a number\n"
-	      "with one of the units ns, us, ms, s (e.g. 500us, 1.5ms, 2s) that\n"
-	      "makes a whole number of it.\n"
+	      "For a key ending in _us or _ms, VALUE is a whole number in that\n"
+	      "unit, or a number with one of the units ns, us, ms, s (e.g. 500us,\n"
+	      "1.5ms, 2s) that makes a whole number of it. For a key ending in\n"
+	      "_enabled, VALUE is 1 or 0 (also on/off, yes/no, true/false) to\n"
+	      "switch that detector on or off. Keys the module does not know are\n"
+	      "not printed, and setting them fails.\n"
 	      "\n"
 	      "  -h, --help   show this help\n", f);
 }

@@ -1,15 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
+#include <strings.h>
 
 #include <latwatch/latwatch.h>
 
 #include "config.h"
 #include "units.h"
 
+#define LW_US(name, attr)	{ name, attr, LW_CFG_DURATION, 3 }
+#define LW_MS(name, attr)	{ name, attr, LW_CFG_DURATION, 6 }
+#define LW_SWITCH(name, attr)	{ name, attr, LW_CFG_SWITCH, 0 }
+
 const struct lw_cfg_key lw_cfg_keys[] = {
-	{ "irqoff_threshold_us", LATWATCH_A_CFG_IRQOFF_THRESHOLD_US, 3 },
-	{ "softirqoff_threshold_us", LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US, 3 },
-	{ "sample_period_us", LATWATCH_A_CFG_SAMPLE_PERIOD_US, 3 },
+	LW_US("irqoff_threshold_us", LATWATCH_A_CFG_IRQOFF_THRESHOLD_US),
+	LW_US("softirqoff_threshold_us", LATWATCH_A_CFG_SOFTIRQOFF_THRESHOLD_US),
+	LW_US("sample_period_us", LATWATCH_A_CFG_SAMPLE_PERIOD_US),
+	LW_US("softirq_threshold_us", LATWATCH_A_CFG_SOFTIRQ_THRESHOLD_US),
+	LW_US("timer_threshold_us", LATWATCH_A_CFG_TIMER_THRESHOLD_US),
+	LW_US("hardirq_threshold_us", LATWATCH_A_CFG_HARDIRQ_THRESHOLD_US),
+	LW_MS("hung_threshold_ms", LATWATCH_A_CFG_HUNG_THRESHOLD_MS),
+	LW_MS("hung_scan_interval_ms", LATWATCH_A_CFG_HUNG_SCAN_INTERVAL_MS),
+	LW_SWITCH("irqoff_enabled", LATWATCH_A_CFG_IRQOFF_ENABLED),
+	LW_SWITCH("softirqoff_enabled", LATWATCH_A_CFG_SOFTIRQOFF_ENABLED),
+	LW_SWITCH("softirq_enabled", LATWATCH_A_CFG_SOFTIRQ_ENABLED),
+	LW_SWITCH("timer_enabled", LATWATCH_A_CFG_TIMER_ENABLED),
+	LW_SWITCH("hardirq_enabled", LATWATCH_A_CFG_HARDIRQ_ENABLED),
+	LW_SWITCH("hung_enabled", LATWATCH_A_CFG_HUNG_ENABLED),
 };
 
 const size_t lw_cfg_nkeys = sizeof(lw_cfg_keys) / sizeof(lw_cfg_keys[0]);
@@ -28,8 +44,8 @@ static int lw_cfg_find(const char *name, size_t len)
 	return -1;
 }
 
-static int lw_cfg_value(const struct lw_cfg_key *key, const char *s,
-			uint32_t *val, char err[LW_ERR_LEN])
+static int lw_cfg_duration(const struct lw_cfg_key *key, const char *s,
+			   uint32_t *val, char err[LW_ERR_LEN])
 {
 	const char *unit = lw_unit_name(key->exp);
 	enum lw_dur_err derr;
@@ -58,6 +74,41 @@ static int lw_cfg_value(const struct lw_cfg_key *key, const char *s,
 	}
 	*val = (uint32_t)(ns / div);
 	return 0;
+}
+
+static const struct {
+	const char *name;
+	uint32_t val;
+} lw_switch_words[] = {
+	{ "0", 0 }, { "1", 1 },
+	{ "off", 0 }, { "on", 1 },
+	{ "no", 0 }, { "yes", 1 },
+	{ "false", 0 }, { "true", 1 },
+};
+
+static int lw_cfg_switch(const struct lw_cfg_key *key, const char *s,
+			 uint32_t *val, char err[LW_ERR_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(lw_switch_words) / sizeof(lw_switch_words[0]); i++) {
+		if (!strcasecmp(s, lw_switch_words[i].name)) {
+			*val = lw_switch_words[i].val;
+			return 0;
+		}
+	}
+	snprintf(err, LW_ERR_LEN,
+		 "bad value for %s: '%s': expected 0 or 1 (or off/on, no/yes, false/true)",
+		 key->name, s);
+	return -1;
+}
+
+static int lw_cfg_value(const struct lw_cfg_key *key, const char *s,
+			uint32_t *val, char err[LW_ERR_LEN])
+{
+	if (key->kind == LW_CFG_SWITCH)
+		return lw_cfg_switch(key, s, val, err);
+	return lw_cfg_duration(key, s, val, err);
 }
 
 int lw_cfg_parse_arg(const char *arg, struct lw_cfg *cfg,

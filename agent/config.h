@@ -8,11 +8,18 @@
 
 #include "utils.h"
 
+/* What a key's value is. */
+enum lw_cfg_kind {
+	LW_CFG_DURATION,	/* a whole number of 10^exp ns */
+	LW_CFG_SWITCH,		/* 0 or 1 */
+};
+
 /* One configuration key: a module parameter and its attribute. */
 struct lw_cfg_key {
 	const char *name;
 	int attr;		/* LATWATCH_A_CFG_*, a u32 */
-	unsigned int exp;	/* the value is in units of 10^exp ns */
+	enum lw_cfg_kind kind;
+	unsigned int exp;	/* LW_CFG_DURATION: the unit is 10^exp ns */
 };
 
 extern const struct lw_cfg_key lw_cfg_keys[];

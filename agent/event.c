@@ -1,19 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
+#include <string.h>
 
 #include "event.h"
 #include "json.h"
 #include "utils.h"
 
+const struct lw_event_type lw_event_types[LATWATCH_EV_MAX + 1] = {
+	[LATWATCH_EV_IRQOFF]		= { "irqoff", true, false },
+	[LATWATCH_EV_SOFTIRQOFF]	= { "softirqoff", true, false },
+	[LATWATCH_EV_SOFTIRQ]		= { "softirq", true, true },
+	[LATWATCH_EV_TIMER]		= { "timer", true, true },
+	[LATWATCH_EV_HARDIRQ]		= { "hardirq", true, true },
+	[LATWATCH_EV_HUNG]		= { "hung", false, true },
+	[LATWATCH_EV_HUNG_END]		= { "hung_end", false, true },
+};
+
 const char *lw_event_type_name(uint32_t type)
 {
-	switch (type) {
-	case LATWATCH_EV_IRQOFF:
-		return "irqoff";
-	case LATWATCH_EV_SOFTIRQOFF:
-		return "softirqoff";
+	return type <= LATWATCH_EV_MAX ? lw_event_types[type].name : NULL;
+}
+
+uint32_t lw_event_type_find(const char *name)
+{
+	uint32_t t;
+
+	for (t = 1; t <= LATWATCH_EV_MAX; t++)
+		if (lw_event_types[t].name && !strcmp(lw_event_types[t].name, name))
+			return t;
+	return LATWATCH_EV_UNSPEC;
+}
+
+static bool lw_event_secs(const struct lw_event *ev)
+{
+	return (ev->has & LW_EV_TYPE) && ev->type <= LATWATCH_EV_MAX &&
+	       lw_event_types[ev->type].secs;
+}
+
+static const char *lw_timer_kind_name(uint32_t kind)
+{
+	switch (kind) {
+	case LATWATCH_TIMER_LIST:
+		return "timer";
+	case LATWATCH_TIMER_HRTIMER:
+		return "hrtimer";
 	}
-	return NULL;
+	return "unknown";
 }
 
 void lw_text_escape(FILE *f, const struct lw_str *s)
@@ -37,51 +69,134 @@ void lw_text_escape(FILE *f, const struct lw_str *s)
 	}
 }
 
-/* Microseconds as milliseconds with three decimals. */
-static void lw_print_ms(FILE *f, uint64_t us)
+/* v / d, rounded to the nearest or, for an error bound, up. */
+static uint64_t lw_div_round(uint64_t v, uint64_t d, bool up)
 {
-	fprintf(f, "%" PRIu64 ".%03" PRIu64 " ms", us / 1000, us % 1000);
+	uint64_t r = v % d;
+
+	return v / d + (up ? r != 0 : r >= d / 2);
+}
+
+/*
+ * A duration in milliseconds with three decimals or, if secs and it
+ * comes to 1 s or more, in seconds with three decimals.
+ */
+static void lw_print_dur(FILE *f, uint64_t ns, bool up, bool secs)
+{
+	uint64_t v = lw_div_round(ns, 1000, up);
+	const char *unit = "ms";
+
+	if (secs && v >= 1000000) {
+		v = lw_div_round(ns, 1000000, up);
+		unit = "s";
+	}
+	fprintf(f, "%" PRIu64 ".%03" PRIu64 " %s", v / 1000, v % 1000, unit);
+}
+
+/* Start the next field of a line: a space unless it is the first. */
+static void lw_sep(FILE *f, bool *first)
+{
+	if (!*first)
+		fputc(' ', f);
+	*first = false;
+}
+
+static void lw_text_str(FILE *f, bool *first, const struct lw_str *s)
+{
+	lw_sep(f, first);
+	lw_text_escape(f, s);
+}
+
+/* What the event is about, after its type: "24 eth0", "NET_RX", ... */
+static void lw_event_text_what(FILE *f, const struct lw_event *ev, bool *first)
+{
+	if (ev->has & LW_EV_IRQ) {
+		lw_sep(f, first);
+		fprintf(f, "%" PRIu32, ev->irq);
+	}
+	if (ev->has & LW_EV_NAME) {
+		lw_text_str(f, first, &ev->name);
+	} else if (ev->has & LW_EV_VECTOR) {
+		lw_sep(f, first);
+		fprintf(f, "vector %" PRIu32, ev->vector);
+	}
+	if (ev->has & LW_EV_FUNCTION)
+		lw_text_str(f, first, &ev->function);
+	if (ev->has & LW_EV_KIND) {
+		lw_sep(f, first);
+		fprintf(f, "(%s)", lw_timer_kind_name(ev->kind));
+	}
+}
+
+static void lw_event_text_type(FILE *f, uint32_t type)
+{
+	const char *name = lw_event_type_name(type);
+
+	if (name)
+		fputs(name, f);
+	else
+		fprintf(f, "unknown(%" PRIu32 ")", type);
 }
 
 static void lw_event_text_head(FILE *f, const struct lw_event *ev)
 {
-	const char *sep = "";
 	char buf[LW_TIME_LEN];
+	bool first = true;
 
 	if (ev->has & LW_EV_TS) {
 		lw_fmt_time(buf, ev->ts_ns);
+		lw_sep(f, &first);
 		fputs(buf, f);
-		sep = " ";
 	}
 	if (ev->has & LW_EV_CPU) {
-		fprintf(f, "%scpu %" PRIu32, sep, ev->cpu);
-		sep = " ";
+		lw_sep(f, &first);
+		fprintf(f, "cpu %" PRIu32, ev->cpu);
 	}
 	if (ev->has & LW_EV_TYPE) {
-		const char *name = lw_event_type_name(ev->type);
-
-		if (name)
-			fprintf(f, "%s%s", sep, name);
-		else
-			fprintf(f, "%sunknown(%" PRIu32 ")", sep, ev->type);
-		sep = " ";
+		lw_sep(f, &first);
+		lw_event_text_type(f, ev->type);
 	}
+	lw_event_text_what(f, ev, &first);
 	if (ev->has & LW_EV_DURATION) {
-		fputs(sep, f);
-		lw_print_ms(f, ev->duration_ns / 1000 +
-			       (ev->duration_ns % 1000 >= 500));
-		sep = " ";
+		lw_sep(f, &first);
+		lw_print_dur(f, ev->duration_ns, false, lw_event_secs(ev));
 	}
 	if (ev->has & LW_EV_RESOLUTION) {
 		/* An error bound: never rounded down. */
-		fprintf(f, "%s(\xc2\xb1", sep);
-		lw_print_ms(f, ev->resolution_ns / 1000 +
-			       (ev->resolution_ns % 1000 != 0));
+		lw_sep(f, &first);
+		fputs("(\xc2\xb1", f);
+		lw_print_dur(f, ev->resolution_ns, true, lw_event_secs(ev));
 		fputc(')', f);
-		sep = " ";
 	}
-	if (ev->has & LW_EV_SEQ)
-		fprintf(f, "%sseq %" PRIu64, sep, ev->seq);
+	if (ev->has & LW_EV_SEQ) {
+		lw_sep(f, &first);
+		fprintf(f, "seq %" PRIu64, ev->seq);
+	}
+	fputc('\n', f);
+}
+
+/* "COMMAND: comm PID: pid CGROUP: path", with what the event has. */
+static void lw_event_text_task(FILE *f, const struct lw_event *ev)
+{
+	bool first = true;
+
+	if (!(ev->has & (LW_EV_COMM | LW_EV_PID | LW_EV_CGROUP)))
+		return;
+	fputs("    ", f);
+	if (ev->has & LW_EV_COMM) {
+		lw_sep(f, &first);
+		fputs("COMMAND: ", f);
+		lw_text_escape(f, &ev->comm);
+	}
+	if (ev->has & LW_EV_PID) {
+		lw_sep(f, &first);
+		fprintf(f, "PID: %" PRIu32, ev->pid);
+	}
+	if (ev->has & LW_EV_CGROUP) {
+		lw_sep(f, &first);
+		fputs("CGROUP: ", f);
+		lw_text_escape(f, &ev->cgroup);
+	}
 	fputc('\n', f);
 }
 
@@ -90,17 +205,7 @@ void lw_event_print_text(FILE *f, const struct lw_event *ev)
 	unsigned int i;
 
 	lw_event_text_head(f, ev);
-	if (ev->has & (LW_EV_COMM | LW_EV_PID)) {
-		fputs("    ", f);
-		if (ev->has & LW_EV_COMM) {
-			fputs("COMMAND: ", f);
-			lw_text_escape(f, &ev->comm);
-		}
-		if (ev->has & LW_EV_PID)
-			fprintf(f, "%sPID: %" PRIu32,
-				ev->has & LW_EV_COMM ? " " : "", ev->pid);
-		fputc('\n', f);
-	}
+	lw_event_text_task(f, ev);
 	for (i = 0; i < ev->nframes; i++) {
 		fputs("    ", f);
 		lw_text_escape(f, &ev->frames[i]);
@@ -137,6 +242,37 @@ static void lw_event_json_stack(struct json *j, const struct lw_event *ev)
 	json_arr_close(j);
 }
 
+static void lw_json_kv_str(struct json *j, const char *key,
+			   const struct lw_str *s)
+{
+	json_key(j, key);
+	json_strn(j, s->p, s->len);
+}
+
+/*
+ * The keys after "comm": LATWATCH_A_EV_NAME is "vector" for a softirq,
+ * "name" for the others.
+ */
+static void lw_event_json_what(struct json *j, const struct lw_event *ev)
+{
+	bool softirq = (ev->has & LW_EV_TYPE) && ev->type == LATWATCH_EV_SOFTIRQ;
+
+	if (ev->has & LW_EV_CGROUP)
+		lw_json_kv_str(j, "cgroup", &ev->cgroup);
+	if ((ev->has & LW_EV_NAME) && softirq)
+		lw_json_kv_str(j, "vector", &ev->name);
+	if (ev->has & LW_EV_VECTOR)
+		json_kv_u64(j, "vector_nr", ev->vector);
+	if (ev->has & LW_EV_FUNCTION)
+		lw_json_kv_str(j, "function", &ev->function);
+	if (ev->has & LW_EV_KIND)
+		json_kv_str(j, "kind", lw_timer_kind_name(ev->kind));
+	if (ev->has & LW_EV_IRQ)
+		json_kv_u64(j, "irq", ev->irq);
+	if ((ev->has & LW_EV_NAME) && !softirq)
+		lw_json_kv_str(j, "name", &ev->name);
+}
+
 void lw_event_print_json(FILE *f, const struct lw_event *ev)
 {
 	struct json j;
@@ -157,10 +293,9 @@ void lw_event_print_json(FILE *f, const struct lw_event *ev)
 		json_kv_u64(&j, "resolution_ns", ev->resolution_ns);
 	if (ev->has & LW_EV_PID)
 		json_kv_u64(&j, "pid", ev->pid);
-	if (ev->has & LW_EV_COMM) {
-		json_key(&j, "comm");
-		json_strn(&j, ev->comm.p, ev->comm.len);
-	}
+	if (ev->has & LW_EV_COMM)
+		lw_json_kv_str(&j, "comm", &ev->comm);
+	lw_event_json_what(&j, ev);
 	if (ev->has & LW_EV_STACK)
 		lw_event_json_stack(&j, ev);
 	json_obj_close(&j);

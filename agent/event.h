@@ -2,6 +2,7 @@
 #ifndef LATWATCH_EVENT_H
 #define LATWATCH_EVENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,6 +26,12 @@ enum {
 	LW_EV_PID		= 1u << 6,
 	LW_EV_COMM		= 1u << 7,
 	LW_EV_STACK		= 1u << 8,
+	LW_EV_CGROUP		= 1u << 9,
+	LW_EV_VECTOR		= 1u << 10,
+	LW_EV_NAME		= 1u << 11,
+	LW_EV_FUNCTION		= 1u << 12,
+	LW_EV_KIND		= 1u << 13,
+	LW_EV_IRQ		= 1u << 14,
 };
 
 /* One LATWATCH_CMD_EVENT. Its strings point into the message. */
@@ -38,6 +45,12 @@ struct lw_event {
 	uint64_t duration_ns;
 	uint64_t resolution_ns;
 	struct lw_str comm;
+	struct lw_str cgroup;
+	uint32_t vector;	/* softirq vector number */
+	struct lw_str name;	/* softirq vector name or irq handler name */
+	struct lw_str function;	/* timer callback */
+	uint32_t kind;		/* enum latwatch_timer_kind */
+	uint32_t irq;
 	unsigned int nframes;
 	struct lw_str frames[LATWATCH_STACK_MAX];
 };
@@ -63,8 +76,20 @@ struct lw_lost {
 	uint64_t ts_ns;
 };
 
-/* "irqoff", "softirqoff", or NULL for a type this program does not know. */
+/* An event type this program knows. */
+struct lw_event_type {
+	const char *name;
+	bool hist;		/* the module keeps a histogram of it */
+	bool secs;		/* durations of 1 s or more print in seconds */
+};
+
+/* Indexed by enum latwatch_event_type; no name for LATWATCH_EV_UNSPEC. */
+extern const struct lw_event_type lw_event_types[LATWATCH_EV_MAX + 1];
+
+/* "irqoff", "softirqoff", ..., or NULL for a type this program does not know. */
 const char *lw_event_type_name(uint32_t type);
+/* The type called name, or LATWATCH_EV_UNSPEC if there is none. */
+uint32_t lw_event_type_find(const char *name);
 
 void lw_event_print_text(FILE *f, const struct lw_event *ev);
 void lw_event_print_json(FILE *f, const struct lw_event *ev);

@@ -17,9 +17,11 @@ struct lw_cmd {
 
 static const struct lw_cmd lw_cmds[] = {
 	{ "watch", "print latency events as they happen", cmd_watch, watch_usage },
-	{ "config", "show or set the thresholds and the sample period",
-	  cmd_config, config_usage },
+	{ "config", "show or set the thresholds, the sample period and which "
+	  "detectors run", cmd_config, config_usage },
 	{ "stats", "show the per-CPU counters", cmd_stats, stats_usage },
+	{ "hist", "show or reset the histograms of event durations", cmd_hist,
+	  hist_usage },
 };
 
 #define LW_NCMDS	(sizeof(lw_cmds) / sizeof(lw_cmds[0]))
@@ -31,8 +33,9 @@ static void lw_usage(FILE *f)
 	fputs("usage: latwatch [-h|--help] [-V|--version] COMMAND [ARGS]\n"
 	      "       latwatch help [COMMAND]\n"
 	      "\n"
-	      "Report the windows in which the kernel module saw interrupts or\n"
-	      "softirqs held off for longer than a threshold.\n"
+	      "Report what the kernel module saw take longer than a threshold:\n"
+	      "interrupts or softirqs held off, one softirq, timer or hard-irq\n"
+	      "handler run, or a task blocked in uninterruptible sleep.\n"
 	      "\n"
 	      "Commands:\n", f);
 	for (i = 0; i < LW_NCMDS; i++)

@@ -28,6 +28,12 @@ static struct nla_policy lw_ev_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_EV_PID]		= { .type = NLA_U32 },
 	[LATWATCH_A_EV_COMM]		= { .type = NLA_STRING },
 	[LATWATCH_A_EV_STACK]		= { .type = NLA_NESTED },
+	[LATWATCH_A_EV_CGROUP]		= { .type = NLA_STRING },
+	[LATWATCH_A_EV_VECTOR]		= { .type = NLA_U32 },
+	[LATWATCH_A_EV_NAME]		= { .type = NLA_STRING },
+	[LATWATCH_A_EV_FUNCTION]	= { .type = NLA_STRING },
+	[LATWATCH_A_EV_KIND]		= { .type = NLA_U32 },
+	[LATWATCH_A_EV_IRQ]		= { .type = NLA_U32 },
 	[LATWATCH_A_LOST_COUNT]		= { .type = NLA_U64 },
 	[LATWATCH_A_LOST_TOTAL]		= { .type = NLA_U64 },
 	[LATWATCH_A_STAT_CPU]		= { .type = NLA_U32 },
@@ -38,6 +44,9 @@ static struct nla_policy lw_ev_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_STAT_STALLS]		= { .type = NLA_U64 },
 	[LATWATCH_A_STAT_SOFTIRQ_LATE]	= { .type = NLA_U64 },
 	[LATWATCH_A_STAT_UNHEARD]	= { .type = NLA_U64 },
+	[LATWATCH_A_HIST_CPU]		= { .type = NLA_U32 },
+	[LATWATCH_A_HIST_TYPE]		= { .type = NLA_U32 },
+	[LATWATCH_A_HIST_BUCKETS]	= { .type = NLA_NESTED },
 };
 
 /*
@@ -307,6 +316,34 @@ int lw_nl_stats(struct lw_nl *nl, struct lw_stats *stats)
 	return lw_request(nl, msg, lw_stat_reply, stats);
 }
 
+static int lw_hist_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct lw_hist h;
+	int err = lw_hist_parse(nlh, &h);
+
+	if (!err)
+		lw_hists_add(arg, &h);
+	return err;
+}
+
+int lw_nl_hist(struct lw_nl *nl, struct lw_hists *hists)
+{
+	struct nl_msg *msg = lw_req_msg(nl, NLM_F_DUMP, LATWATCH_CMD_HIST_GET);
+
+	if (!msg)
+		return -ENOMEM;
+	return lw_request(nl, msg, lw_hist_reply, hists);
+}
+
+int lw_nl_hist_reset(struct lw_nl *nl)
+{
+	struct nl_msg *msg = lw_req_msg(nl, 0, LATWATCH_CMD_HIST_RESET);
+
+	if (!msg)
+		return -ENOMEM;
+	return lw_request(nl, msg, NULL, NULL);
+}
+
 /* --- Multicast --- */
 
 int lw_nl_events_group(struct lw_nl *nl)
@@ -407,6 +444,15 @@ int lw_event_parse(struct nlmsghdr *nlh, struct lw_event *ev)
 	       ev->resolution_ns, nla_get_u64, ev->has);
 	LW_GET(tb, LATWATCH_A_EV_PID, LW_EV_PID, ev->pid, nla_get_u32, ev->has);
 	LW_GET(tb, LATWATCH_A_EV_COMM, LW_EV_COMM, ev->comm, lw_nla_str, ev->has);
+	LW_GET(tb, LATWATCH_A_EV_CGROUP, LW_EV_CGROUP, ev->cgroup, lw_nla_str,
+	       ev->has);
+	LW_GET(tb, LATWATCH_A_EV_VECTOR, LW_EV_VECTOR, ev->vector, nla_get_u32,
+	       ev->has);
+	LW_GET(tb, LATWATCH_A_EV_NAME, LW_EV_NAME, ev->name, lw_nla_str, ev->has);
+	LW_GET(tb, LATWATCH_A_EV_FUNCTION, LW_EV_FUNCTION, ev->function,
+	       lw_nla_str, ev->has);
+	LW_GET(tb, LATWATCH_A_EV_KIND, LW_EV_KIND, ev->kind, nla_get_u32, ev->has);
+	LW_GET(tb, LATWATCH_A_EV_IRQ, LW_EV_IRQ, ev->irq, nla_get_u32, ev->has);
 	if (!tb[LATWATCH_A_EV_STACK])
 		return 0;
 	ev->has |= LW_EV_STACK;
@@ -446,6 +492,40 @@ int lw_stat_parse(struct nlmsghdr *nlh, struct lw_stat *st)
 		LW_GET(tb, lw_stat_counters[i].attr, 1u << i, st->ctr[i],
 		       nla_get_u64, st->has);
 	return 0;
+}
+
+static int lw_buckets_parse(struct nlattr *buckets, struct lw_hist *h)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, buckets, rem) {
+		if (nla_type(a) != LATWATCH_A_HIST_BUCKET)
+			continue;
+		if (nla_len(a) != sizeof(uint64_t))
+			return -EINVAL;
+		if (h->nbuckets == LATWATCH_HIST_BUCKETS)
+			return -E2BIG;
+		h->count[h->nbuckets++] = nla_get_u64(a);
+	}
+	return 0;
+}
+
+int lw_hist_parse(struct nlmsghdr *nlh, struct lw_hist *h)
+{
+	struct nlattr *tb[LATWATCH_A_MAX + 1];
+	int err = lw_parse(nlh, tb);
+
+	memset(h, 0, sizeof(*h));
+	if (err)
+		return err;
+	if (!tb[LATWATCH_A_HIST_CPU] || !tb[LATWATCH_A_HIST_TYPE])
+		return -EINVAL;
+	h->cpu = nla_get_u32(tb[LATWATCH_A_HIST_CPU]);
+	h->type = nla_get_u32(tb[LATWATCH_A_HIST_TYPE]);
+	if (!tb[LATWATCH_A_HIST_BUCKETS])
+		return 0;
+	return lw_buckets_parse(tb[LATWATCH_A_HIST_BUCKETS], h);
 }
 
 int lw_cfg_parse_msg(struct nlmsghdr *nlh, struct lw_cfg *cfg)

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "event.h"
+#include "hist.h"
 #include "stats.h"
 
 struct nl_sock;
@@ -33,6 +34,8 @@ void lw_nl_close(struct lw_nl *nl);
 int lw_nl_config_get(struct lw_nl *nl, struct lw_cfg *cfg);
 int lw_nl_config_set(struct lw_nl *nl, const struct lw_cfg *cfg);
 int lw_nl_stats(struct lw_nl *nl, struct lw_stats *stats);
+int lw_nl_hist(struct lw_nl *nl, struct lw_hists *hists);
+int lw_nl_hist_reset(struct lw_nl *nl);
 
 /* The id of the "events" group, or a negative errno. */
 int lw_nl_events_group(struct lw_nl *nl);
@@ -53,6 +56,8 @@ int lw_event_parse(struct nlmsghdr *nlh, struct lw_event *ev);
 int lw_lost_parse(struct nlmsghdr *nlh, struct lw_lost *lost);
 int lw_cfg_parse_msg(struct nlmsghdr *nlh, struct lw_cfg *cfg);
 int lw_stat_parse(struct nlmsghdr *nlh, struct lw_stat *st);
+/* -EINVAL without a CPU or a type: the dump always sends both. */
+int lw_hist_parse(struct nlmsghdr *nlh, struct lw_hist *h);
 int lw_extack_parse(struct nlmsghdr *nlh, char *buf, size_t len);
 bool lw_ctrl_family_gone(struct nlmsghdr *nlh, int family);
 

@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <latwatch/latwatch.h>
+
 #define ARGC(a)	((int)(sizeof(a) / sizeof((a)[0])) - 1)
 
 /* stdout and stderr of a parser, caught in temporary files. */
@@ -125,6 +127,7 @@ static void test_config(void **state)
 	char *badval[] = { "config", "sample_period_us=1", "irqoff_threshold_us=x",
 			   NULL };
 	char *noeq[] = { "config", "sample_period_us", NULL };
+	char *badms[] = { "config", "hung_threshold_ms=1500us", NULL };
 	char *help[] = { "config", "sample_period_us=1", "--help", NULL };
 	char out[8192], err[8192];
 	struct config_opts o;
@@ -146,9 +149,93 @@ static void test_config(void **state)
 	assert_int_equal(PARSE(config_parse_args, noeq, &o, out, err),
 			 LW_EXIT_USAGE);
 	assert_usage_error(out, err, "expected KEY=VALUE");
+	assert_int_equal(PARSE(config_parse_args, badms, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "not a whole number of ms");
 	assert_int_equal(PARSE(config_parse_args, help, &o, out, err),
 			 LW_EXIT_OK);
 	assert_non_null(strstr(out, "sample_period_us"));
+	assert_non_null(strstr(out, "hung_enabled"));
+	assert_non_null(strstr(out, "Exit codes"));
+}
+
+static void test_hist(void **state)
+{
+	char *none[] = { "hist", NULL };
+	char *all[] = { "hist", "--type", "softirq", "--cpu=3", "-j", NULL };
+	char *types[] = { "hist", "--type=irqoff", "--type", "hardirq", NULL };
+	char *reset[] = { "hist", "--reset", NULL };
+	char *badtype[] = { "hist", "--type", "hung", NULL };
+	char *nosuch[] = { "hist", "--type=irq", NULL };
+	char *notype[] = { "hist", "--type", NULL };
+	char *badcpu[] = { "hist", "--cpu", "-1", NULL };
+	char *bigcpu[] = { "hist", "--cpu", "4294967296", NULL };
+	char *hexcpu[] = { "hist", "--cpu", "0x1", NULL };
+	char *resetjson[] = { "hist", "--reset", "--json", NULL };
+	char *resetcpu[] = { "hist", "--cpu", "0", "--reset", NULL };
+	char *resetarg[] = { "hist", "--reset=yes", NULL };
+	char *bad[] = { "hist", "-t", "irqoff", NULL };
+	char *extra[] = { "hist", "irqoff", NULL };
+	char *help[] = { "hist", "--help", NULL };
+	char out[8192], err[8192];
+	struct hist_opts o;
+	int ret;
+
+	(void)state;
+	assert_int_equal(hist_parse_args(ARGC(all), all, &o), LW_ARGS_OK);
+	assert_true(o.json);
+	assert_false(o.reset);
+	assert_int_equal(o.type, LATWATCH_EV_SOFTIRQ);
+	assert_true(o.one_cpu);
+	assert_int_equal(o.cpu, 3);
+	/* state does not leak from one parse to the next */
+	assert_int_equal(hist_parse_args(ARGC(none), none, &o), LW_ARGS_OK);
+	assert_false(o.json);
+	assert_int_equal(o.type, LATWATCH_EV_UNSPEC);
+	assert_false(o.one_cpu);
+	assert_int_equal(hist_parse_args(ARGC(types), types, &o), LW_ARGS_OK);
+	assert_int_equal(o.type, LATWATCH_EV_HARDIRQ);
+	assert_int_equal(hist_parse_args(ARGC(reset), reset, &o), LW_ARGS_OK);
+	assert_true(o.reset);
+
+	assert_int_equal(PARSE(hist_parse_args, badtype, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "unknown type 'hung'");
+	assert_int_equal(PARSE(hist_parse_args, nosuch, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "unknown type 'irq'");
+	assert_int_equal(PARSE(hist_parse_args, notype, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "'--type' needs a value");
+	assert_int_equal(PARSE(hist_parse_args, badcpu, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "bad CPU '-1'");
+	assert_int_equal(PARSE(hist_parse_args, bigcpu, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "bad CPU '4294967296'");
+	assert_int_equal(PARSE(hist_parse_args, hexcpu, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "bad CPU '0x1'");
+	assert_int_equal(PARSE(hist_parse_args, resetjson, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "--reset goes with no other option");
+	assert_int_equal(PARSE(hist_parse_args, resetcpu, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "--reset goes with no other option");
+	assert_int_equal(PARSE(hist_parse_args, resetarg, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "'--reset=yes'");
+	assert_int_equal(PARSE(hist_parse_args, bad, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "'-t'");
+	assert_int_equal(PARSE(hist_parse_args, extra, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "'irqoff'");
+	assert_int_equal(PARSE(hist_parse_args, help, &o, out, err),
+			 LW_EXIT_OK);
+	assert_string_equal(err, "");
+	assert_non_null(strstr(out, "irqoff, softirqoff, softirq, timer, hardirq\n"));
+	assert_non_null(strstr(out, "--reset"));
 	assert_non_null(strstr(out, "Exit codes"));
 }
 
@@ -158,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_watch),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_hist),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

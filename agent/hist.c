@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
+#include <string.h>
+
+#include "event.h"
+#include "hist.h"
+#include "json.h"
+
+#define LW_STARS	40
+
+void lw_hists_init(struct lw_hists *s, uint32_t type, bool one_cpu,
+		   uint32_t cpu)
+{
+	memset(s, 0, sizeof(*s));
+	s->type = type;
+	s->one_cpu = one_cpu;
+	s->cpu = cpu;
+	if (type != LATWATCH_EV_UNSPEC)
+		s->has[type] = true;	/* printed even if the dump lacks it */
+}
+
+static bool lw_hists_keeps(const struct lw_hists *s, uint32_t type)
+{
+	if (s->type != LATWATCH_EV_UNSPEC)
+		return type == s->type;
+	return type <= LATWATCH_EV_MAX && lw_event_types[type].name;
+}
+
+/* Sums stop at the largest count rather than wrap. */
+static uint64_t lw_add_sat(uint64_t a, uint64_t b)
+{
+	uint64_t sum;
+
+	return __builtin_add_overflow(a, b, &sum) ? UINT64_MAX : sum;
+}
+
+void lw_hists_add(struct lw_hists *s, const struct lw_hist *h)
+{
+	unsigned int i;
+
+	if (s->one_cpu) {
+		if (h->cpu != s->cpu)
+			return;
+		s->cpu_seen = true;
+	}
+	if (!lw_hists_keeps(s, h->type))
+		return;
+	s->has[h->type] = true;
+	for (i = 0; i < h->nbuckets; i++)
+		s->count[h->type][i] = lw_add_sat(s->count[h->type][i],
+						  h->count[i]);
+}
+
+/* The first and the last bucket that is not zero; false if all are. */
+static bool lw_hist_range(const uint64_t *count, unsigned int *first,
+			  unsigned int *last)
+{
+	unsigned int i;
+
+	*first = LATWATCH_HIST_BUCKETS;
+	*last = 0;
+	for (i = 0; i < LATWATCH_HIST_BUCKETS; i++) {
+		if (!count[i])
+			continue;
+		if (*first == LATWATCH_HIST_BUCKETS)
+			*first = i;
+		*last = i;
+	}
+	return *first < LATWATCH_HIST_BUCKETS;
+}
+
+static uint64_t lw_bucket_low(unsigned int i)
+{
+	return (uint64_t)1 << i;
+}
+
+static uint64_t lw_bucket_high(unsigned int i)
+{
+	return ((uint64_t)2 << i) - 1;
+}
+
+/* --- Text --- */
+
+static uint64_t lw_hist_max(const uint64_t *count)
+{
+	uint64_t max = 0;
+	unsigned int i;
+
+	for (i = 0; i < LATWATCH_HIST_BUCKETS; i++)
+		if (count[i] > max)
+			max = count[i];
+	return max;
+}
+
+/*
+ * val * LW_STARS / max rounded down, for val <= max, max > 0: the most n
+ * with n * max <= val * LW_STARS. With max = q * LW_STARS + r, that is
+ * n * q + n * r / LW_STARS <= val, which cannot overflow.
+ */
+static int lw_stars(uint64_t val, uint64_t max)
+{
+	uint64_t q = max / LW_STARS, r = max % LW_STARS, n = LW_STARS;
+
+	while (n && n * q + (n * r + LW_STARS - 1) / LW_STARS > val)
+		n--;
+	return (int)n;
+}
+
+static void lw_hist_title(FILE *f, const struct lw_hists *s, uint32_t type)
+{
+	fprintf(f, "%s (", lw_event_types[type].name);
+	if (s->one_cpu)
+		fprintf(f, "CPU %" PRIu32 "):", s->cpu);
+	else
+		fputs("all CPUs):", f);
+}
+
+static void lw_hist_text(FILE *f, const struct lw_hists *s, uint32_t type)
+{
+	static const char stars[LW_STARS + 1] =
+		"****************************************";
+	const uint64_t *count = s->count[type];
+	uint64_t max = lw_hist_max(count);
+	unsigned int i, first, last;
+	int n;
+
+	lw_hist_title(f, s, type);
+	if (!lw_hist_range(count, &first, &last)) {
+		fputs(" no samples\n", f);
+		return;
+	}
+	fputs("\n     usecs               : count    distribution\n", f);
+	for (i = first; i <= last; i++) {
+		n = lw_stars(count[i], max);
+		fprintf(f, "%10" PRIu64 " -> %-10" PRIu64 " : %-8" PRIu64
+			" |%.*s%*s|\n", lw_bucket_low(i), lw_bucket_high(i),
+			count[i], n, stars, LW_STARS - n, "");
+	}
+}
+
+/* One block per type, in type order, a blank line between two. */
+void lw_hists_print_text(FILE *f, const struct lw_hists *s)
+{
+	const char *sep = "";
+	uint32_t t;
+
+	for (t = 0; t <= LATWATCH_EV_MAX; t++) {
+		if (!s->has[t])
+			continue;
+		fputs(sep, f);
+		lw_hist_text(f, s, t);
+		sep = "\n";
+	}
+}
+
+/* --- JSON --- */
+
+static void lw_hist_json_buckets(struct json *j, const uint64_t *count)
+{
+	unsigned int i;
+
+	json_key(j, "buckets");
+	json_arr_open(j);
+	for (i = 0; i < LATWATCH_HIST_BUCKETS; i++) {
+		if (!count[i])
+			continue;
+		json_obj_open(j);
+		json_kv_u64(j, "low", lw_bucket_low(i));
+		json_kv_u64(j, "high", lw_bucket_high(i));
+		json_kv_u64(j, "count", count[i]);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+static void lw_hist_json(struct json *j, const struct lw_hists *s,
+			 uint32_t type)
+{
+	json_obj_open(j);
+	json_kv_str(j, "type", lw_event_types[type].name);
+	if (s->one_cpu)
+		json_kv_u64(j, "cpu", s->cpu);
+	else
+		json_kv_str(j, "cpu", "all");
+	json_kv_str(j, "unit", "us");
+	lw_hist_json_buckets(j, s->count[type]);
+	json_obj_close(j);
+}
+
+void lw_hists_print_json(FILE *f, const struct lw_hists *s)
+{
+	struct json j;
+	uint32_t t;
+
+	json_init(&j, f);
+	json_obj_open(&j);
+	json_key(&j, "histograms");
+	json_arr_open(&j);
+	for (t = 0; t <= LATWATCH_EV_MAX; t++)
+		if (s->has[t])
+			lw_hist_json(&j, s, t);
+	json_arr_close(&j);
+	json_obj_close(&j);
+	fputc('\n', f);
+}
