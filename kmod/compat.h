@@ -9,6 +9,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/netlink.h>
+#include <linux/stacktrace.h>
 
 #ifdef LW_HAVE_HRTIMER_SETUP
 static inline void lw_hrtimer_setup(struct hrtimer *timer,
@@ -40,5 +41,25 @@ static inline void lw_extack_set(struct netlink_ext_ack *extack,
 	extack->_msg = msg;
 	extack->bad_attr = attr;
 }
+
+/*
+ * Another task's stack: stack_trace_save_tsk() is exported from 6.12 on.
+ * Without it, hung-task events go out without a stack.
+ */
+#ifdef LW_HAVE_STACK_TRACE_SAVE_TSK
+static inline unsigned int lw_stack_save_tsk(struct task_struct *t,
+					     unsigned long *store,
+					     unsigned int size)
+{
+	return stack_trace_save_tsk(t, store, size, 0);
+}
+#else
+static inline unsigned int lw_stack_save_tsk(struct task_struct *t,
+					     unsigned long *store,
+					     unsigned int size)
+{
+	return 0;
+}
+#endif
 
 #endif /* _LATWATCH_COMPAT_H */

@@ -45,6 +45,16 @@ module_param(hardirq_threshold_us, uint, 0444);
 MODULE_PARM_DESC(hardirq_threshold_us,
 		 "Report hard-irq handlers longer than this, in us (default 5000)");
 
+static unsigned int hung_threshold_ms = 10000;
+module_param(hung_threshold_ms, uint, 0444);
+MODULE_PARM_DESC(hung_threshold_ms,
+		 "Report tasks blocked in uninterruptible sleep longer than this, in ms (default 10000)");
+
+static unsigned int hung_scan_interval_ms = 1000;
+module_param(hung_scan_interval_ms, uint, 0444);
+MODULE_PARM_DESC(hung_scan_interval_ms,
+		 "How often to look for hung tasks, in ms; at most hung_threshold_ms (default 1000)");
+
 static unsigned int irqoff_enabled = 1;
 module_param(irqoff_enabled, uint, 0444);
 MODULE_PARM_DESC(irqoff_enabled, "Detect hard-irq-off windows (0 or 1, default 1)");
@@ -64,6 +74,10 @@ MODULE_PARM_DESC(timer_enabled, "Time timer and hrtimer callbacks (0 or 1, defau
 static unsigned int hardirq_enabled = 1;
 module_param(hardirq_enabled, uint, 0444);
 MODULE_PARM_DESC(hardirq_enabled, "Time hard-irq handlers (0 or 1, default 1)");
+
+static unsigned int hung_enabled = 1;
+module_param(hung_enabled, uint, 0444);
+MODULE_PARM_DESC(hung_enabled, "Look for hung tasks (0 or 1, default 1)");
 
 struct lw_key_desc {
 	unsigned int *val;
@@ -88,6 +102,10 @@ struct lw_key_desc {
 #define LW_OFF_MIN_US		200
 #define LW_THRESHOLD_MIN_US	1
 #define LW_THRESHOLD_MAX_US	60000000
+#define LW_HUNG_MIN_MS		1000
+#define LW_HUNG_MAX_MS		86400000
+#define LW_SCAN_MIN_MS		100
+#define LW_SCAN_MAX_MS		3600000
 
 static const struct lw_key_desc lw_keys[LW_NR_KEYS] = {
 	LW_KEY(LW_IRQOFF_THRESHOLD_US, irqoff_threshold_us,
@@ -108,6 +126,12 @@ static const struct lw_key_desc lw_keys[LW_NR_KEYS] = {
 	LW_KEY(LW_HARDIRQ_THRESHOLD_US, hardirq_threshold_us,
 	       LATWATCH_A_CFG_HARDIRQ_THRESHOLD_US,
 	       LW_THRESHOLD_MIN_US, LW_THRESHOLD_MAX_US),
+	LW_KEY(LW_HUNG_THRESHOLD_MS, hung_threshold_ms,
+	       LATWATCH_A_CFG_HUNG_THRESHOLD_MS,
+	       LW_HUNG_MIN_MS, LW_HUNG_MAX_MS),
+	LW_KEY(LW_HUNG_SCAN_INTERVAL_MS, hung_scan_interval_ms,
+	       LATWATCH_A_CFG_HUNG_SCAN_INTERVAL_MS,
+	       LW_SCAN_MIN_MS, LW_SCAN_MAX_MS),
 	LW_KEY(LW_IRQOFF_ENABLED, irqoff_enabled,
 	       LATWATCH_A_CFG_IRQOFF_ENABLED, 0, 1),
 	LW_KEY(LW_SOFTIRQOFF_ENABLED, softirqoff_enabled,
@@ -118,6 +142,8 @@ static const struct lw_key_desc lw_keys[LW_NR_KEYS] = {
 	       LATWATCH_A_CFG_TIMER_ENABLED, 0, 1),
 	LW_KEY(LW_HARDIRQ_ENABLED, hardirq_enabled,
 	       LATWATCH_A_CFG_HARDIRQ_ENABLED, 0, 1),
+	LW_KEY(LW_HUNG_ENABLED, hung_enabled,
+	       LATWATCH_A_CFG_HUNG_ENABLED, 0, 1),
 };
 
 int lw_config_attr(enum lw_key key)
@@ -154,6 +180,9 @@ const char *lw_config_check(const struct lw_config *cfg, enum lw_key *bad_key)
 		return "sample_period_us must be at most half of irqoff_threshold_us";
 	if (v[LW_SAMPLE_PERIOD_US] > v[LW_SOFTIRQOFF_THRESHOLD_US] / 2)
 		return "sample_period_us must be at most half of softirqoff_threshold_us";
+	*bad_key = LW_HUNG_SCAN_INTERVAL_MS;
+	if (v[LW_HUNG_SCAN_INTERVAL_MS] > v[LW_HUNG_THRESHOLD_MS])
+		return "hung_scan_interval_ms must be at most hung_threshold_ms";
 	return NULL;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * latwatch: switching the tracepoint detectors on and off. A detector that
- * is off has no probe registered and costs nothing.
+ * latwatch: switching detectors on and off. A tracepoint detector that is
+ * off has no probe registered, the hung-task scan no work queued: they
+ * cost nothing. The sampler's two detectors only read their switch.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +22,8 @@ static const struct lw_detector {
 	  "timer_enabled: cannot probe timer:timer_expire_* and hrtimer_expire_*" },
 	{ LW_HARDIRQ_ENABLED, lw_hardirq_enable, lw_hardirq_disable,
 	  "hardirq_enabled: cannot probe irq:irq_handler_entry/exit" },
+	{ LW_HUNG_ENABLED, lw_hung_enable, lw_hung_disable,
+	  "hung_enabled: out of memory" },
 };
 
 /* Which detectors have their probes registered; under the genl mutex. */

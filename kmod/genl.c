@@ -36,6 +36,9 @@ static const struct nla_policy lw_config_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_CFG_SOFTIRQ_ENABLED]	= { .type = NLA_U32 },
 	[LATWATCH_A_CFG_TIMER_ENABLED]		= { .type = NLA_U32 },
 	[LATWATCH_A_CFG_HARDIRQ_ENABLED]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_HUNG_THRESHOLD_MS]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_HUNG_SCAN_INTERVAL_MS]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_HUNG_ENABLED]		= { .type = NLA_U32 },
 };
 
 /* Histograms are kept for these types. */

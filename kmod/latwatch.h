@@ -114,11 +114,14 @@ enum lw_key {
 	LW_SOFTIRQ_THRESHOLD_US,
 	LW_TIMER_THRESHOLD_US,
 	LW_HARDIRQ_THRESHOLD_US,
+	LW_HUNG_THRESHOLD_MS,
+	LW_HUNG_SCAN_INTERVAL_MS,
 	LW_IRQOFF_ENABLED,
 	LW_SOFTIRQOFF_ENABLED,
 	LW_SOFTIRQ_ENABLED,
 	LW_TIMER_ENABLED,
 	LW_HARDIRQ_ENABLED,
+	LW_HUNG_ENABLED,
 	LW_NR_KEYS,
 };
 
@@ -164,6 +167,10 @@ int lw_timer_enable(void);
 void lw_timer_disable(void);
 int lw_hardirq_enable(void);
 void lw_hardirq_disable(void);
+
+/* hung.c: a periodic scan of all threads. */
+int lw_hung_enable(void);
+void lw_hung_disable(void);
 
 /* tp.c: kernel tracepoints found by name. */
 int lw_tp_register(const char *name, void *probe);

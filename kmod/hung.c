@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * latwatch: tasks hung in uninterruptible sleep.
+ *
+ * A work item scans every thread each hung_scan_interval_ms. A thread in
+ * TASK_UNINTERRUPTIBLE (killable or not; TASK_IDLE kthreads and frozen
+ * tasks are not hung) whose context-switch count has not moved since an
+ * earlier scan has been blocked at least since that scan. Past
+ * hung_threshold_ms it is reported once (LATWATCH_EV_HUNG), and once more
+ * when it has run again or gone (LATWATCH_EV_HUNG_END, with the total).
+ * Both are known to within one scan interval.
+ *
+ * The walk drops the RCU read lock every LW_HUNG_BATCH threads, so a host
+ * with tens of thousands of threads sees no long RCU read-side section. A
+ * walk cut short that way (a thread went away under it) does not close
+ * the episodes of threads it did not reach.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cgroup.h>
+#include <linux/hashtable.h>
+#include <linux/ktime.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/time64.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+#include "latwatch.h"
+
+#define LW_HUNG_BATCH	256
+
+struct lw_hung {
+	struct hlist_node node;
+	pid_t pid;
+	u64 start_time;		/* tells a reused pid apart */
+	unsigned long switches;
+	u64 since_ns;		/* blocked at least since (mono) */
+	u32 gen;		/* scan that last saw it */
+	bool reported;
+	char comm[LATWATCH_COMM_LEN];
+};
+
+/* Owned by the scan work, or by whoever stopped it. */
+static DEFINE_HASHTABLE(lw_hung_tasks, 8);
+static struct lw_event *lw_hung_ev;
+static u32 lw_hung_gen;
+
+static void lw_hung_scan(struct work_struct *work);
+static DECLARE_DELAYED_WORK(lw_hung_work, lw_hung_scan);
+
+static unsigned long lw_hung_interval(void)
+{
+	return msecs_to_jiffies(lw_cfg(LW_HUNG_SCAN_INTERVAL_MS));
+}
+
+static bool lw_hung_state(struct task_struct *t)
+{
+	unsigned int state = READ_ONCE(t->__state);
+
+	return (state & TASK_UNINTERRUPTIBLE) &&
+	       !(state & (TASK_NOLOAD | TASK_FROZEN));
+}
+
+static struct lw_hung *lw_hung_find(struct task_struct *t)
+{
+	struct lw_hung *h;
+
+	hash_for_each_possible(lw_hung_tasks, h, node, t->pid)
+		if (h->pid == t->pid && h->start_time == t->start_time)
+			return h;
+	return NULL;
+}
+
+/* Under rcu_read_lock(); @t may be NULL for a thread that is gone. */
+static void lw_hung_emit(struct lw_hung *h, struct task_struct *t, u32 type,
+			 u64 now)
+{
+	struct lw_event *ev = lw_hung_ev;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->ts_ns = ktime_get_real_ns();
+	ev->duration_ns = now - h->since_ns;
+	ev->resolution_ns = (u64)lw_cfg(LW_HUNG_SCAN_INTERVAL_MS) *
+			    NSEC_PER_MSEC;
+	ev->pid = h->pid;
+	strscpy(ev->comm, h->comm, sizeof(ev->comm));
+	ev->cpu = raw_smp_processor_id();
+	if (t) {
+		ev->cpu = task_cpu(t);
+		ev->cgrp = task_dfl_cgroup(t);
+		cgroup_get(ev->cgrp);
+		if (type == LATWATCH_EV_HUNG)
+			ev->nr_frames = lw_stack_save_tsk(t, ev->frames,
+							  ARRAY_SIZE(ev->frames));
+	}
+	lw_emit(per_cpu_ptr(lw_cpus(), get_cpu()), ev);
+	put_cpu();
+}
+
+static void lw_hung_check(struct task_struct *t, u64 now, u64 threshold)
+{
+	unsigned long switches = t->nvcsw + t->nivcsw;
+	struct lw_hung *h = lw_hung_find(t);
+	bool blocked = lw_hung_state(t);
+
+	if (!h) {
+		if (!blocked)
+			return;
+		h = kzalloc(sizeof(*h), GFP_NOWAIT | __GFP_NOWARN);
+		if (!h)
+			return;	/* seen again at the next scan */
+		h->pid = t->pid;
+		h->start_time = t->start_time;
+		h->switches = switches;
+		h->since_ns = now;
+		strscpy(h->comm, t->comm, sizeof(h->comm));
+		hash_add(lw_hung_tasks, &h->node, h->pid);
+	}
+	h->gen = lw_hung_gen;
+	if (!blocked || switches != h->switches) {
+		/* It ran: an episode ends, another may begin. */
+		if (h->reported)
+			lw_hung_emit(h, t, LATWATCH_EV_HUNG_END, now);
+		if (!blocked) {
+			hash_del(&h->node);
+			kfree(h);
+			return;
+		}
+		h->switches = switches;
+		h->since_ns = now;
+		h->reported = false;
+		return;
+	}
+	if (!h->reported && now - h->since_ns > threshold) {
+		lw_hung_emit(h, t, LATWATCH_EV_HUNG, now);
+		h->reported = true;
+	}
+}
+
+/* As the kernel's own hung-task check: let RCU and the scheduler in. */
+static bool lw_hung_break(struct task_struct *g, struct task_struct *t)
+{
+	bool alive;
+
+	get_task_struct(g);
+	get_task_struct(t);
+	rcu_read_unlock();
+	cond_resched();
+	rcu_read_lock();
+	alive = pid_alive(g) && pid_alive(t);
+	put_task_struct(t);
+	put_task_struct(g);
+	return alive;
+}
+
+/* Close the episodes of threads the whole walk did not see: gone. */
+static void lw_hung_sweep(u64 now)
+{
+	struct hlist_node *tmp;
+	struct lw_hung *h;
+	int bkt;
+
+	hash_for_each_safe(lw_hung_tasks, bkt, tmp, h, node) {
+		if (h->gen == lw_hung_gen)
+			continue;
+		if (h->reported) {
+			rcu_read_lock();
+			lw_hung_emit(h, NULL, LATWATCH_EV_HUNG_END, now);
+			rcu_read_unlock();
+		}
+		hash_del(&h->node);
+		kfree(h);
+	}
+}
+
+static void lw_hung_scan(struct work_struct *work)
+{
+	u64 threshold = (u64)lw_cfg(LW_HUNG_THRESHOLD_MS) * NSEC_PER_MSEC;
+	u64 now = ktime_get_ns();
+	struct task_struct *g, *t;
+	unsigned int n = 0;
+	bool whole = true;
+
+	lw_hung_gen++;
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if (++n % LW_HUNG_BATCH == 0 && !lw_hung_break(g, t)) {
+			whole = false;
+			break;
+		}
+		lw_hung_check(t, now, threshold);
+	}
+	rcu_read_unlock();
+	if (whole)
+		lw_hung_sweep(now);
+	queue_delayed_work(system_unbound_wq, &lw_hung_work,
+			   lw_hung_interval());
+}
+
+int lw_hung_enable(void)
+{
+	lw_hung_ev = kzalloc(sizeof(*lw_hung_ev), GFP_KERNEL);
+	if (!lw_hung_ev)
+		return -ENOMEM;
+	queue_delayed_work(system_unbound_wq, &lw_hung_work,
+			   lw_hung_interval());
+	return 0;
+}
+
+void lw_hung_disable(void)
+{
+	struct hlist_node *tmp;
+	struct lw_hung *h;
+	int bkt;
+
+	cancel_delayed_work_sync(&lw_hung_work);
+	hash_for_each_safe(lw_hung_tasks, bkt, tmp, h, node) {
+		hash_del(&h->node);
+		kfree(h);
+	}
+	kfree(lw_hung_ev);
+	lw_hung_ev = NULL;
+}
