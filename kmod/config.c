@@ -186,6 +186,8 @@ const char *lw_config_check(const struct lw_config *cfg, enum lw_key *bad_key)
 	return NULL;
 }
 
+struct lw_thresholds lw_thr __read_mostly;
+
 /* Caller has checked @cfg; serialised by the genl mutex. */
 void lw_config_set(const struct lw_config *cfg)
 {
@@ -193,6 +195,12 @@ void lw_config_set(const struct lw_config *cfg)
 
 	for (k = 0; k < LW_NR_KEYS; k++)
 		WRITE_ONCE(*lw_keys[k].val, cfg->val[k]);
+	WRITE_ONCE(lw_thr.softirq_ns,
+		   (u64)cfg->val[LW_SOFTIRQ_THRESHOLD_US] * NSEC_PER_USEC);
+	WRITE_ONCE(lw_thr.timer_ns,
+		   (u64)cfg->val[LW_TIMER_THRESHOLD_US] * NSEC_PER_USEC);
+	WRITE_ONCE(lw_thr.hardirq_ns,
+		   (u64)cfg->val[LW_HARDIRQ_THRESHOLD_US] * NSEC_PER_USEC);
 }
 
 u32 lw_cfg(enum lw_key key)

@@ -18,7 +18,7 @@
 
 #include "latwatch.h"
 
-static struct lw_cpu __percpu *lw_pcpu;
+struct lw_cpu __percpu *lw_pcpu __read_mostly;
 
 /* Owned by the flush work, which never runs concurrently with itself. */
 static struct lw_event lw_out;
@@ -28,11 +28,6 @@ static u64 lw_lost_announced;
 static void lw_flush_fn(struct work_struct *work);
 static DECLARE_WORK(lw_flush_work, lw_flush_fn);
 static bool lw_pop(struct lw_cpu *c, struct lw_event *out);
-
-struct lw_cpu __percpu *lw_cpus(void)
-{
-	return lw_pcpu;
-}
 
 int lw_events_init(void)
 {

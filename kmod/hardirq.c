@@ -41,7 +41,7 @@ static void lw_hardirq_exit(void *data, int irq, struct irqaction *action,
 	c->hardirq_start = 0;
 	d = ktime_get_mono_fast_ns() - start;
 	lw_hist_add(LATWATCH_EV_HARDIRQ, d);
-	if (d > lw_cfg_us_ns(LW_HARDIRQ_THRESHOLD_US))
+	if (d > READ_ONCE(lw_thr.hardirq_ns))
 		lw_hardirq_report(c, irq, action, d);
 }
 

@@ -5,26 +5,10 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/log2.h>
-#include <linux/math64.h>
-#include <linux/minmax.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
-#include <linux/time64.h>
 
 #include "latwatch.h"
-
-/* Any context; this_cpu_inc() is safe against interrupts. */
-void lw_hist_add(u32 type, u64 ns)
-{
-	u64 us = div_u64(ns, NSEC_PER_USEC);
-	unsigned int b;
-
-	if (!us)
-		return;
-	b = min_t(unsigned int, ilog2(us), LATWATCH_HIST_BUCKETS - 1);
-	this_cpu_inc(lw_cpus()->hist[type][b]);
-}
 
 /* Counts racing with the reset may survive it. */
 void lw_hist_reset(void)

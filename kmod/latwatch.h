@@ -11,7 +11,12 @@
 #define _LATWATCH_H
 
 #include <linux/hrtimer.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
+#include <linux/time64.h>
 #include <linux/types.h>
 #include <latwatch/latwatch.h>
 
@@ -136,6 +141,15 @@ void lw_config_set(const struct lw_config *cfg);
 u32 lw_cfg(enum lw_key key);
 u64 lw_cfg_us_ns(enum lw_key key);
 
+/* The tracepoint detectors' thresholds in ns, kept by lw_config_set(). */
+struct lw_thresholds {
+	u64 softirq_ns;
+	u64 timer_ns;
+	u64 hardirq_ns;
+};
+
+extern struct lw_thresholds lw_thr;
+
 static inline u64 lw_period_ns(void)
 {
 	return lw_cfg_us_ns(LW_SAMPLE_PERIOD_US);
@@ -178,7 +192,6 @@ void lw_tp_unregister(const char *name, void *probe);
 void lw_tp_sync(void);
 
 /* hist.c */
-void lw_hist_add(u32 type, u64 ns);
 void lw_hist_reset(void);
 void lw_hist_get(unsigned int cpu, u32 type, u64 *buckets);
 
@@ -188,7 +201,28 @@ void lw_capture_here(struct lw_event *ev, u32 type, u64 duration_ns);
 void lw_event_put(struct lw_event *ev);
 
 /* event.c */
-struct lw_cpu __percpu *lw_cpus(void);
+extern struct lw_cpu __percpu *lw_pcpu;
+
+static inline struct lw_cpu __percpu *lw_cpus(void)
+{
+	return lw_pcpu;
+}
+
+/*
+ * Count one duration in this CPU's histogram of @type; any context:
+ * this_cpu_inc() is safe against interrupts.
+ */
+static inline void lw_hist_add(u32 type, u64 ns)
+{
+	u64 us = div_u64(ns, NSEC_PER_USEC);
+	unsigned int b;
+
+	if (!us)
+		return;
+	b = min_t(unsigned int, ilog2(us), LATWATCH_HIST_BUCKETS - 1);
+	this_cpu_inc(lw_cpus()->hist[type][b]);
+}
+
 int lw_events_init(void);
 void lw_events_exit(void);
 void lw_emit(struct lw_cpu *c, struct lw_event *ev);

@@ -24,6 +24,7 @@ static int __init latwatch_init(void)
 		return -EINVAL;
 	}
 
+	lw_config_set(&cfg);
 	ret = lw_events_init();
 	if (ret)
 		return ret;

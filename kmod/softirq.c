@@ -57,7 +57,7 @@ static void lw_softirq_exit(void *data, unsigned int vec)
 	c->softirq_start = 0;
 	d = ktime_get_mono_fast_ns() - start;
 	lw_hist_add(LATWATCH_EV_SOFTIRQ, d);
-	if (d > lw_cfg_us_ns(LW_SOFTIRQ_THRESHOLD_US))
+	if (d > READ_ONCE(lw_thr.softirq_ns))
 		lw_softirq_report(c, vec, d);
 }
 

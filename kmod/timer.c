@@ -34,7 +34,7 @@ static void lw_timer_done(struct lw_cpu *c, u32 kind, void *fn, u64 start)
 	u64 d = ktime_get_mono_fast_ns() - start;
 
 	lw_hist_add(LATWATCH_EV_TIMER, d);
-	if (d > lw_cfg_us_ns(LW_TIMER_THRESHOLD_US))
+	if (d > READ_ONCE(lw_thr.timer_ns))
 		lw_timer_report(c, kind, fn, d);
 }
 
