@@ -140,3 +140,207 @@ lw_no_window() {
 		fail "$_v ${_ms} ms on CPU $_c: no event" "got: $(lw_new_windows "$_from" | head -n 1)"
 	fi
 }
+
+# --- Callback detectors: softirq, timer, hardirq ---
+#
+#   lw_inject VERB CPU MS        inject a window (a check of its own: not
+#                                under check, which runs in a subshell);
+#                                sets LW_FROM (events seen before it),
+#                                LW_MEAS (the injector's measurement in us,
+#                                empty if it logged none) and LW_IRQ
+#                                (hardirq: the irq it logged)
+#   lw_select FROM FILTER        events after line FROM for which the jq
+#                                expression FILTER holds, one per line
+#   lw_count FROM FILTER         how many of them
+#   lw_expect_one WHAT FILTER    after lw_inject: exactly one event matching
+#                                FILTER; sets LW_EV to it
+#   lw_expect_none WHAT FILTER   after lw_inject: none within 1 s
+#   lw_timer_softirq CPU         after lw_inject timer: a filter for TIMER
+#                                softirq runs on CPU at least as long as the
+#                                callback measured, i.e. the one that ran it
+#                                (under single-threaded TCG a vCPU stands
+#                                still while the other runs, so another run
+#                                now and then looks long and is reported)
+#   lw_ev KEY                    LW_EV's KEY (jq -r)
+#   lw_ev_is WHAT KEY VALUE      LW_EV's KEY is VALUE
+#   lw_ev_cgroup WHAT            LW_EV has a cgroup path ("/...")
+#   lw_ev_duration WHAT LO HI    LW_EV's duration minus LW_MEAS is within
+#                                [LO, HI] us; prints "LWNOTE TYPE VERB
+#                                cpu=N requested=MSms measured=US
+#                                reported=US error=US"
+#   lw_edu                       the edu PCI device's sysfs dir, or nothing
+#   lw_edu_irq                   the irq of lwinj_edu in /proc/interrupts
+#   lw_bucket_low US             the low end of the histogram bucket that
+#                                holds US (a power of two; 0 for 0)
+#   lw_hist_count TYPE CPU LOW   count of the bucket starting at LOW in the
+#                                histogram of TYPE on CPU ("" for all CPUs)
+#   lw_console_irq_to CPU        route the serial console's interrupt
+#                                (ttyS0) to CPU; prints the irq and its
+#                                previous CPU list, to hand to
+#                                lw_console_irq_restore. Under TCG its
+#                                handler runs for ~5 ms: it must not land
+#                                in a softirq measured on another CPU.
+
+# shellcheck disable=SC2034 # LW_IRQ is for the scenarios
+lw_inject() {
+	LW_FROM=$(lw_lines)
+	LW_INJ="$1 $2 $3"
+	LW_MEAS=
+	LW_IRQ=
+	_what="$1 $3 ms on CPU $2: injected"
+	dmesg_mark
+	_out=$(inject "$1" "$2" "$3" 2>&1) || {
+		fail "$_what" "write to $LW_INJECT failed: $_out"
+		return 1
+	}
+	_l=$(dmesg_since |
+		grep "latwatch_inject: $1 cpu=$2 \(irq=[0-9]* \)\{0,1\}requested=$3ms measured=" |
+		tail -n 1)
+	LW_MEAS=$(echo "$_l" | sed -n 's/.*measured=\([0-9]*\)us.*/\1/p')
+	LW_IRQ=$(echo "$_l" | sed -n 's/.* irq=\([0-9]*\) .*/\1/p')
+	if [ -z "$LW_MEAS" ]; then
+		fail "$_what" "no '$1 cpu=$2 ... requested=$3ms measured=' line in dmesg"
+		return 1
+	fi
+	ok "$_what (measured $LW_MEAS us)"
+}
+
+lw_select() {
+	tail -n "+$(($1 + 1))" "$LW_EVENTS" | jq -c "select($2)" 2>/dev/null
+}
+
+lw_count() {
+	lw_select "$1" "$2" | wc -l
+}
+
+lw_has() {
+	[ "$(lw_count "$1" "$2")" -ge 1 ]
+}
+
+# lw_brief: events without their stacks, for messages
+lw_brief() {
+	jq -c 'del(.stack)'
+}
+
+lw_expect_one() {
+	LW_EV=
+	wait_for 5 lw_has "$LW_FROM" "$2"
+	sleep 0.5	# a second event for the same window would be here now
+	_n=$(lw_count "$LW_FROM" "$2")
+	if [ "$_n" != 1 ]; then
+		fail "$1" "got $_n events matching $2: $(lw_select "$LW_FROM" "$2" | head -n 3 | lw_brief); watch said: $(tail -n 2 /tmp/watch.err)"
+		return 1
+	fi
+	LW_EV=$(lw_select "$LW_FROM" "$2")
+	ok "$1"
+}
+
+lw_expect_none() {
+	sleep 1
+	_n=$(lw_count "$LW_FROM" "$2")
+	if [ "$_n" = 0 ]; then
+		ok "$1"
+	else
+		fail "$1" "got $_n events matching $2: $(lw_select "$LW_FROM" "$2" | head -n 2 | lw_brief)"
+	fi
+}
+
+lw_timer_softirq() {
+	echo ".type == \"softirq\" and .vector == \"TIMER\" and .cpu == $1 and .duration_ns >= ${LW_MEAS:-0} * 1000"
+}
+
+lw_ev() {
+	echo "$LW_EV" | jq -r ".$1"
+}
+
+lw_ev_is() {
+	_got=$(lw_ev "$2")
+	if [ "$_got" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1" "event says $2=$_got: $(echo "$LW_EV" | lw_brief)"
+	fi
+}
+
+lw_ev_cgroup() {
+	_got=$(lw_ev cgroup)
+	case $_got in
+	/*) ok "$1 ($_got)" ;;
+	*) fail "$1" "event says cgroup=$_got: $(echo "$LW_EV" | lw_brief)" ;;
+	esac
+}
+
+lw_ev_duration() {
+	if [ -z "$LW_MEAS" ]; then
+		fail "$1" "the injector logged no measurement"
+		return 1
+	fi
+	_ns=$(lw_ev duration_ns)
+	case $_ns in
+	'' | *[!0-9]*)
+		fail "$1" "event has no duration_ns: $(echo "$LW_EV" | lw_brief)"
+		return 1
+		;;
+	esac
+	_dur=$((_ns / 1000))
+	_err=$((_dur - LW_MEAS))
+	# shellcheck disable=SC2086 # VERB CPU MS
+	set -- "$1" "$2" "$3" "$(lw_ev type)" $LW_INJ
+	echo "LWNOTE $4 $5 cpu=$6 requested=${7}ms measured=${LW_MEAS}us reported=${_dur}us error=${_err}us"
+	if [ "$_err" -ge "$2" ] && [ "$_err" -le "$3" ]; then
+		ok "$1: ${_dur} us for ${LW_MEAS} us measured"
+	else
+		fail "$1" "reported ${_dur} us, measured ${LW_MEAS} us: error ${_err} us outside [$2, $3]"
+	fi
+}
+
+lw_edu() {
+	for _d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$_d/vendor" 2>/dev/null)" = 0x1234 ] &&
+			[ "$(cat "$_d/device" 2>/dev/null)" = 0x11e8 ]; then
+			echo "$_d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+lw_edu_irq() {
+	awk '$NF == "lwinj_edu" { sub(":", "", $1); print $1 }' /proc/interrupts
+}
+
+lw_bucket_low() {
+	[ "$1" -ge 1 ] || {
+		echo 0
+		return
+	}
+	_b=1
+	while [ $((_b * 2)) -le "$1" ]; do
+		_b=$((_b * 2))
+	done
+	echo "$_b"
+}
+
+lw_hist_count() {
+	_cpu=
+	[ -n "$2" ] && _cpu="--cpu $2"
+	# shellcheck disable=SC2086 # no --cpu when $2 is empty
+	latwatch hist --json --type "$1" $_cpu |
+		jq --argjson low "$3" \
+			'[.histograms[].buckets[] | select(.low == $low) | .count] | add // 0'
+}
+
+lw_console_irq_to() {
+	awk '$NF == "ttyS0" { sub(":", "", $1); print $1 }' /proc/interrupts |
+		while read -r _i; do
+			echo "$_i $(cat "/proc/irq/$_i/smp_affinity_list")"
+			echo "$1" >"/proc/irq/$_i/smp_affinity_list"
+		done
+}
+
+# lw_console_irq_restore "IRQ CPUS"...: what lw_console_irq_to printed
+lw_console_irq_restore() {
+	echo "$1" | while read -r _i _cpus; do
+		[ -n "$_i" ] && echo "$_cpus" >"/proc/irq/$_i/smp_affinity_list"
+	done
+}
