@@ -28,7 +28,7 @@ tasklet() {
 	lw_ev_is "$w: on CPU $1" cpu "$1"
 	lw_ev_is "$w: vector_nr 6 (TASKLET_SOFTIRQ)" vector_nr 6
 	lw_ev_cgroup "$w: cgroup given"
-	lw_ev_duration "$w: duration" 0 3000
+	lw_ev_duration "$w: duration" 0 "$LW_STALL_US"
 }
 
 tasklet 1 30
@@ -44,7 +44,7 @@ if lw_inject timer 1 30 &&
 	lw_ev_is "$w: on CPU 1" cpu 1
 	lw_ev_is "$w: vector_nr 1 (TIMER_SOFTIRQ)" vector_nr 1
 	lw_ev_cgroup "$w: cgroup given"
-	lw_ev_duration "$w: TIMER softirq ran at least as long as the callback" 0 3000
+	lw_ev_duration "$w: TIMER softirq ran at least as long as the callback" 0 "$LW_STALL_US"
 fi
 check "$w: no TASKLET event for it" test "$(lw_count "$LW_FROM" "$TASKLET")" = 0
 

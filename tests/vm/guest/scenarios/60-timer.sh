@@ -29,7 +29,7 @@ callback() {
 	lw_ev_is "$w: kind $4" kind "$4"
 	lw_ev_is "$w: on CPU $2" cpu "$2"
 	lw_ev_cgroup "$w: cgroup given"
-	lw_ev_duration "$w: duration" 0 2000
+	lw_ev_duration "$w: duration" 0 "$LW_STALL_US"
 }
 
 callback timer 1 30 timer

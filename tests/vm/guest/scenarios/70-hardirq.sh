@@ -34,7 +34,7 @@ handler() {
 	lw_ev_is "$w: irq $irq" irq "$irq"
 	lw_ev_is "$w: on CPU $1" cpu "$1"
 	lw_ev_cgroup "$w: cgroup given"
-	lw_ev_duration "$w: duration" 0 2000
+	lw_ev_duration "$w: duration" 0 "$LW_STALL_US"
 }
 
 handler 1 20

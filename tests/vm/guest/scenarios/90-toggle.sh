@@ -62,12 +62,12 @@ w="timer_enabled=0: timer 30 ms on CPU 1"
 lw_inject timer 1 30
 lw_expect_none "$w: no timer event" "$TIMER_ANY"
 lw_expect_one "$w: the softirq detector still reports the TIMER softirq" \
-	"$(lw_timer_softirq 1)" && lw_ev_duration "$w: TIMER softirq duration" 0 3000
+	"$(lw_timer_softirq 1)" && lw_ev_duration "$w: TIMER softirq duration" 0 "$LW_STALL_US"
 set_switch timer_enabled 1
 w="timer_enabled=1: timer 30 ms on CPU 1"
 lw_inject timer 1 30
 lw_expect_one "$w: one timer event naming lwinj_timer_fn again" "$TIMER_FN" &&
-	lw_ev_duration "$w: duration" 0 2000
+	lw_ev_duration "$w: duration" 0 "$LW_STALL_US"
 
 # softirq
 set_switch softirq_enabled 0
@@ -83,7 +83,7 @@ set_switch softirq_enabled 1
 w="softirq_enabled=1: tasklet 30 ms on CPU 1"
 lw_inject tasklet 1 30
 lw_expect_one "$w: one TASKLET softirq event again" "$TASKLET" &&
-	lw_ev_duration "$w: duration" 0 3000
+	lw_ev_duration "$w: duration" 0 "$LW_STALL_US"
 
 # hardirq
 if lw_edu >/dev/null; then
@@ -95,7 +95,7 @@ if lw_edu >/dev/null; then
 	w="hardirq_enabled=1: hardirq 20 ms on CPU 1"
 	lw_inject hardirq 1 20
 	lw_expect_one "$w: one hardirq event naming lwinj_edu again" "$HARDIRQ" &&
-		lw_ev_duration "$w: duration" 0 2000
+		lw_ev_duration "$w: duration" 0 "$LW_STALL_US"
 else
 	skip "hardirq_enabled" "no edu PCI device (QEMU -device edu)"
 fi
@@ -162,7 +162,7 @@ set_switch timer_enabled 1
 w="then timer_enabled=1: timer 30 ms on CPU 1"
 lw_inject timer 1 30
 lw_expect_one "$w: one timer event naming lwinj_timer_fn" "$TIMER_FN" &&
-	lw_ev_duration "$w: duration" 0 2000
+	lw_ev_duration "$w: duration" 0 "$LW_STALL_US"
 
 lw_console_irq_restore "$console"
 bg_stop watch
