@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/mutex.h>
 
 #include "latwatch.h"
 
@@ -26,7 +27,16 @@ static const struct lw_detector {
 	  "hung_enabled: out of memory" },
 };
 
-/* Which detectors have their probes registered; under the genl mutex. */
+/*
+ * Serialises switching detectors and changing the configuration with
+ * module init and exit: a CONFIG_SET can arrive as soon as the family is
+ * registered, and until the family is gone. lw_live says whether changes
+ * are accepted.
+ */
+static DEFINE_MUTEX(lw_cfg_mutex);
+static bool lw_live;
+
+/* Which detectors have their probes registered; under lw_cfg_mutex. */
 static bool lw_running[ARRAY_SIZE(lw_detectors)];
 
 static void lw_detector_off(int i)
@@ -51,7 +61,7 @@ static int lw_detector_on(int i)
  * Put @new's on/off switches in force. All or nothing: if a detector
  * cannot start, the ones this call started are stopped again.
  */
-int lw_detectors_apply(const struct lw_config *new, const char **msg)
+static int lw_detectors_apply(const struct lw_config *new, const char **msg)
 {
 	bool started[ARRAY_SIZE(lw_detectors)] = { };
 	int i, ret;
@@ -78,11 +88,62 @@ int lw_detectors_apply(const struct lw_config *new, const char **msg)
 	return 0;
 }
 
-void lw_detectors_stop(void)
+static void lw_detectors_off(void)
 {
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(lw_detectors); i++)
 		lw_detector_off(i);
 	lw_tp_sync();
+}
+
+/*
+ * Module init: the caller holds the lock from before registering the
+ * family until lw_detectors_start() has run, so that a CONFIG_SET waits
+ * for the module to be ready.
+ */
+void lw_config_lock(void)
+{
+	mutex_lock(&lw_cfg_mutex);
+}
+
+void lw_config_unlock(void)
+{
+	mutex_unlock(&lw_cfg_mutex);
+}
+
+/* Under lw_config_lock(): switch on what @cfg says; changes accepted. */
+int lw_detectors_start(const struct lw_config *cfg, const char **msg)
+{
+	int ret;
+
+	lockdep_assert_held(&lw_cfg_mutex);
+	ret = lw_detectors_apply(cfg, msg);
+	lw_live = !ret;
+	return ret;
+}
+
+/* Module exit or a failed init: no more changes, every detector off. */
+void lw_detectors_stop(void)
+{
+	mutex_lock(&lw_cfg_mutex);
+	lw_live = false;
+	lw_detectors_off();
+	mutex_unlock(&lw_cfg_mutex);
+}
+
+/* CONFIG_SET: @cfg is checked; switch the detectors, then the values. */
+int lw_config_change(const struct lw_config *cfg, const char **msg)
+{
+	int ret = -ENODEV;
+
+	mutex_lock(&lw_cfg_mutex);
+	*msg = "latwatch is being unloaded";
+	if (lw_live) {
+		ret = lw_detectors_apply(cfg, msg);
+		if (!ret)
+			lw_config_set(cfg);
+	}
+	mutex_unlock(&lw_cfg_mutex);
+	return ret;
 }

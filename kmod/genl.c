@@ -104,13 +104,10 @@ static int lw_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		lw_extack_set(info->extack, a[lw_config_attr(bad)], msg);
 		return -EINVAL;
 	}
-	ret = lw_detectors_apply(&cfg, &msg);
-	if (ret) {
+	ret = lw_config_change(&cfg, &msg);
+	if (ret)
 		lw_extack_set(info->extack, NULL, msg);
-		return ret;
-	}
-	lw_config_set(&cfg);
-	return 0;
+	return ret;
 }
 
 static int lw_stats_put(struct sk_buff *skb, unsigned int cpu)

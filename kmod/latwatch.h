@@ -159,8 +159,11 @@ static inline u64 lw_period_ns(void)
  * detector.c: the detectors that hook tracepoints are switched on and off
  * by registering their probes; the sampler's two only read their flag.
  */
-int lw_detectors_apply(const struct lw_config *new, const char **msg);
+void lw_config_lock(void);
+void lw_config_unlock(void);
+int lw_detectors_start(const struct lw_config *cfg, const char **msg);
 void lw_detectors_stop(void);
+int lw_config_change(const struct lw_config *cfg, const char **msg);
 
 /* sampler.c */
 int lw_sampler_start(void);

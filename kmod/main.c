@@ -28,24 +28,31 @@ static int __init latwatch_init(void)
 	ret = lw_events_init();
 	if (ret)
 		return ret;
+	/* A CONFIG_SET as soon as the family is there waits for the rest. */
+	lw_config_lock();
 	ret = lw_genl_init();
-	if (ret)
-		goto err_events;
-	ret = lw_detectors_apply(&cfg, &msg);
 	if (ret) {
-		pr_err("%s\n", msg);
-		goto err_genl;
+		lw_config_unlock();
+		goto err_events;
 	}
-	ret = lw_sampler_start();
+	ret = lw_detectors_start(&cfg, &msg);
 	if (ret)
-		goto err_detectors;
+		pr_err("%s\n", msg);
+	else
+		ret = lw_sampler_start();
+	lw_config_unlock();
+	if (ret)
+		goto err_genl;
 
 	pr_info("version %s loaded\n", LATWATCH_VERSION);
 	return 0;
 
-err_detectors:
-	lw_detectors_stop();
 err_genl:
+	/*
+	 * Refuse changes and stop the detectors, then remove the family: only
+	 * after the unlock, as a CONFIG_SET waiting for it holds the genl lock.
+	 */
+	lw_detectors_stop();
 	lw_genl_exit();
 err_events:
 	lw_events_exit();
@@ -54,7 +61,10 @@ err_events:
 
 static void __exit latwatch_exit(void)
 {
-	/* Producers first, then deliver what they left, then the family. */
+	/*
+	 * Producers first (from here on a CONFIG_SET is refused), then
+	 * deliver what they left, then the family.
+	 */
 	lw_detectors_stop();
 	lw_sampler_stop();
 	lw_events_flush();
