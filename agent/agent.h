@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LATWATCH_AGENT_H
+#define LATWATCH_AGENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* "latwatch agent": its options, from the command line and the config file. */
+
+#define LW_AGENT_CONF		"/etc/latwatch/latwatch.conf"
+#define LW_AGENT_MAX_RULES	32
+#define LW_RULE_TEXT_LEN	64
+
+/* What a rule compares. */
+enum lw_rule_what {
+	LW_RULE_TYPE,		/* an event of type ev_type: its duration */
+	LW_RULE_NICDROP,	/* any event: packets dropped in its window */
+	LW_RULE_ANY,		/* an event of any type: its duration */
+};
+
+enum lw_rule_op {
+	LW_OP_GE,		/* >= */
+	LW_OP_GT,		/* >  */
+};
+
+/* One --alert rule, e.g. "irqoff>=20ms" or "nicdrop>0". */
+struct lw_rule {
+	enum lw_rule_what what;
+	uint32_t ev_type;	/* LW_RULE_TYPE: enum latwatch_event_type */
+	enum lw_rule_op op;
+	uint64_t value;		/* ns for a duration, packets for nicdrop */
+	char text[LW_RULE_TEXT_LEN];	/* as the user wrote it, normalised */
+};
+
+struct lw_agent_opts {
+	const char *config_file;	/* NULL: LW_AGENT_CONF if it exists */
+	bool json;			/* events on stdout as JSON lines */
+	unsigned int nrules;
+	struct lw_rule rules[LW_AGENT_MAX_RULES];
+	char *log_file;			/* --log: JSON lines of alerts */
+	char *exec_cmd;			/* --exec: run with the event on stdin */
+	uint64_t exec_timeout_ns;	/* --exec-timeout, default 10 s */
+	char *metrics_addr;		/* --metrics ADDR:PORT */
+	uint64_t interval_ns;		/* --interval: counter sampling, 100 ms */
+	uint64_t settle_ns;		/* --settle: wait after an event, 2 intervals */
+	uint64_t alert_window_ns;	/* --rate-limit: one alert per signature
+					 * per window, then a summary; 60 s */
+	struct lw_cfg module;		/* module settings to apply on start */
+	bool syslog;			/* alert lines to syslog too */
+};
+
+#endif
