@@ -1,0 +1,1374 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * json-c's typedef json_bool would clash with our writer's json_bool():
+ * json-c's headers see it under another name (an int either way).
+ */
+#define json_bool lw_jsonc_bool
+#include <json-c/json.h>
+#undef json_bool
+
+#include "event.h"
+#include "json.h"
+#include "report.h"
+#include "utils.h"
+
+/* Hash tables: twice the entries, a power of two. */
+#define LW_SIG_HASH	(2 * LW_REPORT_MAX_SIGS)
+#define LW_FOLD_HASH	(2 * LW_REPORT_MAX_FOLDED)
+#define LW_OTHER_TYPE	(LW_REPORT_MAX_TYPES - 1)
+#define LW_OTHER_CPU	LW_REPORT_MAX_CPUS
+#define LW_OTHER_RULE	LW_REPORT_MAX_RULES
+/* json-c's nesting limit: an alert line nests 6 deep. */
+#define LW_JSON_DEPTH	16
+#define LW_FUNC_LEN	128
+
+#define NSEC		UINT64_C(1000000000)
+
+static const char *const lw_skip_why[LW_SKIP_N] = {
+	[LW_SKIP_NOT_JSON] = "not JSON",
+	[LW_SKIP_NOT_EVENT] = "not an event",
+	[LW_SKIP_TOO_LONG] = "too long",
+};
+
+struct lw_report *lw_report_new(unsigned int top, bool folded)
+{
+	struct lw_report *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->top = top < 1 ? 1 : top > LW_REPORT_TOP_MAX ? LW_REPORT_TOP_MAX : top;
+	r->folded = folded;
+	snprintf(r->types[LW_OTHER_TYPE].name, LW_REPORT_TYPE_LEN, "(other)");
+	snprintf(r->rules[LW_OTHER_RULE].text, LW_REPORT_RULE_LEN, "(other)");
+	r->worst = calloc(r->top, sizeof(*r->worst));
+	r->line = malloc(LW_REPORT_LINE_MAX + 1);
+	r->tok = json_tokener_new_ex(LW_JSON_DEPTH);
+	if (folded) {
+		r->fold = calloc(LW_REPORT_MAX_FOLDED, sizeof(*r->fold));
+		r->fold_hash = calloc(LW_FOLD_HASH, sizeof(*r->fold_hash));
+	} else {
+		r->sigs = calloc(LW_REPORT_MAX_SIGS, sizeof(*r->sigs));
+		r->sig_hash = calloc(LW_SIG_HASH, sizeof(*r->sig_hash));
+	}
+	if (!r->worst || !r->line || !r->tok ||
+	    (folded ? !r->fold || !r->fold_hash : !r->sigs || !r->sig_hash)) {
+		lw_report_free(r);
+		return NULL;
+	}
+	json_tokener_set_flags(r->tok, JSON_TOKENER_STRICT);
+	return r;
+}
+
+void lw_report_free(struct lw_report *r)
+{
+	struct lw_report_sig *s;
+	unsigned int i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nsigs; i++) {
+		s = &r->sigs[i];
+		free(s->key);
+		free(s->verdict);
+		free(s->stack);
+		free(s->period_text);
+	}
+	for (i = 0; i < r->nfolded; i++)
+		free(r->fold[i].key);
+	free(r->sigs);
+	free(r->sig_hash);
+	free(r->fold);
+	free(r->fold_hash);
+	free(r->worst);
+	free(r->line);
+	if (r->tok)
+		json_tokener_free(r->tok);
+	free(r);
+}
+
+static uint64_t lw_sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+static uint64_t lw_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* How many bytes of s to keep for at most max: not in a UTF-8 sequence. */
+static size_t lw_cut_len(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max + 1);
+
+	if (n <= max)
+		return n;
+	n = max;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+static void lw_copy_cut(char *buf, size_t len, const char *s)
+{
+	size_t n = lw_cut_len(s, len - 1);
+
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+/* A copy of s cut to at most max bytes, or NULL. */
+static char *lw_dup_cut(const char *s, size_t max)
+{
+	size_t n = lw_cut_len(s, max);
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/* Replace *p by a copy of s, if there is memory for it. */
+static void lw_set_str(char **p, const char *s, size_t max)
+{
+	char *n = lw_dup_cut(s, max);
+
+	if (n) {
+		free(*p);
+		*p = n;
+	}
+}
+
+static void lw_skip(struct lw_report *r, enum lw_report_skip why)
+{
+	struct lw_report_skipped *s = &r->skipped[why];
+
+	if (!s->count++)
+		s->first_line = r->lines;
+}
+
+/* Members of a JSON object; NULL or false if absent or of another type. */
+static struct json_object *lw_j_get(struct json_object *o, const char *key,
+				    enum json_type type)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+static const char *lw_j_str(struct json_object *o, const char *key)
+{
+	struct json_object *v = lw_j_get(o, key, json_type_string);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+static bool lw_j_u64(struct json_object *o, const char *key, uint64_t *out)
+{
+	struct json_object *v = lw_j_get(o, key, json_type_int);
+
+	if (!v || json_object_get_int64(v) < 0)
+		return false;
+	*out = json_object_get_uint64(v);
+	return true;
+}
+
+static bool lw_j_u32(struct json_object *o, const char *key, uint32_t *out)
+{
+	uint64_t v;
+
+	if (!lw_j_u64(o, key, &v) || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static void lw_span(struct lw_report *r, uint64_t ts)
+{
+	if (!r->has_time || ts < r->first_ns)
+		r->first_ns = ts;
+	if (!r->has_time || ts > r->last_ns)
+		r->last_ns = ts;
+	r->has_time = true;
+}
+
+static unsigned int lw_type_slot(struct lw_report *r, const char *name)
+{
+	unsigned int i;
+
+	if (strlen(name) >= LW_REPORT_TYPE_LEN)
+		return LW_OTHER_TYPE;
+	for (i = 0; i < r->ntypes; i++)
+		if (!strcmp(r->types[i].name, name))
+			return i;
+	if (r->ntypes == LW_OTHER_TYPE)
+		return LW_OTHER_TYPE;
+	memcpy(r->types[r->ntypes].name, name, strlen(name) + 1);
+	return r->ntypes++;
+}
+
+static struct lw_report_rule *lw_rule_slot(struct lw_report *r,
+					   const char *text)
+{
+	unsigned int i;
+
+	if (strlen(text) >= LW_REPORT_RULE_LEN)
+		return &r->rules[LW_OTHER_RULE];
+	for (i = 0; i < r->nrules; i++)
+		if (!strcmp(r->rules[i].text, text))
+			return &r->rules[i];
+	if (r->nrules == LW_REPORT_MAX_RULES)
+		return &r->rules[LW_OTHER_RULE];
+	memcpy(r->rules[r->nrules].text, text, strlen(text) + 1);
+	return &r->rules[r->nrules++];
+}
+
+/* An event as read from its JSON object; strings point into it. */
+struct lw_rev {
+	struct lw_report_occ occ;
+	const char *type;
+	const char *what;
+	const char *comm;
+	const char *sig;
+	const char *verdict;
+	struct json_object *period;
+	unsigned int nframes;
+	const char *frames[LATWATCH_STACK_MAX];
+	char sigbuf[LW_SIG_LEN];
+	char culprit[LW_REPORT_CULPRIT_LEN];
+};
+
+/* What it is about, as the signature has it. */
+static const char *lw_rev_what(struct json_object *o, const char *type)
+{
+	const char *w;
+
+	w = lw_j_str(o, "function");
+	if (!w)
+		w = lw_j_str(o, "name");
+	if (!w)
+		w = lw_j_str(o, "vector");
+	if (!w && (!strcmp(type, "hung") || !strcmp(type, "hung_end")))
+		w = lw_j_str(o, "comm");
+	return w;
+}
+
+static void lw_rev_stack(struct lw_rev *e, struct json_object *o)
+{
+	struct json_object *st = lw_j_get(o, "stack", json_type_array);
+	struct json_object *fr;
+	size_t i, n;
+
+	e->nframes = 0;
+	if (!st)
+		return;
+	n = json_object_array_length(st);
+	for (i = 0; i < n && e->nframes < LATWATCH_STACK_MAX; i++) {
+		fr = json_object_array_get_idx(st, i);
+		if (json_object_is_type(fr, json_type_string))
+			e->frames[e->nframes++] = json_object_get_string(fr);
+	}
+}
+
+static void lw_rev_read(struct lw_report *r, struct lw_rev *e,
+			struct json_object *o, const char *type,
+			const char *alert_sig)
+{
+	struct lw_report_occ *occ = &e->occ;
+
+	memset(occ, 0, sizeof(*occ));
+	occ->line = r->lines;
+	e->type = type;
+	occ->type = lw_type_slot(r, type);
+	occ->has_cpu = lw_j_u32(o, "cpu", &occ->cpu);
+	occ->has_ts = lw_j_u64(o, "ts_ns", &occ->ts_ns);
+	occ->has_pid = lw_j_u32(o, "pid", &occ->pid);
+	if (!lw_j_u64(o, "duration_ns", &occ->duration_ns))
+		occ->duration_ns = 0;
+	e->comm = lw_j_str(o, "comm");
+	if (e->comm)
+		lw_copy_cut(occ->comm, sizeof(occ->comm), e->comm);
+	e->what = lw_rev_what(o, type);
+	e->verdict = lw_j_str(o, "verdict");
+	e->period = lw_j_get(o, "period", json_type_object);
+	lw_rev_stack(e, o);
+	e->sig = lw_j_str(o, "signature");
+	if (!e->sig)
+		e->sig = alert_sig;
+	if (!e->sig) {
+		lw_signature(e->sigbuf, sizeof(e->sigbuf), type, e->what,
+			     e->frames, e->nframes);
+		e->sig = e->sigbuf;
+	}
+	if (e->nframes)
+		lw_frame_func(e->culprit, sizeof(e->culprit), e->frames[0],
+			      strlen(e->frames[0]));
+	else
+		lw_copy_cut(e->culprit, sizeof(e->culprit),
+			    e->what ? e->what : "");
+}
+
+/* Keep the r->top longest events, longest first, earlier first on ties. */
+static void lw_worst_add(struct lw_report *r, const struct lw_rev *e)
+{
+	uint64_t d = e->occ.duration_ns;
+	struct lw_report_worst *w;
+	unsigned int i;
+
+	if (r->nworst == r->top && d <= r->worst[r->nworst - 1].occ.duration_ns)
+		return;
+	for (i = 0; i < r->nworst && r->worst[i].occ.duration_ns >= d; i++)
+		;
+	if (r->nworst < r->top)
+		r->nworst++;
+	memmove(&r->worst[i + 1], &r->worst[i],
+		(r->nworst - 1 - i) * sizeof(*w));
+	w = &r->worst[i];
+	w->occ = e->occ;
+	memcpy(w->culprit, e->culprit, sizeof(w->culprit));
+	lw_copy_cut(w->sig, sizeof(w->sig), e->sig);
+}
+
+static struct lw_report_sig *lw_sig_slot(struct lw_report *r, const char *key,
+					 unsigned int type)
+{
+	char cut[LW_SIG_LEN];
+	struct lw_report_sig *s;
+	uint32_t h;
+
+	lw_copy_cut(cut, sizeof(cut), key);
+	h = (uint32_t)lw_hash(cut) & (LW_SIG_HASH - 1);
+	while (r->sig_hash[h]) {
+		s = &r->sigs[r->sig_hash[h] - 1];
+		if (!strcmp(s->key, cut))
+			return s;
+		h = (h + 1) & (LW_SIG_HASH - 1);
+	}
+	if (r->nsigs == LW_REPORT_MAX_SIGS)
+		return NULL;
+	s = &r->sigs[r->nsigs];
+	s->key = lw_dup_cut(cut, sizeof(cut) - 1);
+	if (!s->key)
+		return NULL;
+	s->type = type;
+	r->sig_hash[h] = ++r->nsigs;
+	return s;
+}
+
+/* The frames of the worst occurrence, as many as fit. */
+static void lw_sig_stack(struct lw_report_sig *s, const struct lw_rev *e)
+{
+	char buf[LW_REPORT_STACK_BYTES];
+	size_t pos = 0, n;
+	unsigned int i;
+	char *p;
+
+	for (i = 0; i < e->nframes; i++) {
+		n = lw_cut_len(e->frames[i], 255);
+		if (pos + n + 1 > sizeof(buf))
+			break;
+		memcpy(buf + pos, e->frames[i], n);
+		buf[pos + n] = '\0';
+		pos += n + 1;
+	}
+	p = pos ? malloc(pos) : NULL;
+	if (pos && !p)
+		i = 0;
+	else if (pos)
+		memcpy(p, buf, pos);
+	free(s->stack);
+	s->stack = p;
+	s->nframes = i;
+	s->frames_more = e->nframes - i;
+}
+
+static void lw_sig_period(struct lw_report_sig *s, struct json_object *pd)
+{
+	const char *text = lw_j_str(pd, "text");
+	uint64_t v;
+
+	s->periodic = true;
+	if (lw_j_u64(pd, "period_ns", &v))
+		s->period_ns = v;
+	if (lw_j_u64(pd, "jitter_ns", &v))
+		s->jitter_ns = v;
+	if (lw_j_u64(pd, "count", &v))
+		s->period_count = v;
+	if (text)
+		lw_set_str(&s->period_text, text, LW_REPORT_PERIOD_LEN);
+}
+
+static void lw_sig_add(struct lw_report *r, const struct lw_rev *e)
+{
+	const struct lw_report_occ *occ = &e->occ;
+	struct lw_report_sig *s = lw_sig_slot(r, e->sig, occ->type);
+	bool worst;
+
+	if (!s) {
+		r->other_sig_events++;
+		r->other_sig_ns = lw_sat_add(r->other_sig_ns, occ->duration_ns);
+		return;
+	}
+	worst = !s->count || occ->duration_ns > s->max_ns;
+	s->count++;
+	s->total_ns = lw_sat_add(s->total_ns, occ->duration_ns);
+	if (worst) {
+		s->max_ns = occ->duration_ns;
+		s->worst = *occ;
+		lw_sig_stack(s, e);
+	}
+	if (e->verdict && (worst || !s->verdict))
+		lw_set_str(&s->verdict, e->verdict, LW_REPORT_VERDICT_LEN);
+	if (occ->has_ts) {
+		if (!s->has_time || occ->ts_ns < s->first_ns)
+			s->first_ns = occ->ts_ns;
+		if (!s->has_time || occ->ts_ns > s->last_ns)
+			s->last_ns = occ->ts_ns;
+		s->has_time = true;
+	}
+	if (e->period)
+		lw_sig_period(s, e->period);
+}
+
+/* A frame of a folded stack: no ';', blanks or control characters. */
+static size_t lw_fold_put(char *buf, size_t pos, size_t len, const char *s)
+{
+	unsigned char c;
+
+	if (!*s)
+		s = "[unknown]";
+	for (; *s && pos + 1 < len; s++) {
+		c = (unsigned char)*s;
+		buf[pos++] = c == ';' || c <= ' ' || c == 0x7f ? '_' : (char)c;
+	}
+	buf[pos] = '\0';
+	return pos;
+}
+
+static void lw_fold_add(struct lw_report *r, const struct lw_rev *e)
+{
+	char key[LW_REPORT_FOLDED_KEY], func[LW_FUNC_LEN];
+	struct lw_report_folded *fo;
+	size_t pos, klen;
+	unsigned int i;
+	uint32_t h;
+
+	/* the type, then the frames outermost first: always fits */
+	pos = lw_fold_put(key, 0, sizeof(key), r->types[e->occ.type].name);
+	for (i = e->nframes; i-- > 0;) {
+		lw_frame_func(func, sizeof(func), e->frames[i],
+			      strlen(e->frames[i]));
+		key[pos++] = ';';
+		pos = lw_fold_put(key, pos, sizeof(key), func);
+	}
+	klen = pos;
+	h = (uint32_t)lw_hash(key) & (LW_FOLD_HASH - 1);
+	while (r->fold_hash[h]) {
+		fo = &r->fold[r->fold_hash[h] - 1];
+		if (!strcmp(fo->key, key)) {
+			fo->ns = lw_sat_add(fo->ns, e->occ.duration_ns);
+			return;
+		}
+		h = (h + 1) & (LW_FOLD_HASH - 1);
+	}
+	fo = r->nfolded < LW_REPORT_MAX_FOLDED &&
+	     r->folded_bytes + klen + 1 <= LW_REPORT_FOLDED_BYTES ?
+	     &r->fold[r->nfolded] : NULL;
+	if (fo)
+		fo->key = lw_dup_cut(key, klen);
+	if (!fo || !fo->key) {
+		r->fold_other_ns[e->occ.type] =
+			lw_sat_add(r->fold_other_ns[e->occ.type],
+				   e->occ.duration_ns);
+		r->fold_other_events[e->occ.type]++;
+		return;
+	}
+	fo->ns = e->occ.duration_ns;
+	r->folded_bytes += klen + 1;
+	r->fold_hash[h] = ++r->nfolded;
+}
+
+static void lw_event_add(struct lw_report *r, struct json_object *o,
+			 const char *type, const char *alert_sig)
+{
+	struct lw_report_type *t;
+	struct lw_rev e;
+
+	lw_rev_read(r, &e, o, type, alert_sig);
+	r->events++;
+	t = &r->types[e.occ.type];
+	t->count++;
+	t->total_ns = lw_sat_add(t->total_ns, e.occ.duration_ns);
+	if (e.occ.duration_ns > t->max_ns)
+		t->max_ns = e.occ.duration_ns;
+	r->cpu_count[e.occ.has_cpu && e.occ.cpu < LW_REPORT_MAX_CPUS ?
+		     e.occ.cpu : LW_OTHER_CPU][e.occ.type]++;
+	if (e.occ.has_ts)
+		lw_span(r, e.occ.ts_ns);
+	lw_worst_add(r, &e);
+	if (r->folded)
+		lw_fold_add(r, &e);
+	else
+		lw_sig_add(r, &e);
+}
+
+static void lw_lost_add(struct lw_report *r, struct json_object *o)
+{
+	uint64_t v;
+
+	r->lost_records++;
+	if (lw_j_u64(o, "count", &v))
+		r->lost_events = lw_sat_add(r->lost_events, v);
+	else
+		r->lost_uncounted++;
+	if (lw_j_u64(o, "ts_ns", &v))
+		lw_span(r, v);
+}
+
+/* {"alert":RULE,"signature":..,"event":{..}|null} or its summary. */
+static bool lw_alert_add(struct lw_report *r, struct json_object *o,
+			 const char *rule)
+{
+	struct json_object *ev = lw_j_get(o, "event", json_type_object);
+	const char *type = ev ? lw_j_str(ev, "type") : NULL;
+	struct lw_report_rule *ru;
+	uint64_t n;
+	bool summary = lw_j_u64(o, "suppressed", &n);
+
+	/* an event in it must be one */
+	if (!summary && ev && (!type || !strcmp(type, "lost")))
+		return false;
+	r->alert_lines++;
+	ru = lw_rule_slot(r, rule);
+	if (summary) {
+		ru->suppressed = lw_sat_add(ru->suppressed, n);
+		return true;
+	}
+	ru->alerts++;
+	if (ev)
+		lw_event_add(r, ev, type, lw_j_str(o, "signature"));
+	return true;
+}
+
+static bool lw_object_add(struct lw_report *r, struct json_object *o)
+{
+	const char *s;
+
+	if (!json_object_is_type(o, json_type_object))
+		return false;
+	s = lw_j_str(o, "alert");
+	if (s)
+		return lw_alert_add(r, o, s);
+	s = lw_j_str(o, "type");
+	if (!s)
+		return false;
+	if (!strcmp(s, "lost"))
+		lw_lost_add(r, o);
+	else
+		lw_event_add(r, o, s, NULL);
+	return true;
+}
+
+static bool lw_blank(const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return false;
+	return true;
+}
+
+/* One line, NUL-terminated at p[len]. */
+static void lw_line(struct lw_report *r, const char *p, size_t len)
+{
+	struct json_object *o;
+	size_t end;
+
+	if (lw_blank(p, len))
+		return;
+	json_tokener_reset(r->tok);
+	/* with the NUL: a number or literal at the end is complete */
+	o = json_tokener_parse_ex(r->tok, p, (int)len + 1);
+	end = json_tokener_get_parse_end(r->tok);
+	if (!o || end > len + 1 || !lw_blank(p + end, end < len ? len - end : 0)) {
+		json_object_put(o);
+		lw_skip(r, LW_SKIP_NOT_JSON);
+		return;
+	}
+	if (!lw_object_add(r, o))
+		lw_skip(r, LW_SKIP_NOT_EVENT);
+	json_object_put(o);
+}
+
+static void lw_line_end(struct lw_report *r)
+{
+	r->lines++;
+	if (r->line_long) {
+		lw_skip(r, LW_SKIP_TOO_LONG);
+	} else {
+		r->line[r->line_len] = '\0';
+		lw_line(r, r->line, r->line_len);
+	}
+	r->line_len = 0;
+	r->line_pending = false;
+	r->line_long = false;
+}
+
+void lw_report_feed(struct lw_report *r, const char *buf, size_t len)
+{
+	const char *nl;
+	size_t n;
+
+	while (len) {
+		nl = memchr(buf, '\n', len);
+		n = nl ? (size_t)(nl - buf) : len;
+		if (n)
+			r->line_pending = true;
+		if (r->line_len + n > LW_REPORT_LINE_MAX)
+			r->line_long = true;
+		if (!r->line_long) {
+			memcpy(r->line + r->line_len, buf, n);
+			r->line_len += n;
+		}
+		if (nl) {
+			lw_line_end(r);
+			n++;
+		}
+		buf += n;
+		len -= n;
+	}
+}
+
+void lw_report_finish(struct lw_report *r)
+{
+	if (r->line_pending)
+		lw_line_end(r);
+}
+
+void lw_report_parse(struct lw_report *r, const char *buf, size_t len)
+{
+	lw_report_feed(r, buf, len);
+	lw_report_finish(r);
+}
+
+int lw_report_read(struct lw_report *r, FILE *f)
+{
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		lw_report_feed(r, buf, n);
+	if (ferror(f)) {
+		if (!errno)
+			errno = EIO;
+		return -1;
+	}
+	lw_report_finish(r);
+	return 0;
+}
+
+/* Output. */
+
+static void lw_tputs(FILE *f, const char *s)
+{
+	struct lw_str str = { s, strlen(s) };
+
+	lw_text_escape(f, &str);
+}
+
+/* s escaped, then blanks up to width (by its length unescaped). */
+static void lw_tpad(FILE *f, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	lw_tputs(f, s);
+	if (n < width)
+		fprintf(f, "%*s", (int)(width - n), "");
+}
+
+/* v / d rounded to the nearest, without overflow. */
+static uint64_t lw_div_round(uint64_t v, uint64_t d)
+{
+	return v / d + (v % d >= (d + 1) / 2);
+}
+
+/* "52.000 ms", or "1.234 s" from 1 s on. */
+static const char *lw_fmt_rdur(char *buf, size_t len, uint64_t ns)
+{
+	uint64_t v = lw_div_round(ns, 1000);
+	const char *unit = "ms";
+
+	if (v >= 1000000) {
+		v = lw_div_round(ns, 1000000);
+		unit = "s";
+	}
+	snprintf(buf, len, "%" PRIu64 ".%03" PRIu64 " %s", v / 1000, v % 1000,
+		 unit);
+	return buf;
+}
+
+/* "12.345 s", "3m05s", "2h03m05s", "1d02h03m05s". */
+static void lw_fmt_span(char *buf, size_t len, uint64_t ns)
+{
+	uint64_t s = ns / NSEC;
+
+	if (s < 60)
+		snprintf(buf, len, "%" PRIu64 ".%03" PRIu64 " s", s,
+			 ns % NSEC / 1000000);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m%02" PRIu64 "s",
+			 s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h%02" PRIu64
+			 "m%02" PRIu64 "s", s / 86400, s / 3600 % 24,
+			 s / 60 % 60, s % 60);
+}
+
+/* The types in a stable order: the known ones, then by name, "(other)". */
+static unsigned int lw_type_order(const struct lw_report *r, unsigned int *idx)
+{
+	unsigned int n = 0, i, j, t;
+	uint32_t ri, rj;
+
+	for (i = 0; i < r->ntypes; i++)
+		idx[n++] = i;
+	for (i = 1; i < n; i++) {
+		t = idx[i];
+		for (j = i; j > 0; j--) {
+			ri = lw_event_type_find(r->types[t].name);
+			rj = lw_event_type_find(r->types[idx[j - 1]].name);
+			ri = ri ? ri : UINT32_MAX;
+			rj = rj ? rj : UINT32_MAX;
+			if (rj < ri || (rj == ri &&
+					strcmp(r->types[idx[j - 1]].name,
+					       r->types[t].name) <= 0))
+				break;
+			idx[j] = idx[j - 1];
+		}
+		idx[j] = t;
+	}
+	if (r->types[LW_OTHER_TYPE].count)
+		idx[n++] = LW_OTHER_TYPE;
+	return n;
+}
+
+static int lw_sig_cmp(const void *a, const void *b)
+{
+	const struct lw_report_sig *x = *(const struct lw_report_sig *const *)a;
+	const struct lw_report_sig *y = *(const struct lw_report_sig *const *)b;
+
+	if (x->total_ns != y->total_ns)
+		return x->total_ns > y->total_ns ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static int lw_sig_key_cmp(const void *a, const void *b)
+{
+	const struct lw_report_sig *x = *(const struct lw_report_sig *const *)a;
+	const struct lw_report_sig *y = *(const struct lw_report_sig *const *)b;
+
+	return strcmp(x->key, y->key);
+}
+
+/*
+ * The signatures in order: by total duration (all of them), or the
+ * periodic ones by key. NULL if there is no memory; *n says how many.
+ */
+static const struct lw_report_sig **lw_sigs_sorted(const struct lw_report *r,
+						   bool periodic,
+						   unsigned int *n)
+{
+	const struct lw_report_sig **v;
+	unsigned int i;
+
+	*n = 0;
+	if (!r->nsigs)
+		return NULL;
+	v = malloc(r->nsigs * sizeof(*v));
+	if (!v)
+		return NULL;
+	for (i = 0; i < r->nsigs; i++)
+		if (!periodic || r->sigs[i].periodic)
+			v[(*n)++] = &r->sigs[i];
+	qsort(v, *n, sizeof(*v), periodic ? lw_sig_key_cmp : lw_sig_cmp);
+	return v;
+}
+
+void lw_report_print_skipped(const struct lw_report *r, FILE *f,
+			     const char *prefix)
+{
+	const struct lw_report_skipped *s;
+	unsigned int i;
+
+	for (i = 0; i < LW_SKIP_N; i++) {
+		s = &r->skipped[i];
+		if (!s->count)
+			continue;
+		fprintf(f, "%s%" PRIu64 " line%s skipped: %s (first at line %"
+			PRIu64 ")\n", prefix, s->count, s->count == 1 ? "" : "s",
+			lw_skip_why[i], s->first_line);
+	}
+}
+
+static void lw_text_head(const struct lw_report *r, FILE *f)
+{
+	char a[LW_TIME_LEN], b[LW_TIME_LEN], span[48];
+	const struct lw_report_rule *ru;
+	const char *sep = "";
+	unsigned int i;
+
+	fprintf(f, "%" PRIu64 " event%s in %" PRIu64 " line%s", r->events,
+		r->events == 1 ? "" : "s", r->lines, r->lines == 1 ? "" : "s");
+	if (r->has_time) {
+		lw_fmt_time(a, r->first_ns);
+		lw_fmt_time(b, r->last_ns);
+		lw_fmt_span(span, sizeof(span), r->last_ns - r->first_ns);
+		fprintf(f, ", from %s to %s (%s)", a, b, span);
+	}
+	fputc('\n', f);
+	if (r->lost_records) {
+		fprintf(f, "Lost: %" PRIu64 " event%s in %" PRIu64 " record%s",
+			r->lost_events, r->lost_events == 1 ? "" : "s",
+			r->lost_records, r->lost_records == 1 ? "" : "s");
+		if (r->lost_uncounted)
+			fprintf(f, ", and %" PRIu64 " without a count",
+				r->lost_uncounted);
+		fputc('\n', f);
+	}
+	lw_report_print_skipped(r, f, "");
+	if (!r->alert_lines)
+		return;
+	fputs("Alerts:", f);
+	for (i = 0; i <= LW_REPORT_MAX_RULES; i++) {
+		ru = &r->rules[i];
+		if ((i >= r->nrules && i != LW_OTHER_RULE) ||
+		    (!ru->alerts && !ru->suppressed))
+			continue;
+		fprintf(f, "%s ", sep);
+		lw_tputs(f, ru->text);
+		fprintf(f, " %" PRIu64, ru->alerts);
+		if (ru->suppressed)
+			fprintf(f, " (%" PRIu64 " more suppressed)",
+				ru->suppressed);
+		sep = ",";
+	}
+	fputc('\n', f);
+}
+
+static void lw_text_types(const struct lw_report *r, FILE *f,
+			  const unsigned int *idx, unsigned int nt)
+{
+	char tot[32], max[32];
+	const struct lw_report_type *t;
+	unsigned int i;
+
+	fputs("\nBy type:\n"
+	      "  TYPE                  COUNT          TOTAL            MAX\n", f);
+	for (i = 0; i < nt; i++) {
+		t = &r->types[idx[i]];
+		fputs("  ", f);
+		lw_tpad(f, t->name, 16);
+		fprintf(f, " %10" PRIu64 " %14s %14s\n", t->count,
+			lw_fmt_rdur(tot, sizeof(tot), t->total_ns),
+			lw_fmt_rdur(max, sizeof(max), t->max_ns));
+	}
+}
+
+static uint64_t lw_cpu_total(const struct lw_report *r, unsigned int c)
+{
+	uint64_t n = 0;
+	unsigned int t;
+
+	for (t = 0; t < LW_REPORT_MAX_TYPES; t++)
+		n += r->cpu_count[c][t];
+	return n;
+}
+
+/* Column width for a type: its name, at least 6. */
+static int lw_col(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n < 6 ? 6 : (int)n;
+}
+
+static void lw_text_cpus(const struct lw_report *r, FILE *f,
+			 const unsigned int *idx, unsigned int nt)
+{
+	unsigned int c, i;
+	uint64_t total;
+
+	fputs("\nBy CPU:\n  CPU  ", f);
+	for (i = 0; i < nt; i++) {
+		fputc(' ', f);
+		fprintf(f, "%*s", lw_col(r->types[idx[i]].name) -
+			(int)strlen(r->types[idx[i]].name), "");
+		lw_tputs(f, r->types[idx[i]].name);
+	}
+	fputs("  TOTAL\n", f);
+	for (c = 0; c <= LW_REPORT_MAX_CPUS; c++) {
+		total = lw_cpu_total(r, c);
+		if (!total)
+			continue;
+		if (c == LW_OTHER_CPU)
+			fputs("  other", f);
+		else
+			fprintf(f, "  %-5u", c);
+		for (i = 0; i < nt; i++)
+			fprintf(f, " %*" PRIu64, lw_col(r->types[idx[i]].name),
+				r->cpu_count[c][idx[i]]);
+		fprintf(f, " %6" PRIu64 "\n", total);
+	}
+}
+
+static void lw_text_occ(FILE *f, const struct lw_report_occ *o)
+{
+	char t[LW_TIME_LEN];
+
+	if (o->has_ts) {
+		lw_fmt_time(t, o->ts_ns);
+		fprintf(f, " at %s", t);
+	}
+	if (o->has_cpu)
+		fprintf(f, " on CPU %" PRIu32, o->cpu);
+	if (o->comm[0]) {
+		fputs(", ", f);
+		lw_tputs(f, o->comm);
+	}
+	if (o->has_pid)
+		fprintf(f, " pid %" PRIu32, o->pid);
+}
+
+static void lw_text_sig(const struct lw_report_sig *s, unsigned int rank,
+			FILE *f)
+{
+	char a[32], b[32], c[32], ta[LW_TIME_LEN], tb[LW_TIME_LEN];
+	const char *p;
+	unsigned int i;
+
+	fprintf(f, "%3u. ", rank);
+	lw_tputs(f, s->key);
+	fprintf(f, "\n     %" PRIu64 " event%s, total %s, max %s, mean %s\n",
+		s->count, s->count == 1 ? "" : "s",
+		lw_fmt_rdur(a, sizeof(a), s->total_ns),
+		lw_fmt_rdur(b, sizeof(b), s->max_ns),
+		lw_fmt_rdur(c, sizeof(c), s->total_ns / s->count));
+	if (s->has_time) {
+		lw_fmt_time(ta, s->first_ns);
+		lw_fmt_time(tb, s->last_ns);
+		fprintf(f, "     first %s, last %s\n", ta, tb);
+	}
+	if (s->verdict) {
+		fputs("     verdict: ", f);
+		lw_tputs(f, s->verdict);
+		fputc('\n', f);
+	}
+	fprintf(f, "     worst: %s", lw_fmt_rdur(a, sizeof(a), s->max_ns));
+	lw_text_occ(f, &s->worst);
+	fputs(s->nframes ? ":\n" : "\n", f);
+	for (i = 0, p = s->stack; i < s->nframes; i++, p += strlen(p) + 1) {
+		fputs("         ", f);
+		lw_tputs(f, p);
+		fputc('\n', f);
+	}
+	if (s->frames_more)
+		fprintf(f, "         ... %u more frame%s\n", s->frames_more,
+			s->frames_more == 1 ? "" : "s");
+}
+
+static void lw_text_sigs(const struct lw_report *r, FILE *f)
+{
+	const struct lw_report_sig **v;
+	unsigned int n, i;
+
+	v = lw_sigs_sorted(r, false, &n);
+	if (!n && !r->other_sig_events)
+		goto out;
+	fputs("\nTop signatures by total duration:\n", f);
+	for (i = 0; i < n && i < r->top; i++)
+		lw_text_sig(v[i], i + 1, f);
+	if (n > r->top)
+		fprintf(f, "     (%u more signature%s)\n", n - r->top,
+			n - r->top == 1 ? "" : "s");
+	if (r->other_sig_events)
+		fprintf(f, "     (%" PRIu64 " event%s of signatures past the first %u not told apart)\n",
+			r->other_sig_events,
+			r->other_sig_events == 1 ? "" : "s",
+			LW_REPORT_MAX_SIGS);
+out:
+	free(v);
+}
+
+static void lw_text_periodic(const struct lw_report *r, FILE *f)
+{
+	const struct lw_report_sig **v;
+	char a[32], b[32];
+	unsigned int n, i;
+
+	v = lw_sigs_sorted(r, true, &n);
+	if (!n)
+		goto out;
+	fputs("\nPeriodic signatures:\n", f);
+	for (i = 0; i < n; i++) {
+		fputs("  ", f);
+		lw_tputs(f, v[i]->key);
+		fputs("\n     ", f);
+		if (v[i]->period_text)
+			lw_tputs(f, v[i]->period_text);
+		else
+			fprintf(f, "every %s \xc2\xb1 %s, %" PRIu64 " times",
+				lw_fmt_rdur(a, sizeof(a), v[i]->period_ns),
+				lw_fmt_rdur(b, sizeof(b), v[i]->jitter_ns),
+				v[i]->period_count);
+		fputc('\n', f);
+	}
+out:
+	free(v);
+}
+
+static void lw_text_worst(const struct lw_report *r, FILE *f)
+{
+	char d[32], t[LW_TIME_LEN];
+	const struct lw_report_worst *w;
+	unsigned int i;
+
+	if (!r->nworst)
+		return;
+	fputs("\nWorst windows:\n"
+	      "      DURATION  TIME                           CPU  TYPE        CULPRIT\n",
+	      f);
+	for (i = 0; i < r->nworst; i++) {
+		w = &r->worst[i];
+		fprintf(f, "  %12s  ", lw_fmt_rdur(d, sizeof(d),
+						  w->occ.duration_ns));
+		if (w->occ.has_ts) {
+			lw_fmt_time(t, w->occ.ts_ns);
+			fprintf(f, "%-27s", t);
+		} else {
+			fprintf(f, "%-27s", "-");
+		}
+		if (w->occ.has_cpu)
+			fprintf(f, " %5" PRIu32, w->occ.cpu);
+		else
+			fprintf(f, " %5s", "-");
+		fputs("  ", f);
+		lw_tpad(f, r->types[w->occ.type].name, 10);
+		fputs("  ", f);
+		lw_tputs(f, w->culprit[0] ? w->culprit : "-");
+		fputc('\n', f);
+	}
+}
+
+void lw_report_print_text(const struct lw_report *r, FILE *f)
+{
+	unsigned int idx[LW_REPORT_MAX_TYPES], nt;
+
+	lw_text_head(r, f);
+	if (!r->events)
+		return;
+	nt = lw_type_order(r, idx);
+	lw_text_types(r, f, idx, nt);
+	lw_text_cpus(r, f, idx, nt);
+	lw_text_sigs(r, f);
+	lw_text_periodic(r, f);
+	lw_text_worst(r, f);
+}
+
+/* JSON. */
+
+/* "KEY":"2026-..Z","NSKEY":ns */
+static void lw_json_time(struct json *j, const char *key, const char *nskey,
+			 uint64_t ts)
+{
+	char buf[LW_TIME_LEN];
+
+	lw_fmt_time(buf, ts);
+	json_kv_str(j, key, buf);
+	json_kv_u64(j, nskey, ts);
+}
+
+static void lw_json_occ(struct json *j, const struct lw_report *r,
+			const struct lw_report_occ *o)
+{
+	json_kv_u64(j, "duration_ns", o->duration_ns);
+	if (o->has_ts)
+		lw_json_time(j, "time", "ts_ns", o->ts_ns);
+	if (o->has_cpu)
+		json_kv_u64(j, "cpu", o->cpu);
+	json_kv_str(j, "type", r->types[o->type].name);
+	if (o->comm[0])
+		json_kv_str(j, "comm", o->comm);
+	if (o->has_pid)
+		json_kv_u64(j, "pid", o->pid);
+	json_kv_u64(j, "line", o->line);
+}
+
+static void lw_json_head(const struct lw_report *r, struct json *j)
+{
+	unsigned int i;
+
+	json_kv_u64(j, "lines", r->lines);
+	json_kv_u64(j, "events", r->events);
+	json_key(j, "skipped");
+	json_arr_open(j);
+	for (i = 0; i < LW_SKIP_N; i++) {
+		if (!r->skipped[i].count)
+			continue;
+		json_obj_open(j);
+		json_kv_str(j, "reason", lw_skip_why[i]);
+		json_kv_u64(j, "count", r->skipped[i].count);
+		json_kv_u64(j, "first_line", r->skipped[i].first_line);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_key(j, "lost");
+	json_obj_open(j);
+	json_kv_u64(j, "events", r->lost_events);
+	json_kv_u64(j, "records", r->lost_records);
+	json_kv_u64(j, "records_without_count", r->lost_uncounted);
+	json_obj_close(j);
+	if (r->has_time) {
+		lw_json_time(j, "first", "first_ns", r->first_ns);
+		lw_json_time(j, "last", "last_ns", r->last_ns);
+		json_kv_u64(j, "span_ns", r->last_ns - r->first_ns);
+	}
+}
+
+static void lw_json_types(const struct lw_report *r, struct json *j,
+			  const unsigned int *idx, unsigned int nt)
+{
+	const struct lw_report_type *t;
+	unsigned int i, c;
+
+	json_key(j, "types");
+	json_arr_open(j);
+	for (i = 0; i < nt; i++) {
+		t = &r->types[idx[i]];
+		json_obj_open(j);
+		json_kv_str(j, "type", t->name);
+		json_kv_u64(j, "count", t->count);
+		json_kv_u64(j, "total_ns", t->total_ns);
+		json_kv_u64(j, "max_ns", t->max_ns);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_key(j, "cpus");
+	json_arr_open(j);
+	for (c = 0; c <= LW_REPORT_MAX_CPUS; c++) {
+		if (!lw_cpu_total(r, c))
+			continue;
+		json_obj_open(j);
+		if (c == LW_OTHER_CPU)
+			json_kv_str(j, "cpu", "other");
+		else
+			json_kv_u64(j, "cpu", c);
+		json_kv_u64(j, "count", lw_cpu_total(r, c));
+		json_key(j, "types");
+		json_obj_open(j);
+		for (i = 0; i < nt; i++)
+			if (r->cpu_count[c][idx[i]])
+				json_kv_u64(j, r->types[idx[i]].name,
+					    r->cpu_count[c][idx[i]]);
+		json_obj_close(j);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+static void lw_json_sig(const struct lw_report *r, struct json *j,
+			const struct lw_report_sig *s)
+{
+	const char *p;
+	unsigned int i;
+
+	json_obj_open(j);
+	json_kv_str(j, "signature", s->key);
+	json_kv_str(j, "type", r->types[s->type].name);
+	json_kv_u64(j, "count", s->count);
+	json_kv_u64(j, "total_ns", s->total_ns);
+	json_kv_u64(j, "max_ns", s->max_ns);
+	json_kv_u64(j, "mean_ns", s->total_ns / s->count);
+	if (s->has_time) {
+		lw_json_time(j, "first", "first_ns", s->first_ns);
+		lw_json_time(j, "last", "last_ns", s->last_ns);
+	}
+	if (s->verdict)
+		json_kv_str(j, "verdict", s->verdict);
+	json_key(j, "worst");
+	json_obj_open(j);
+	lw_json_occ(j, r, &s->worst);
+	json_key(j, "stack");
+	json_arr_open(j);
+	for (i = 0, p = s->stack; i < s->nframes; i++, p += strlen(p) + 1)
+		json_str(j, p);
+	json_arr_close(j);
+	if (s->frames_more)
+		json_kv_u64(j, "frames_more", s->frames_more);
+	json_obj_close(j);
+	json_obj_close(j);
+}
+
+static void lw_json_sigs(const struct lw_report *r, struct json *j)
+{
+	const struct lw_report_sig **v;
+	unsigned int n, i;
+
+	v = lw_sigs_sorted(r, false, &n);
+	json_kv_u64(j, "signatures_total", n);
+	json_key(j, "signatures");
+	json_arr_open(j);
+	for (i = 0; i < n && i < r->top; i++)
+		lw_json_sig(r, j, v[i]);
+	json_arr_close(j);
+	free(v);
+	json_key(j, "other_signatures");
+	json_obj_open(j);
+	json_kv_u64(j, "events", r->other_sig_events);
+	json_kv_u64(j, "total_ns", r->other_sig_ns);
+	json_obj_close(j);
+
+	v = lw_sigs_sorted(r, true, &n);
+	json_key(j, "periodic");
+	json_arr_open(j);
+	for (i = 0; i < n; i++) {
+		json_obj_open(j);
+		json_kv_str(j, "signature", v[i]->key);
+		json_kv_u64(j, "period_ns", v[i]->period_ns);
+		json_kv_u64(j, "jitter_ns", v[i]->jitter_ns);
+		json_kv_u64(j, "count", v[i]->period_count);
+		if (v[i]->period_text)
+			json_kv_str(j, "text", v[i]->period_text);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	free(v);
+}
+
+static void lw_json_rest(const struct lw_report *r, struct json *j)
+{
+	const struct lw_report_rule *ru;
+	unsigned int i;
+
+	json_key(j, "worst");
+	json_arr_open(j);
+	for (i = 0; i < r->nworst; i++) {
+		json_obj_open(j);
+		lw_json_occ(j, r, &r->worst[i].occ);
+		json_kv_str(j, "culprit", r->worst[i].culprit);
+		json_kv_str(j, "signature", r->worst[i].sig);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_key(j, "alerts");
+	json_arr_open(j);
+	for (i = 0; i <= LW_REPORT_MAX_RULES; i++) {
+		ru = &r->rules[i];
+		if ((i >= r->nrules && i != LW_OTHER_RULE) ||
+		    (!ru->alerts && !ru->suppressed))
+			continue;
+		json_obj_open(j);
+		json_kv_str(j, "rule", ru->text);
+		json_kv_u64(j, "alerts", ru->alerts);
+		json_kv_u64(j, "suppressed", ru->suppressed);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+}
+
+void lw_report_print_json(const struct lw_report *r, FILE *f)
+{
+	unsigned int idx[LW_REPORT_MAX_TYPES], nt;
+	struct json j;
+
+	nt = lw_type_order(r, idx);
+	json_init(&j, f);
+	json_obj_open(&j);
+	lw_json_head(r, &j);
+	lw_json_types(r, &j, idx, nt);
+	if (!r->folded)
+		lw_json_sigs(r, &j);
+	lw_json_rest(r, &j);
+	json_obj_close(&j);
+	fputc('\n', f);
+}
+
+/* Folded stacks. */
+
+struct lw_fold_line {
+	const char *key;
+	uint64_t ns;
+	char *own;		/* key, if made here */
+};
+
+static int lw_fold_cmp(const void *a, const void *b)
+{
+	const struct lw_fold_line *x = a, *y = b;
+
+	return strcmp(x->key, y->key);
+}
+
+uint64_t lw_report_folded_other(const struct lw_report *r)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < LW_REPORT_MAX_TYPES; i++)
+		n += r->fold_other_events[i];
+	return n;
+}
+
+void lw_report_print_folded(const struct lw_report *r, FILE *f)
+{
+	char other[LW_REPORT_TYPE_LEN + 32];
+	struct lw_fold_line *v;
+	unsigned int n = 0, i;
+	size_t pos;
+	uint64_t ms;
+
+	v = calloc(r->nfolded + LW_REPORT_MAX_TYPES, sizeof(*v));
+	if (!v)
+		return;
+	for (i = 0; i < r->nfolded; i++) {
+		v[n].key = r->fold[i].key;
+		v[n++].ns = r->fold[i].ns;
+	}
+	for (i = 0; i < LW_REPORT_MAX_TYPES; i++) {
+		if (!r->fold_other_events[i])
+			continue;
+		pos = lw_fold_put(other, 0, sizeof(other), r->types[i].name);
+		snprintf(other + pos, sizeof(other) - pos, ";[other stacks]");
+		v[n].own = lw_dup_cut(other, sizeof(other) - 1);
+		v[n].key = v[n].own;
+		v[n].ns = r->fold_other_ns[i];
+		if (v[n].key)
+			n++;
+	}
+	qsort(v, n, sizeof(*v), lw_fold_cmp);
+	for (i = 0; i < n; i++) {
+		ms = lw_div_round(v[i].ns, 1000000);
+		fprintf(f, "%s %" PRIu64 "\n", v[i].key, ms ? ms : 1);
+		free(v[i].own);
+	}
+	free(v);
+}
