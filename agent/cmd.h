@@ -40,11 +40,15 @@ int cmd_watch(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_hist(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 void watch_usage(FILE *f);
 void stats_usage(FILE *f);
 void config_usage(FILE *f);
 void hist_usage(FILE *f);
+void agent_usage(FILE *f);
+void report_usage(FILE *f);
 void lw_exit_codes_usage(FILE *f);
 /* A subcommand's help: its usage, then the exit codes. */
 void lw_cmd_help(FILE *f, void (*usage)(FILE *f));

@@ -273,31 +273,36 @@ static void lw_event_json_what(struct json *j, const struct lw_event *ev)
 		lw_json_kv_str(j, "name", &ev->name);
 }
 
+void lw_event_json_members(struct json *j, const struct lw_event *ev)
+{
+	if (ev->has & LW_EV_TYPE)
+		lw_event_json_type(j, ev->type);
+	if (ev->has & LW_EV_SEQ)
+		json_kv_u64(j, "seq", ev->seq);
+	if (ev->has & LW_EV_CPU)
+		json_kv_u64(j, "cpu", ev->cpu);
+	if (ev->has & LW_EV_TS)
+		lw_json_time(j, ev->ts_ns);
+	if (ev->has & LW_EV_DURATION)
+		json_kv_u64(j, "duration_ns", ev->duration_ns);
+	if (ev->has & LW_EV_RESOLUTION)
+		json_kv_u64(j, "resolution_ns", ev->resolution_ns);
+	if (ev->has & LW_EV_PID)
+		json_kv_u64(j, "pid", ev->pid);
+	if (ev->has & LW_EV_COMM)
+		lw_json_kv_str(j, "comm", &ev->comm);
+	lw_event_json_what(j, ev);
+	if (ev->has & LW_EV_STACK)
+		lw_event_json_stack(j, ev);
+}
+
 void lw_event_print_json(FILE *f, const struct lw_event *ev)
 {
 	struct json j;
 
 	json_init(&j, f);
 	json_obj_open(&j);
-	if (ev->has & LW_EV_TYPE)
-		lw_event_json_type(&j, ev->type);
-	if (ev->has & LW_EV_SEQ)
-		json_kv_u64(&j, "seq", ev->seq);
-	if (ev->has & LW_EV_CPU)
-		json_kv_u64(&j, "cpu", ev->cpu);
-	if (ev->has & LW_EV_TS)
-		lw_json_time(&j, ev->ts_ns);
-	if (ev->has & LW_EV_DURATION)
-		json_kv_u64(&j, "duration_ns", ev->duration_ns);
-	if (ev->has & LW_EV_RESOLUTION)
-		json_kv_u64(&j, "resolution_ns", ev->resolution_ns);
-	if (ev->has & LW_EV_PID)
-		json_kv_u64(&j, "pid", ev->pid);
-	if (ev->has & LW_EV_COMM)
-		lw_json_kv_str(&j, "comm", &ev->comm);
-	lw_event_json_what(&j, ev);
-	if (ev->has & LW_EV_STACK)
-		lw_event_json_stack(&j, ev);
+	lw_event_json_members(&j, ev);
 	json_obj_close(&j);
 	fputc('\n', f);
 }

@@ -22,6 +22,10 @@ static const struct lw_cmd lw_cmds[] = {
 	{ "stats", "show the per-CPU counters", cmd_stats, stats_usage },
 	{ "hist", "show or reset the histograms of event durations", cmd_hist,
 	  hist_usage },
+	{ "agent", "explain events (drops, run queues, periods), alert, serve "
+	  "metrics", cmd_agent, agent_usage },
+	{ "report", "summarise a JSON log of events or alerts", cmd_report,
+	  report_usage },
 };
 
 #define LW_NCMDS	(sizeof(lw_cmds) / sizeof(lw_cmds[0]))

@@ -595,3 +595,19 @@ bool lw_ctrl_family_gone(struct nlmsghdr *nlh, int family)
 	return tb[CTRL_ATTR_FAMILY_ID] &&
 	       nla_get_u16(tb[CTRL_ATTR_FAMILY_ID]) == family;
 }
+
+bool lw_ctrl_family_new(struct nlmsghdr *nlh)
+{
+	static struct nla_policy policy[CTRL_ATTR_MAX + 1] = {
+		[CTRL_ATTR_FAMILY_NAME] = { .type = NLA_STRING },
+	};
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    lw_genl_cmd(nlh) != CTRL_CMD_NEWFAMILY ||
+	    genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, policy) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_NAME])
+		return false;
+	return !strcmp(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME]),
+		       LATWATCH_GENL_NAME);
+}

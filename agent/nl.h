@@ -60,5 +60,7 @@ int lw_stat_parse(struct nlmsghdr *nlh, struct lw_stat *st);
 int lw_hist_parse(struct nlmsghdr *nlh, struct lw_hist *h);
 int lw_extack_parse(struct nlmsghdr *nlh, char *buf, size_t len);
 bool lw_ctrl_family_gone(struct nlmsghdr *nlh, int family);
+/* A CTRL_CMD_NEWFAMILY for "latwatch": the module was loaded. */
+bool lw_ctrl_family_new(struct nlmsghdr *nlh);
 
 #endif

@@ -1,0 +1,939 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * latwatch agent: the long-running side. It receives the module's events,
+ * holds each one for a short settle time so that the counter sampler has a
+ * snapshot after its window, then explains it (correlation, verdict,
+ * period), prints it, feeds the alert rules and the metrics.
+ *
+ * Everything runs in one poll() loop: the netlink socket (events and the
+ * family notifications), a timerfd at the sampling interval, a signalfd
+ * (SIGTERM/SIGINT: exit, SIGHUP: reload) and the metrics server's sockets.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <netlink/msg.h>
+
+#include "agent.h"
+#include "alert.h"
+#include "cmd.h"
+#include "conffile.h"
+#include "correlate.h"
+#include "json.h"
+#include "metrics.h"
+#include "nl.h"
+#include "period.h"
+#include "rules.h"
+#include "sample.h"
+#include "signature.h"
+#include "utils.h"
+
+#ifndef LATWATCH_VERSION
+#define LATWATCH_VERSION "unknown"
+#endif
+
+#define AGENT_RCVBUF		(8 << 20)
+#define AGENT_MSG_MAX		65536
+/*
+ * Events waiting for their settle time. Each holds a copy of its message
+ * (at most a few KiB with a full stack), so this bounds that memory to
+ * about 1 MiB; when it is full the oldest is explained at once with the
+ * snapshots there are.
+ */
+#define AGENT_PENDING		256
+/* The longest an event waits for a snapshot after its window. */
+#define AGENT_MAX_WAIT_NS	(2000ULL * 1000 * 1000)
+/* How often to look for the module while it is not loaded. */
+#define AGENT_RETRY_NS		(1000ULL * 1000 * 1000)
+/* Snapshots kept: 60 s of history at the default interval. */
+#define AGENT_HISTORY_S		60
+#define AGENT_MAX_POLLFDS	(3 + LW_METRICS_NPOLLFD)
+
+#define NSEC_PER_MSEC		1000000ULL
+#define NSEC_PER_SEC		1000000000ULL
+
+struct agent_pending {
+	void *msg;
+	size_t len;
+	uint64_t arrived_mono;
+	uint64_t end_real;	/* the window's end: the event's ts_ns */
+};
+
+struct agent {
+	int argc;
+	char **argv;
+	struct lw_agent_opts o;
+
+	struct lw_nl nl;	/* events and family notifications */
+	bool loaded;
+	uint64_t retry_mono;
+	uint64_t events_base;	/* the module's event count at subscription */
+
+	struct lw_sampler sampler;
+	struct lw_periods periods;
+	struct lw_alerter alerter;
+	bool alerter_on;
+	struct lw_metrics metrics;
+	struct lw_metrics_srv srv;
+	bool srv_on;
+
+	struct agent_pending pending[AGENT_PENDING];
+	unsigned int head, npending;
+
+	int sigfd;
+	int tfd;
+	bool stop;
+	uint64_t fired[LW_AGENT_MAX_RULES];	/* alerter counts seen */
+	uint64_t suppressed[LW_AGENT_MAX_RULES];
+	uint64_t received;
+	uint64_t overruns;
+	uint64_t malformed;
+};
+
+void agent_usage(FILE *f)
+{
+	fputs("usage: latwatch agent [-c FILE] [-j] [--alert RULE]... [--log FILE]\n"
+	      "                      [--exec CMD] [--exec-timeout DUR]\n"
+	      "                      [--metrics ADDR:PORT] [--interval DUR]\n"
+	      "                      [--settle DUR] [--rate-limit DUR] [--syslog]\n"
+	      "                      [--set KEY=VALUE]...\n"
+	      "\n"
+	      "Run until SIGTERM or SIGINT: print every event of the kernel module\n"
+	      "with what the system's counters did around it (NIC and softnet\n"
+	      "drops, run-queue wait), a one-line verdict, and its period when it\n"
+	      "recurs; raise alerts and serve metrics. SIGHUP re-reads the config\n"
+	      "file and reopens the --log file. Logs go to stderr.\n"
+	      "\n"
+	      "  -c, --config FILE     options from FILE (default " LW_AGENT_CONF
+	      "\n"
+	      "                        if it exists); the command line overrides\n"
+	      "  -j, --json            events as JSON lines\n"
+	      "      --alert RULE      alert on TYPE>=DUR or TYPE>DUR (TYPE: irqoff,\n"
+	      "                        softirqoff, softirq, timer, hardirq, hung,\n"
+	      "                        hung_end, any) or nicdrop>N (packets dropped\n"
+	      "                        in the event's window); repeatable\n"
+	      "      --log FILE        append a JSON line per alert to FILE\n"
+	      "      --exec CMD        run /bin/sh -c CMD per alert, the event's JSON\n"
+	      "                        on its stdin\n"
+	      "      --exec-timeout DUR  kill CMD after DUR (default 10s)\n"
+	      "      --rate-limit DUR  one alert per rule and signature per DUR, then\n"
+	      "                        a summary (default 60s)\n"
+	      "      --syslog          alerts to syslog too\n"
+	      "      --metrics ADDR:PORT  serve Prometheus metrics on /metrics\n"
+	      "      --interval DUR    sample the counters every DUR (default 100ms)\n"
+	      "      --settle DUR      wait DUR after an event before explaining it\n"
+	      "                        (default 200ms)\n"
+	      "      --set KEY=VALUE   apply a module setting (see latwatch config)\n"
+	      "                        at start and whenever the module is loaded\n"
+	      "  -h, --help            show this help\n", f);
+}
+
+static uint64_t agent_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* Command-line options; each is a config file key but -c and -h. */
+static const struct option agent_longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "alert", required_argument, NULL, 'A' },
+	{ "log", required_argument, NULL, 'L' },
+	{ "exec", required_argument, NULL, 'E' },
+	{ "exec-timeout", required_argument, NULL, 'T' },
+	{ "metrics", required_argument, NULL, 'M' },
+	{ "interval", required_argument, NULL, 'I' },
+	{ "settle", required_argument, NULL, 'S' },
+	{ "rate-limit", required_argument, NULL, 'R' },
+	{ "syslog", no_argument, NULL, 'Y' },
+	{ "set", required_argument, NULL, 'X' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char *agent_opt_key(int c)
+{
+	switch (c) {
+	case 'j': return "json";
+	case 'A': return "alert";
+	case 'L': return "log";
+	case 'E': return "exec";
+	case 'T': return "exec_timeout";
+	case 'M': return "metrics";
+	case 'I': return "interval";
+	case 'S': return "settle";
+	case 'R': return "rate_limit";
+	case 'Y': return "syslog";
+	}
+	return NULL;
+}
+
+/*
+ * Pass 1 (apply false) finds -c and -h; pass 2 applies the options over
+ * what the config file gave. Returns LW_ARGS_OK or an exit code.
+ */
+static int agent_getopt(int argc, char **argv, struct lw_agent_opts *o,
+			bool apply)
+{
+	char err[LW_ERR_LEN];
+	const char *k, *v;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "c:jh", agent_longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			if (!apply)
+				lw_cmd_help(stdout, agent_usage);
+			return LW_EXIT_OK;
+		case 'c':
+			o->config_file = optarg;
+			continue;
+		case '?':
+		case ':':
+			return lw_bad_option(argv, "agent", "c:jh");
+		}
+		if (!apply)
+			continue;
+		k = agent_opt_key(c);
+		v = optarg;
+		if (c == 'j' || c == 'Y')
+			v = "yes";
+		if (c == 'X') {
+			if (lw_agent_opt_set_module(o, optarg, err,
+						    sizeof(err))) {
+				lw_err("agent: --set: %s", err);
+				return LW_EXIT_USAGE;
+			}
+			continue;
+		}
+		if (lw_agent_opt_set(o, k, v, err, sizeof(err))) {
+			lw_err("agent: %s", err);
+			return LW_EXIT_USAGE;
+		}
+	}
+	if (!apply)
+		return LW_ARGS_OK;
+	return lw_no_operands(argc, argv, "agent");
+}
+
+/*
+ * The options: defaults, then the config file, then the command line.
+ * Returns LW_ARGS_OK or an exit code; on error o holds nothing to free.
+ */
+static int agent_load_opts(int argc, char **argv, struct lw_agent_opts *o,
+			   bool quiet_help)
+{
+	char err[LW_ERR_LEN];
+	const char *path;
+	int ret;
+
+	lw_agent_opts_defaults(o);
+	ret = agent_getopt(argc, argv, o, false);
+	if (ret != LW_ARGS_OK) {
+		if (ret == LW_EXIT_OK && quiet_help)
+			ret = LW_ARGS_OK;
+		return ret;
+	}
+	path = o->config_file ? o->config_file : LW_AGENT_CONF;
+	ret = lw_conf_load(path, o, err, sizeof(err));
+	if (ret == -ENOENT && !o->config_file) {
+		ret = 0;
+	} else if (ret) {
+		lw_err("agent: %s", err);
+		lw_agent_opts_free(o);
+		return LW_EXIT_USAGE;
+	}
+	ret = agent_getopt(argc, argv, o, true);
+	if (ret != LW_ARGS_OK)
+		lw_agent_opts_free(o);
+	return ret;
+}
+
+/* ---- the module ---- */
+
+static int agent_apply_module_cfg(struct agent *a, struct lw_nl *req)
+{
+	int err;
+
+	if (!a->o.module.has)
+		return 0;
+	err = lw_nl_config_set(req, &a->o.module);
+	if (err)
+		return lw_nl_fail(req, err, "applying the module settings");
+	return 0;
+}
+
+static uint64_t agent_module_events(struct lw_nl *req)
+{
+	struct lw_stats st = { 0 };
+	uint64_t sum = 0;
+	size_t i;
+
+	if (lw_nl_stats(req, &st))
+		return 0;
+	for (i = 0; i < st.n; i++)
+		sum += st.cpu[i].ctr[1];	/* "events" */
+	lw_stats_free(&st);
+	return sum;
+}
+
+/*
+ * Find the family, apply the settings and join its events group. Returns
+ * 0, or an exit code (LW_EXIT_NOMOD if the module is not loaded).
+ */
+static int agent_subscribe(struct agent *a, bool first)
+{
+	struct lw_nl req;
+	int err, group;
+
+	err = lw_nl_open(&req);
+	if (err) {
+		if (err == -ENOENT && !first)
+			return LW_EXIT_NOMOD;
+		return lw_nl_fail(&req, err, "connecting to the module");
+	}
+	group = lw_nl_events_group(&req);
+	if (group < 0) {
+		err = lw_nl_fail(&req, group, "finding the events group");
+		goto out;
+	}
+	err = agent_apply_module_cfg(a, &req);
+	if (err && first)
+		goto out;
+	a->nl.family = req.family;
+	err = lw_nl_join(&a->nl, group);
+	if (err) {
+		err = lw_nl_fail(&a->nl, err, "joining the events group");
+		goto out;
+	}
+	a->events_base = agent_module_events(&req);
+	a->loaded = true;
+	lw_metrics_set_module_loaded(&a->metrics, true);
+out:
+	lw_nl_close(&req);
+	return err;
+}
+
+static void agent_module_gone(struct agent *a)
+{
+	if (!a->loaded)
+		return;
+	a->loaded = false;
+	a->retry_mono = agent_mono() + AGENT_RETRY_NS;
+	lw_metrics_set_module_loaded(&a->metrics, false);
+	lw_err("agent: the module was unloaded; waiting for it to come back");
+}
+
+static void agent_module_back(struct agent *a)
+{
+	if (agent_subscribe(a, false)) {
+		a->retry_mono = agent_mono() + AGENT_RETRY_NS;
+		return;
+	}
+	lw_metrics_module_reload(&a->metrics);
+	lw_err("agent: the module is loaded again (family %d); receiving events",
+	       a->nl.family);
+}
+
+/* ---- explaining and printing one event ---- */
+
+/* The event's JSON with everything the agent adds, into a string. */
+static char *agent_json(const struct lw_event *ev, const char *sig,
+			const struct lw_corr *corr, const char *verdict,
+			const struct lw_period *pd)
+{
+	struct json j;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	json_init(&j, f);
+	json_obj_open(&j);
+	lw_event_json_members(&j, ev);
+	json_kv_str(&j, "signature", sig);
+	if (corr)
+		lw_corr_json(&j, corr);
+	if (pd)
+		lw_period_json(&j, pd);
+	json_kv_str(&j, "verdict", verdict);
+	json_obj_close(&j);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void agent_print(const struct agent *a, const struct lw_event *ev,
+			const char *json, const char *verdict,
+			const char *period)
+{
+	if (a->o.json) {
+		if (json)
+			printf("%s\n", json);
+		return;
+	}
+	lw_event_print_text(stdout, ev);
+	printf("  verdict: %s\n", verdict);
+	if (period)
+		printf("  period:  %s\n", period);
+}
+
+static void agent_metrics_corr(struct agent *a, const struct lw_corr *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nnic; i++)
+		lw_metrics_nic_drops(&a->metrics, c->nic[i].ifname,
+				     c->nic[i].total);
+	for (i = 0; i < c->nsoftnet; i++)
+		lw_metrics_softnet_drops(&a->metrics, c->softnet[i].cpu,
+					 c->softnet[i].dropped);
+}
+
+/*
+ * The rules' counters, so that they show before they first fire; the
+ * alerter's counts (kept across a reload) are where we start counting.
+ */
+static void agent_metrics_rules(struct agent *a)
+{
+	const struct lw_alert_stats *st = lw_alert_stats(&a->alerter);
+	unsigned int i;
+
+	for (i = 0; i < a->o.nrules; i++) {
+		lw_metrics_add_rule(&a->metrics, a->o.rules[i].text);
+		a->fired[i] = st->fired[i];
+		a->suppressed[i] = st->suppressed[i];
+	}
+}
+
+/* What the alerter did since last time, into the metrics. */
+static void agent_metrics_alerts(struct agent *a)
+{
+	const struct lw_alert_stats *st = lw_alert_stats(&a->alerter);
+	unsigned int i;
+
+	for (i = 0; i < a->o.nrules; i++) {
+		for (; a->fired[i] < st->fired[i]; a->fired[i]++)
+			lw_metrics_alert(&a->metrics, a->o.rules[i].text, false);
+		for (; a->suppressed[i] < st->suppressed[i]; a->suppressed[i]++)
+			lw_metrics_alert(&a->metrics, a->o.rules[i].text, true);
+	}
+}
+
+static void agent_alerts(struct agent *a, const struct lw_event *ev,
+			 const char *sig, const char *verdict,
+			 const char *json, uint64_t nicdrops)
+{
+	uint64_t now = agent_mono();
+	unsigned int i;
+
+	for (i = 0; i < a->o.nrules; i++) {
+		const struct lw_rule *r = &a->o.rules[i];
+
+		if (!lw_rule_match(r, ev->type, ev->duration_ns, nicdrops))
+			continue;
+		lw_alert_event(&a->alerter, r, sig, verdict, json ? json : "{}",
+			       ev->duration_ns, now);
+	}
+	agent_metrics_alerts(a);
+}
+
+static void agent_explain(struct agent *a, struct lw_event *ev)
+{
+	char sig[LW_SIG_LEN], verdict[512], ptext[160];
+	struct lw_period pd;
+	struct lw_corr corr;
+	bool have_corr = false, periodic = false;
+	uint64_t start, nicdrops = 0;
+	char *json;
+
+	lw_signature_event(sig, sizeof(sig), ev);
+	if ((ev->has & LW_EV_TS) && (ev->has & LW_EV_DURATION)) {
+		start = ev->ts_ns > ev->duration_ns ?
+			ev->ts_ns - ev->duration_ns : 0;
+		if (!lw_correlate(&a->sampler, start, ev->ts_ns, ev->cpu,
+				  &corr)) {
+			have_corr = true;
+			nicdrops = lw_corr_nicdrops(&corr);
+		}
+	}
+	if ((ev->has & LW_EV_TS) &&
+	    lw_period_add(&a->periods, sig, ev->ts_ns, &pd) == 1) {
+		periodic = true;
+		lw_period_text(ptext, sizeof(ptext), &pd);
+	}
+	lw_verdict(verdict, sizeof(verdict), ev, have_corr ? &corr : NULL);
+	json = agent_json(ev, sig, have_corr ? &corr : NULL, verdict,
+			  periodic ? &pd : NULL);
+	if (!json)
+		lw_err("agent: out of memory formatting an event");
+	lw_metrics_event(&a->metrics, ev->type, ev->cpu, ev->duration_ns);
+	if (have_corr)
+		agent_metrics_corr(a, &corr);
+	agent_print(a, ev, json, verdict, periodic ? ptext : NULL);
+	agent_alerts(a, ev, sig, verdict, json, nicdrops);
+	free(json);
+}
+
+static void agent_malformed(struct agent *a, const char *what, int err)
+{
+	a->malformed++;
+	lw_metrics_malformed(&a->metrics);
+	/* Say it for the first ones and then every thousandth. */
+	if (a->malformed <= 10 || !(a->malformed % 1000))
+		lw_err("agent: ignoring a malformed %s (%s); %llu so far", what,
+		       strerror(-err), (unsigned long long)a->malformed);
+}
+
+static void agent_process(struct agent *a, struct agent_pending *p)
+{
+	struct lw_event ev;
+	int err = lw_event_parse(p->msg, &ev);
+
+	if (err)
+		agent_malformed(a, "event", err);
+	else
+		agent_explain(a, &ev);
+	free(p->msg);
+	p->msg = NULL;
+}
+
+static void agent_process_oldest(struct agent *a)
+{
+	agent_process(a, &a->pending[a->head]);
+	a->head = (a->head + 1) % AGENT_PENDING;
+	a->npending--;
+}
+
+/* Explain the events whose settle time is over. */
+static void agent_drain(struct agent *a, bool all)
+{
+	uint64_t now = agent_mono();
+
+	while (a->npending) {
+		struct agent_pending *p = &a->pending[a->head];
+		uint64_t waited = now - p->arrived_mono;
+
+		if (!all && waited < a->o.settle_ns)
+			break;
+		if (!all && waited < AGENT_MAX_WAIT_NS &&
+		    !lw_corr_ready(&a->sampler, p->end_real))
+			break;
+		agent_process_oldest(a);
+	}
+	fflush(stdout);
+}
+
+static void agent_queue(struct agent *a, struct nlmsghdr *nlh)
+{
+	struct agent_pending *p;
+	struct lw_event ev;
+	int err = lw_event_parse(nlh, &ev);
+
+	if (err) {
+		agent_malformed(a, "event", err);
+		return;
+	}
+	a->received++;
+	if (a->npending == AGENT_PENDING)
+		agent_process_oldest(a);
+	p = &a->pending[(a->head + a->npending) % AGENT_PENDING];
+	p->msg = malloc(nlh->nlmsg_len);
+	if (!p->msg) {
+		lw_err("agent: out of memory holding an event; explaining it now");
+		agent_explain(a, &ev);
+		return;
+	}
+	memcpy(p->msg, nlh, nlh->nlmsg_len);
+	p->len = nlh->nlmsg_len;
+	p->arrived_mono = agent_mono();
+	p->end_real = (ev.has & LW_EV_TS) ? ev.ts_ns : lw_now_ns();
+	a->npending++;
+}
+
+static void agent_lost(struct agent *a, struct nlmsghdr *nlh)
+{
+	struct lw_lost lost;
+	int err = lw_lost_parse(nlh, &lost);
+
+	if (err) {
+		agent_malformed(a, "lost record", err);
+		return;
+	}
+	lost.ts_ns = lw_now_ns();
+	lw_metrics_lost(&a->metrics, LW_LOST_KERNEL, lost.count);
+	lw_err("agent: the module lost %llu events (%llu in all)",
+	       (unsigned long long)lost.count, (unsigned long long)lost.total);
+	if (a->o.json)
+		lw_lost_print_json(stdout, &lost);
+	else
+		lw_lost_print_text(stdout, &lost);
+}
+
+/*
+ * The socket's buffer overflowed: messages are gone, maybe the family's
+ * removal too. Count it, compare with the module's own count and check
+ * the module is still the one we joined.
+ */
+static void agent_overrun(struct agent *a)
+{
+	struct lw_lost lost = {
+		.has = LW_LOST_OVERRUNS,
+		.reason = LW_LOST_OVERRUN,
+		.overruns = ++a->overruns,
+		.ts_ns = lw_now_ns(),
+	};
+	struct lw_nl req;
+	uint64_t sent;
+	int err;
+
+	lw_metrics_netlink_overrun(&a->metrics);
+	if (a->o.json)
+		lw_lost_print_json(stdout, &lost);
+	else
+		lw_lost_print_text(stdout, &lost);
+	err = lw_nl_open(&req);
+	if (err) {
+		if (err == -ENOENT)
+			agent_module_gone(a);
+		return;
+	}
+	if (req.family != a->nl.family) {
+		lw_nl_close(&req);
+		agent_module_gone(a);
+		return;
+	}
+	sent = agent_module_events(&req) - a->events_base;
+	lw_nl_close(&req);
+	lw_err("agent: netlink receive buffer overrun #%llu: the module sent %llu events since we joined, we received %llu",
+	       (unsigned long long)a->overruns, (unsigned long long)sent,
+	       (unsigned long long)a->received);
+}
+
+static void agent_msg(struct agent *a, struct nlmsghdr *nlh)
+{
+	if (a->loaded && nlh->nlmsg_type == a->nl.family) {
+		switch (lw_genl_cmd(nlh)) {
+		case LATWATCH_CMD_EVENT:
+			agent_queue(a, nlh);
+			break;
+		case LATWATCH_CMD_LOST:
+			agent_lost(a, nlh);
+			break;
+		}
+	} else if (a->loaded && lw_ctrl_family_gone(nlh, a->nl.family)) {
+		agent_module_gone(a);
+	} else if (!a->loaded && lw_ctrl_family_new(nlh)) {
+		agent_module_back(a);
+	}
+}
+
+static void agent_recv(struct agent *a)
+{
+	static char buf[AGENT_MSG_MAX] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct sockaddr_nl sa;
+	socklen_t salen;
+	struct nlmsghdr *nlh;
+	ssize_t n;
+	int len;
+
+	for (;;) {
+		salen = sizeof(sa);
+		n = recvfrom(lw_nl_fd(&a->nl), buf, sizeof(buf),
+			     MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&sa,
+			     &salen);
+		if (n < 0) {
+			if (errno == ENOBUFS) {
+				agent_overrun(a);
+				continue;
+			}
+			if (errno != EAGAIN && errno != EINTR)
+				lw_err("agent: receiving: %s", strerror(errno));
+			return;
+		}
+		if (n > (ssize_t)sizeof(buf)) {
+			agent_malformed(a, "message (too large)", -EMSGSIZE);
+			continue;
+		}
+		if (sa.nl_pid)
+			continue;	/* not from the kernel */
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len);
+		     nlh = nlmsg_next(nlh, &len))
+			agent_msg(a, nlh);
+		if (len > 0)
+			agent_malformed(a, "message (trailing bytes)", -EBADMSG);
+	}
+}
+
+/* ---- setup, reload, loop ---- */
+
+static int agent_signalfd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static int agent_timerfd(uint64_t interval_ns)
+{
+	struct itimerspec its = {
+		.it_interval = {
+			.tv_sec = (time_t)(interval_ns / NSEC_PER_SEC),
+			.tv_nsec = (long)(interval_ns % NSEC_PER_SEC),
+		},
+	};
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+
+	its.it_value = its.it_interval;
+	if (fd >= 0 && timerfd_settime(fd, 0, &its, NULL)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static unsigned int agent_history(const struct lw_agent_opts *o)
+{
+	uint64_t n = AGENT_HISTORY_S * NSEC_PER_SEC / o->interval_ns;
+
+	return n < 16 ? 16 : n > 6000 ? 6000 : (unsigned int)n;
+}
+
+/* SIGHUP: new options from the file and the same command line. */
+static void agent_reload(struct agent *a)
+{
+	struct lw_agent_opts o;
+	struct lw_nl req;
+	int fd;
+
+	if (agent_load_opts(a->argc, a->argv, &o, true) != LW_ARGS_OK) {
+		lw_err("agent: reload failed; keeping the old settings");
+		lw_alert_reopen(&a->alerter);
+		return;
+	}
+	if (lw_alert_reconfigure(&a->alerter, &o)) {
+		lw_err("agent: reload failed; keeping the old settings");
+		lw_alert_reopen(&a->alerter);
+		lw_agent_opts_free(&o);
+		return;
+	}
+	if ((o.metrics_addr || a->o.metrics_addr) &&
+	    (!o.metrics_addr || !a->o.metrics_addr ||
+	     strcmp(o.metrics_addr, a->o.metrics_addr)))
+		lw_err("agent: a new --metrics address takes a restart");
+	if (o.interval_ns != a->o.interval_ns) {
+		fd = agent_timerfd(o.interval_ns);
+		if (fd >= 0) {
+			dup2(fd, a->tfd);
+			close(fd);
+		}
+	}
+	/* Keep the old metrics address: the server is bound to it. */
+	free(o.metrics_addr);
+	o.metrics_addr = a->o.metrics_addr;
+	a->o.metrics_addr = NULL;
+	lw_agent_opts_free(&a->o);
+	a->o = o;
+	if (a->loaded && a->o.module.has && !lw_nl_open(&req)) {
+		agent_apply_module_cfg(a, &req);
+		lw_nl_close(&req);
+	}
+	agent_metrics_rules(a);
+	lw_err("agent: reloaded: %u alert rules", a->o.nrules);
+}
+
+static void agent_signal(struct agent *a)
+{
+	struct signalfd_siginfo si;
+
+	while (read(a->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			agent_reload(a);
+		} else {
+			lw_err("agent: %s, exiting",
+			       si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			a->stop = true;
+		}
+	}
+}
+
+static void agent_tick(struct agent *a)
+{
+	uint64_t expirations, now;
+
+	if (read(a->tfd, &expirations, sizeof(expirations)) < 0)
+		return;
+	now = agent_mono();
+	if (lw_sampler_take(&a->sampler, lw_now_ns(), now))
+		lw_err("agent: sampling the counters failed");
+	agent_drain(a, false);
+	if (!a->loaded && now >= a->retry_mono) {
+		a->retry_mono = now + AGENT_RETRY_NS;
+		agent_module_back(a);
+	}
+}
+
+/* The periodic signatures, for the metrics at scrape time. */
+static void agent_metrics_period(const char *sig, const struct lw_period *pd,
+				 void *arg)
+{
+	char type[32];
+	size_t n = strcspn(sig, "/:");
+
+	snprintf(type, sizeof(type), "%.*s", (int)n, sig);
+	lw_metrics_periodic_add(arg, sig, lw_event_type_find(type),
+				pd->period_ns);
+}
+
+static int agent_loop(struct agent *a)
+{
+	struct pollfd pfd[AGENT_MAX_POLLFDS];
+	unsigned int n, nsrv;
+
+	while (!a->stop) {
+		pfd[0] = (struct pollfd){ .fd = lw_nl_fd(&a->nl), .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = a->sigfd, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = a->tfd, .events = POLLIN };
+		n = 3;
+		nsrv = a->srv_on ? lw_metrics_pollfds(&a->srv, pfd + n,
+						      AGENT_MAX_POLLFDS - n) : 0;
+		/* 100 ms at most: alert commands time out on the tick */
+		if (poll(pfd, n + nsrv, 100) < 0) {
+			if (errno == EINTR)
+				continue;
+			lw_err("agent: poll: %s", strerror(errno));
+			return LW_EXIT_ERROR;
+		}
+		if (pfd[1].revents)
+			agent_signal(a);
+		if (pfd[0].revents)
+			agent_recv(a);
+		if (pfd[2].revents)
+			agent_tick(a);
+		lw_alert_tick(&a->alerter, agent_mono());
+		if (a->srv_on) {
+			lw_metrics_periodic_clear(&a->metrics);
+			lw_periods_foreach(&a->periods, lw_now_ns(),
+					   agent_metrics_period, &a->metrics);
+			lw_metrics_handle(&a->srv, pfd + n, nsrv, &a->metrics,
+					  agent_mono());
+		}
+	}
+	return LW_EXIT_OK;
+}
+
+static int agent_setup(struct agent *a)
+{
+	char err[LW_ERR_LEN];
+	int ret;
+
+	a->sigfd = agent_signalfd();
+	a->tfd = agent_timerfd(a->o.interval_ns);
+	if (a->sigfd < 0 || a->tfd < 0) {
+		lw_err("agent: signalfd/timerfd: %s", strerror(errno));
+		return LW_EXIT_ERROR;
+	}
+	lw_metrics_init(&a->metrics, LATWATCH_VERSION);
+	if (lw_sampler_init(&a->sampler, "", agent_history(&a->o)) ||
+	    lw_periods_init(&a->periods, LW_PERIOD_SIGS, LW_PERIOD_OCC)) {
+		lw_err("agent: out of memory");
+		return LW_EXIT_ERROR;
+	}
+	if (lw_alert_init(&a->alerter, &a->o))
+		return LW_EXIT_ERROR;
+	a->alerter_on = true;
+	agent_metrics_rules(a);
+	if (a->o.metrics_addr) {
+		if (lw_metrics_listen(&a->srv, a->o.metrics_addr, err,
+				      sizeof(err))) {
+			lw_err("agent: --metrics %s: %s", a->o.metrics_addr, err);
+			return LW_EXIT_USAGE;
+		}
+		a->srv_on = true;
+	}
+	ret = lw_nl_connect(&a->nl);
+	if (ret)
+		return lw_nl_fail(&a->nl, ret, "connecting to generic netlink");
+	lw_nl_set_rcvbuf(&a->nl, AGENT_RCVBUF);
+	ret = lw_nl_join_ctrl(&a->nl);
+	if (ret)
+		return lw_nl_fail(&a->nl, ret, "joining the family notifications");
+	ret = agent_subscribe(a, true);
+	if (ret)
+		return ret;
+	lw_sampler_take(&a->sampler, lw_now_ns(), agent_mono());
+	lw_err("agent: receiving events (family %d), %u alert rules, sampling every %llu ms",
+	       a->nl.family, a->o.nrules,
+	       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
+	return 0;
+}
+
+static void agent_teardown(struct agent *a)
+{
+	unsigned int i;
+
+	agent_drain(a, true);
+	for (i = 0; i < AGENT_PENDING; i++)
+		free(a->pending[i].msg);
+	if (a->alerter_on) {
+		lw_alert_flush(&a->alerter, agent_mono());
+		lw_alert_free(&a->alerter);
+	}
+	if (a->srv_on)
+		lw_metrics_srv_close(&a->srv);
+	lw_periods_free(&a->periods);
+	lw_sampler_free(&a->sampler);
+	lw_nl_close(&a->nl);
+	if (a->sigfd >= 0)
+		close(a->sigfd);
+	if (a->tfd >= 0)
+		close(a->tfd);
+	lw_agent_opts_free(&a->o);
+}
+
+int cmd_agent(int argc, char **argv)
+{
+	static struct agent a;
+	int ret;
+
+	memset(&a, 0, sizeof(a));
+	a.sigfd = -1;
+	a.tfd = -1;
+	a.argc = argc;
+	a.argv = argv;
+	ret = agent_load_opts(argc, argv, &a.o, false);
+	if (ret != LW_ARGS_OK)
+		return ret;
+	/* A full pipe must not stop the agent; a closed one must not kill it. */
+	signal(SIGPIPE, SIG_IGN);
+	ret = agent_setup(&a);
+	if (!ret)
+		ret = agent_loop(&a);
+	agent_teardown(&a);
+	return ret;
+}
