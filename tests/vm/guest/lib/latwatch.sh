@@ -350,3 +350,49 @@ lw_console_irq_restore() {
 		[ -n "$_i" ] && echo "$_cpus" >"/proc/irq/$_i/smp_affinity_list"
 	done
 }
+
+# latwatch agent helpers.
+#
+#   lw_agent_start ARGS...   latwatch agent --json ARGS in the background:
+#                            events in $LW_EVENTS, stderr in $LW_AGENT_ERR;
+#                            returns once it says it receives events
+#   lw_agent_stop            SIGTERM; ok if it says so and exits within 5 s
+#                            (it may not be our child: no exit status)
+#   lw_agent_said PATTERN    its stderr has a line matching PATTERN (grep)
+#   lw_agent_count PATTERN   how many of its stderr lines match PATTERN
+LW_AGENT_ERR=/tmp/agent.err
+
+lw_agent_start() {
+	: >"$LW_EVENTS"
+	: >"$LW_AGENT_ERR"
+	latwatch agent --json "$@" >"$LW_EVENTS" 2>"$LW_AGENT_ERR" </dev/null &
+	echo $! >/tmp/bg.agent.pid
+	LW_BG="$LW_BG agent"
+	wait_for 10 lw_agent_said 'agent: receiving events' || {
+		echo "agent did not start: $(tail -n 3 "$LW_AGENT_ERR")" >&2
+		return 1
+	}
+}
+
+lw_agent_stop() {
+	_pid=$(bg_pid agent) || return 1
+	rm -f /tmp/bg.agent.pid
+	kill -TERM "$_pid" || return 1
+	wait_for 5 sh -c "! kill -0 $_pid" || {
+		kill -KILL "$_pid"
+		echo "agent still running 5 s after SIGTERM" >&2
+		return 1
+	}
+	lw_agent_said 'SIGTERM, exiting' || {
+		echo "agent did not say it exits: $(tail -n 2 "$LW_AGENT_ERR")" >&2
+		return 1
+	}
+}
+
+lw_agent_said() {
+	grep -q -- "$1" "$LW_AGENT_ERR"
+}
+
+lw_agent_count() {
+	grep -c -- "$1" "$LW_AGENT_ERR"
+}
