@@ -14,6 +14,7 @@
 
 #include <linux/errno.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <linux/workqueue.h>
 
 #include "latwatch.h"
@@ -150,6 +151,8 @@ static void lw_flush_fn(struct work_struct *work)
 			}
 			lw_event_put(&lw_out);
 			lw_account_send(c, err);
+			/* A storm refills the ring as fast as this drains it. */
+			cond_resched();
 		}
 	}
 	lw_announce_lost();
