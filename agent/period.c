@@ -35,8 +35,9 @@ enum {
 
 /* The result of fitting one candidate period. */
 struct lw_fit {
-	double a, p;		/* the line t = a + p * s, relative to t_n */
+	double a, p;		/* the line t = a + p * s; t_n is 0 */
 	unsigned int count, missed, outliers;
+	unsigned int dups;	/* in a taken slot */
 	unsigned int oldest;	/* index of the oldest fitting occurrence */
 	double jitter;
 	double lchance;		/* log10 of the chance it is random */
@@ -78,10 +79,8 @@ int lw_periods_init(struct lw_periods *p, unsigned int max_sigs,
 	p->x = calloc(max_occ, sizeof(*p->x));
 	p->slot = calloc(max_occ, sizeof(*p->slot));
 	p->mark = calloc(max_occ, sizeof(*p->mark));
-	p->best_slot = calloc(max_occ, sizeof(*p->best_slot));
-	p->best_mark = calloc(max_occ, sizeof(*p->best_mark));
 	if (!p->ents || !p->occ || !p->buckets || !p->x || !p->slot ||
-	    !p->mark || !p->best_slot || !p->best_mark) {
+	    !p->mark) {
 		lw_periods_free(p);
 		return -ENOMEM;
 	}
@@ -102,8 +101,6 @@ void lw_periods_free(struct lw_periods *p)
 	free(p->x);
 	free(p->slot);
 	free(p->mark);
-	free(p->best_slot);
-	free(p->best_mark);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -260,7 +257,8 @@ static bool lw_lsq_line(const struct lw_lsq *q, double *a, double *p)
 /*
  * Walk the occurrences p->x[0..n) (relative to the newest, ascending, the
  * last one 0) from the newest back, along the line t = a + per * s, and
- * mark p->mark[] and p->slot[]. Returns the index of the oldest fitting.
+ * mark p->mark[] and p->slot[]; tol is the largest |residual| of a fit.
+ * Returns the index of the oldest fitting.
  *
  * With span, the line follows the fits: its phase a is their mean offset
  * from the period per until they are three or more and span at least span
@@ -270,7 +268,7 @@ static bool lw_lsq_line(const struct lw_lsq *q, double *a, double *p)
  * the one in its slot takes the slot (except the newest's).
  */
 static unsigned int lw_walk(struct lw_periods *p, unsigned int n, double a,
-			    double per, int span)
+			    double per, double tol, int span)
 {
 	const double *x = p->x;
 	struct lw_lsq q = { 0, 0, 0, 0, 0 };
@@ -283,12 +281,12 @@ static unsigned int lw_walk(struct lw_periods *p, unsigned int n, double a,
 	p->slot[oldest] = 0;
 	lw_lsq_add(&q, 0, 0);
 	for (i = n - 1; i-- > 0;) {
-		if (x[i] < a + per * (p->slot[oldest] - LW_PERIOD_GAP - 1) -
-			   lw_tol(per))
+		if (x[i] < a - tol +
+			   per * (p->slot[oldest] - LW_PERIOD_GAP - 1))
 			break;
 		s = (int)lround((x[i] - a) / per);
 		r = x[i] - a - per * s;
-		if (fabs(r) > lw_tol(per)) {
+		if (fabs(r) > tol) {
 			p->mark[i] = LW_PM_OUT;
 		} else if (s < p->slot[oldest]) {
 			p->mark[i] = LW_PM_FIT;
@@ -317,60 +315,70 @@ static unsigned int lw_walk(struct lw_periods *p, unsigned int n, double a,
 	return oldest;
 }
 
+/* The least-squares line of the fits from index from on, if three or more. */
+static bool lw_fit_line(const struct lw_periods *p, unsigned int from,
+			unsigned int n, double *a, double *per)
+{
+	struct lw_lsq q = { 0, 0, 0, 0, 0 };
+	unsigned int i;
+
+	for (i = from; i < n; i++)
+		if (p->mark[i] == LW_PM_FIT)
+			lw_lsq_add(&q, p->slot[i], p->x[i]);
+	return q.n >= 3 && lw_lsq_line(&q, a, per) &&
+	       *per >= LW_PERIOD_MIN_NS / 2;
+}
+
 /*
  * Fit the series of period about p0 that ends in the newest of the n
- * occurrences p->x[]: a walk that refits the line as it goes, then one
- * along its final line; the result is the least-squares line of the
- * second walk's fits. Leaves the second walk's marks.
+ * occurrences p->x[]; span as for lw_walk(). Leaves the marks of the fit
+ * in p->mark[] and p->slot[].
  */
 static void lw_fit(struct lw_periods *p, unsigned int n, double p0, int span,
 		   struct lw_fit *f)
 {
 	const double *x = p->x;
-	struct lw_lsq q = { 0, 0, 0, 0, 0 };
-	double a = 0, per = p0, r, rmax = 0, ss = 0, h;
-	unsigned int i, c = 0, m = 0, o = 0, end, half = 0;
+	double a = 0, per = p0, tol, r, rmax = 0, ss = 0, h;
+	unsigned int i, c = 0, m = 0, o = 0, d = 0, end, half = 0;
 	int prev = 0;
 
 	memset(f, 0, sizeof(*f));
-	f->oldest = lw_walk(p, n, 0, p0, span);
-	for (i = f->oldest; i < n; i++)
-		if (p->mark[i] == LW_PM_FIT)
-			lw_lsq_add(&q, p->slot[i], x[i]);
-	if (!lw_lsq_line(&q, &a, &per) || per < LW_PERIOD_MIN_NS / 2)
+	/* Follow the fits, then along their least-squares line. */
+	end = lw_walk(p, n, 0, p0, lw_tol(p0), span);
+	if (!lw_fit_line(p, end, n, &a, &per))
 		return;
-	end = lw_walk(p, n, a, per, 0);
+	tol = lw_tol(per);
+	end = lw_walk(p, n, a, per, tol, 0);
 
-	/* The longest run back from the newest that keeps to the rules. */
+	/*
+	 * The longest run back from the newest that keeps to the rules (the
+	 * walk stopped before LW_PERIOD_GAP empty slots in a row).
+	 */
 	for (i = n; i-- > end;) {
 		if (p->mark[i] == LW_PM_OUT) {
 			o++;
+		} else if (p->mark[i] == LW_PM_DUP) {
+			d++;
 		} else if (p->mark[i] == LW_PM_FIT) {
-			if (c) {
-				if (prev - p->slot[i] - 1 > LW_PERIOD_GAP)
-					break;
+			if (c)
 				m += prev - p->slot[i] - 1;
-			}
 			prev = p->slot[i];
 			c++;
-			if (c >= 3 && 3 * m <= c && 2 * o <= c) {
+			if (c >= 3 && 2 * m <= c && 2 * o <= c) {
 				f->oldest = i;
 				f->count = c;
 				f->missed = m;
 				f->outliers = o;
+				f->dups = d;
 			}
 		}
 	}
 	if (!f->count)
 		return;
 	memset(p->mark, LW_PM_NONE, f->oldest);
-
-	memset(&q, 0, sizeof(q));
-	for (i = f->oldest; i < n; i++)
-		if (p->mark[i] == LW_PM_FIT)
-			lw_lsq_add(&q, p->slot[i], x[i]);
-	if (!lw_lsq_line(&q, &a, &per) || per < LW_PERIOD_MIN_NS ||
-	    per > LW_PERIOD_MAX_NS)
+	/* The series must end in the newest (at 0, in slot 0). */
+	if (!lw_fit_line(p, f->oldest, n, &a, &per) || fabs(a) > tol ||
+	    per < LW_PERIOD_MIN_NS || per > LW_PERIOD_MAX_NS)
 		return;
 	f->a = a;
 	f->p = per;
@@ -378,7 +386,7 @@ static void lw_fit(struct lw_periods *p, unsigned int n, double p0, int span,
 		if (p->mark[i] == LW_PM_OUT) {
 			/* Distance from the middle between two slots. */
 			r = (x[i] - a) / per;
-			if (fabs(r - floor(r) - 0.5) * per <= lw_tol(per))
+			if (fabs(r - floor(r) - 0.5) * per <= lw_tol(per) / 2)
 				half++;
 		}
 		if (p->mark[i] != LW_PM_FIT)
@@ -389,13 +397,15 @@ static void lw_fit(struct lw_periods *p, unsigned int n, double p0, int span,
 			rmax = fabs(r);
 	}
 	/* The outliers keep time too: this is twice the period. */
-	if (half >= 2 && 2 * half >= f->outliers)
+	if (half >= 2 && 2 * half >= f->outliers && 4 * half >= f->count)
 		return;
 	f->jitter = sqrt(ss / (f->count - 2));
 	h = rmax > LW_PERIOD_RES_NS ? rmax : LW_PERIOD_RES_NS;
-	f->lchance = lw_log10_choose(f->count + f->outliers - 2, f->count - 2);
-	if (2 * h < per)
-		f->lchance += (f->count - 2) * log10(2 * h / per);
+	f->lchance = lw_log10_choose(f->count + f->outliers + f->dups - 2,
+				     f->count - 2);
+	if (2 * h < per - LW_PERIOD_STORM_NS)
+		f->lchance += (f->count - 2) *
+			      log10(2 * h / (per - LW_PERIOD_STORM_NS));
 	f->valid = true;
 }
 
@@ -405,98 +415,99 @@ static uint64_t lw_round_u64(double v)
 }
 
 /*
- * The series of e now that its newest occurrence has come: a new fit, an
- * extension of the one reported, or that one with one more outlier.
+ * The newest occurrence t_n of e, with e reported periodic and not
+ * overdue: extend the series, or count t_n as its outlier (period.h).
  */
+static void lw_period_extend(struct lw_periods *p, struct lw_period_ent *e,
+			     unsigned int n, uint64_t tn)
+{
+	struct lw_period *ps = &e->series;
+	double per = (double)ps->period_ns, xl, r;
+	unsigned int i, newer = 0;
+	struct lw_fit f;
+	int sl = 1;
+	uint64_t t;
+
+	lw_fit(p, n, per, 2 * LW_PERIOD_DIV, &f);
+	if (f.valid && f.lchance <= -LW_PERIOD_SIGMA &&
+	    fabs(f.p - per) <= lw_tol(per) &&
+	    ps->last_ns >= *lw_occ(p, e, f.oldest)) {
+		xl = -(double)(tn - ps->last_ns);
+		sl = (int)lround((xl - f.a) / f.p);
+		r = xl - f.a - f.p * sl;
+		if (fabs(r) > f.p / 4)
+			sl = 1;
+	}
+	if (sl == 0) {
+		/* Another spike in the slot of the last one. */
+		e->seen_ns = tn;
+		return;
+	}
+	if (sl > 0) {
+		ps->outliers++;
+		e->seen_ns = tn;
+		return;
+	}
+	for (i = f.oldest; i < n; i++) {
+		t = *lw_occ(p, e, i);
+		if (p->mark[i] == LW_PM_FIT && p->slot[i] > sl) {
+			newer++;
+			/* Counted as an outlier when it came. */
+			if (t <= e->seen_ns && ps->outliers)
+				ps->outliers--;
+		} else if (p->mark[i] == LW_PM_OUT && t > e->seen_ns) {
+			ps->outliers++;
+		}
+	}
+	ps->count += newer;
+	ps->missed += (unsigned int)-sl - newer;
+	ps->period_ns = lw_round_u64(f.p);
+	ps->jitter_ns = lw_round_u64(f.jitter);
+	ps->last_ns = tn;
+	e->seen_ns = tn;
+}
+
+/* Is e periodic now that its newest occurrence has come? */
 static bool lw_period_eval(struct lw_periods *p, struct lw_period_ent *e)
 {
-	unsigned int n = e->n, i, j, k, tries = 0, newer;
-	uint64_t tn = *lw_occ(p, e, n - 1), t;
-	struct lw_fit f, best;
+	unsigned int n = e->n, i, j, k, tries = 0;
+	uint64_t tn = *lw_occ(p, e, n - 1);
 	struct lw_period *ps = &e->series;
-	double d, p0;
-	int s0 = 1;
+	struct lw_fit f, best;
+	double p0;
 
-	memset(&best, 0, sizeof(best));
 	for (i = 0; i < n; i++)
 		p->x[i] = -(double)(tn - *lw_occ(p, e, i));
-	/* The period reported last, then (t_n - t_j) / k. */
-	for (j = e->live ? 0 : 1; j <= LW_PERIOD_PAIRS && j < n; j++) {
-		d = j ? -p->x[n - 1 - j] : (double)ps->period_ns;
-		for (k = 1; k <= (j ? LW_PERIOD_DIV : 1); k++) {
-			p0 = d / k;
+	if (e->live && tn <= lw_period_deadline(ps)) {
+		lw_period_extend(p, e, n, tn);
+		return true;
+	}
+
+	memset(&best, 0, sizeof(best));
+	for (j = 1; j <= LW_PERIOD_PAIRS && j < n; j++) {
+		for (k = 1; k <= LW_PERIOD_DIV; k++) {
+			p0 = -p->x[n - 1 - j] / k;
 			if (p0 < LW_PERIOD_MIN_NS || p0 > LW_PERIOD_MAX_NS)
 				continue;
 			tries++;
-			lw_fit(p, n, p0, 2 * (j ? k : LW_PERIOD_DIV), &f);
+			lw_fit(p, n, p0, 2 * k, &f);
 			if (!f.valid || (best.valid &&
 					  (f.count < best.count ||
 					   (f.count == best.count &&
 					    f.lchance >= best.lchance))))
 				continue;
 			best = f;
-			memcpy(p->best_mark, p->mark, n);
-			memcpy(p->best_slot, p->slot, n * sizeof(*p->slot));
 		}
 	}
-
-	/*
-	 * Half the period, with unrelated occurrences filling some of the
-	 * slots between? Then twice it explains two thirds of the fits.
-	 */
-	if (best.valid && 2 * best.p <= LW_PERIOD_MAX_NS) {
-		tries++;
-		lw_fit(p, n, 2 * best.p, 2 * LW_PERIOD_DIV, &f);
-		if (f.valid && 3 * f.count >= 2 * best.count) {
-			best = f;
-			memcpy(p->best_mark, p->mark, n);
-			memcpy(p->best_slot, p->slot, n * sizeof(*p->slot));
-		}
-	}
-
-	if (!best.valid || best.lchance + log10(tries) > -LW_PERIOD_SIGMA) {
-		if (e->live && tn <= lw_period_deadline(ps)) {
-			ps->outliers++;
-			e->seen_ns = tn;
-			return true;
-		}
+	if (!best.valid || best.lchance + log10(tries) > -LW_PERIOD_SIGMA)
 		return false;
-	}
 
-	/* Does the new fit take in the last occurrence reported? */
-	if (e->live && fabs(best.p - (double)ps->period_ns) <=
-		       lw_tol((double)ps->period_ns)) {
-		for (i = best.oldest; i < n; i++)
-			if (p->best_mark[i] == LW_PM_FIT &&
-			    *lw_occ(p, e, i) == ps->last_ns) {
-				s0 = p->best_slot[i];
-				break;
-			}
-	}
-	if (s0 > 0) {
-		ps->count = best.count;
-		ps->missed = best.missed;
-		ps->outliers = best.outliers;
-		ps->first_ns = *lw_occ(p, e, best.oldest);
-	} else {
-		newer = 0;
-		for (i = best.oldest; i < n; i++) {
-			t = *lw_occ(p, e, i);
-			if (p->best_mark[i] == LW_PM_FIT && t > ps->last_ns) {
-				newer++;
-				/* Counted as an outlier when it came. */
-				if (t <= e->seen_ns && ps->outliers)
-					ps->outliers--;
-			} else if (p->best_mark[i] == LW_PM_OUT &&
-				   t > e->seen_ns) {
-				ps->outliers++;
-			}
-		}
-		ps->count += newer;
-		ps->missed += (unsigned int)-s0 - newer;
-	}
 	ps->period_ns = lw_round_u64(best.p);
 	ps->jitter_ns = lw_round_u64(best.jitter);
+	ps->count = best.count;
+	ps->missed = best.missed;
+	ps->outliers = best.outliers;
+	ps->first_ns = *lw_occ(p, e, best.oldest);
 	ps->last_ns = tn;
 	e->seen_ns = tn;
 	return true;
