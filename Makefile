@@ -4,6 +4,9 @@
 #   make check                       install test dependencies, run every test
 #   make demo                        boot a Debian kernel under QEMU and show
 #                                    latwatch catching injected windows
+#   make stress                      the robustness scenarios (privileges,
+#                                    netlink fuzzing, CPU hotplug, load
+#                                    cycles) at full counts; about an hour
 #   make install, make deb, make system-test: see "Installation and
 #                                    packaging" below
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -23,6 +26,17 @@ check:
 demo:
 	scripts/install-deps
 	tests/vm/demo
+
+# lwvm.stress=1 on the guests' kernel command line: 100000 fuzzed datagrams
+# per seed and user, 30 hotplug cycles, 1000 load cycles.
+STRESS_SCENARIOS = 21-privilege 22-nlfuzz 23-hotplug 24-loadcycle
+
+stress:
+	scripts/install-deps
+	tests/vm/run-suite --append lwvm.stress=1 --timeout 4800 \
+		$(addprefix --scenario ,$(STRESS_SCENARIOS))
+
+.PHONY: stress
 
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
