@@ -130,21 +130,38 @@ lw_new_windows() {
 	lw_new_events "$1" | jq -c 'select(.type == "irqoff" or .type == "softirqoff")'
 }
 
+# A window that must not be reported is tried up to LW_NO_WINDOW_TRIES
+# times and fails only if every try is reported. Single-threaded TCG can
+# stop a vCPU for 10+ ms while the other one runs, interrupts on or off,
+# and the sampler sees that as a gap like any other: a rare false positive
+# the next try does not repeat, while a window the detector wrongly reports
+# is reported on every try.
+LW_NO_WINDOW_TRIES=3
+
 lw_no_window() {
 	_v=$1 _c=$2 _ms=$3
 	LW_FUNC=lwinj_$_v
-	_from=$(lw_lines)
-	inject "$_v" "$_c" "$_ms" || {
-		fail "$_v ${_ms} ms on CPU $_c: injected" "write to $LW_INJECT failed"
-		return 1
-	}
-	sleep 1
-	_n=$(lw_new_windows "$_from" | wc -l)
-	if [ "$_n" = 0 ]; then
-		ok "$_v ${_ms} ms on CPU $_c: no event"
-	else
-		fail "$_v ${_ms} ms on CPU $_c: no event" "got: $(lw_new_windows "$_from" | head -n 1)"
-	fi
+	_try=1
+	while :; do
+		_from=$(lw_lines)
+		inject "$_v" "$_c" "$_ms" || {
+			fail "$_v ${_ms} ms on CPU $_c: injected" "write to $LW_INJECT failed"
+			return 1
+		}
+		sleep 1
+		_n=$(lw_new_windows "$_from" | wc -l)
+		if [ "$_n" = 0 ]; then
+			ok "$_v ${_ms} ms on CPU $_c: no event (try $_try)"
+			return 0
+		fi
+		if [ "$_try" -ge "$LW_NO_WINDOW_TRIES" ]; then
+			fail "$_v ${_ms} ms on CPU $_c: no event" \
+				"$_try tries, each reported; the last: $(lw_new_windows "$_from" | head -n 1)"
+			return 1
+		fi
+		echo "LWNOTE $_v ${_ms} ms on CPU $_c: try $_try reported, trying again: $(lw_new_windows "$_from" | head -n 1)"
+		_try=$((_try + 1))
+	done
 }
 
 # --- Callback detectors: softirq, timer, hardirq ---

@@ -5,7 +5,7 @@
 # the softirq bucket 16384-32767 of CPU 1, two 8 ms edu handlers in the
 # hardirq bucket that holds the injector's measurement (or the next one up,
 # within the 2 ms the handler run may exceed it), and the irq-off gaps of
-# CPU 1 mostly in the bucket of the sampling period. --reset clears them;
+# CPU 1 mostly in the buckets around the sampling period. --reset clears them;
 # the text output is bcc-style; nobody (uid 65534) is refused, a bad type
 # is a usage error.
 . /tests/lib/assert.sh
@@ -58,8 +58,9 @@ echo "LWNOTE hist softirq cpu=1 buckets=$(lw_oneline "$sb") count=$soft"
 check "softirq CPU 1: bucket 16384-32767 holds the 20 ms tasklets ($(lw_oneline "$sb"))" \
 	test "$sb" = 16384
 check "softirq CPU 1: 3 or more counts there ($soft)" test "$soft" -ge 3
+# CPU 0 may have a slow softirq of its own under TCG, not three.
 n=$(lw_hist_count softirq 0 16384)
-check "softirq CPU 0: none of them there (${n:-?})" test "${n:-x}" = 0
+check "softirq CPU 0: not the tasklets (${n:-?} in bucket 16384)" test "${n:-3}" -lt 3
 
 # Hardirq: 2 edu handlers of 8 ms on CPU 1.
 if lw_edu >/dev/null; then
@@ -74,15 +75,18 @@ else
 	skip "hardirq histogram" "no edu PCI device (QEMU -device edu)"
 fi
 
-# Irq-off gaps: one per sampling period.
-ib=$(lw_bucket_low "$LW_PERIOD_US")
+# Irq-off gaps: one per sampling period P, late or early by the timer's
+# jitter, which under TCG is large enough to put almost half of them above
+# 1024 us when P is 1000 us: the buckets that hold P -/+ P/4.
+ib=$(lw_bucket_low $((LW_PERIOD_US * 3 / 4)))
+ih=$(lw_bucket_low $((LW_PERIOD_US * 5 / 4)))
 ij=$(latwatch hist --json --type irqoff --cpu 1)
 itotal=$(echo "$ij" | jq '[.histograms[].buckets[].count] | add // 0')
-iin=$(echo "$ij" | jq --argjson low "$ib" \
-	'[.histograms[].buckets[] | select(.low == $low) | .count] | add // 0')
-echo "LWNOTE hist irqoff cpu=1 period=${LW_PERIOD_US}us bucket=$ib count=$iin total=$itotal buckets=$(echo "$ij" | jq -c '[.histograms[].buckets[] | [.low, .count]]')"
+iin=$(echo "$ij" | jq --argjson lo "$ib" --argjson hi "$ih" \
+	'[.histograms[].buckets[] | select(.low >= $lo and .low <= $hi) | .count] | add // 0')
+echo "LWNOTE hist irqoff cpu=1 period=${LW_PERIOD_US}us buckets=$ib..$ih count=$iin total=$itotal buckets=$(echo "$ij" | jq -c '[.histograms[].buckets[] | [.low, .count]]')"
 check "irqoff CPU 1: not empty ($itotal)" test "${itotal:-0}" -gt 0
-check "irqoff CPU 1: most gaps in bucket $ib-$((ib * 2 - 1)) ($iin of $itotal)" \
+check "irqoff CPU 1: most gaps in buckets $ib-$((ih * 2 - 1)) ($iin of $itotal)" \
 	test $((${iin:-0} * 2)) -gt "${itotal:-0}"
 
 check "JSON: every histogram says cpu 1, unit us, buckets low..2*low-1" \

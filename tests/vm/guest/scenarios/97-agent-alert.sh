@@ -44,8 +44,8 @@ n=$(jq -r .signature "$EXEC_OUT" | grep -c "^$SIG")
 check "--exec ran once for the injector's signature ($n)" test "$n" = 1
 check "--exec's JSON is the timer event" \
 	jq -e "select(.signature | startswith(\"$SIG\")) | .event.type == \"timer\" and .alert == \"timer>=20ms\" and (.event.verdict | length > 0)" "$EXEC_OUT"
-check "--log lines are valid JSON" jq -e '.event.seq > 0' "$LOG"
-n=$(jq -r .signature "$LOG" | grep -c "^$SIG")
+check "--log lines are valid JSON" jq -e . "$LOG"
+n=$(jq -r 'select(.event != null) | .signature' "$LOG" | grep -c "^$SIG")
 check "--log has one line for the injector's signature ($n)" test "$n" = 1
 wait_for 10 lw_agent_said "timer>=20ms: 2 more for $SIG"
 check "after the rate-limit window: a summary of the two suppressed" \
