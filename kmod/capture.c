@@ -7,7 +7,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cgroup.h>
+#include <linux/kallsyms.h>
 #include <linux/ktime.h>
+#include <linux/percpu.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -16,6 +18,11 @@
 #include <linux/string.h>
 
 #include "latwatch.h"
+
+/* How deep the return path of an interrupt is looked for its entry frame. */
+#define LW_IRQ_RETURN_DEPTH	4
+
+static DEFINE_PER_CPU(char [KSYM_SYMBOL_LEN], lw_symbuf);
 
 static void lw_capture_task(struct lw_event *ev)
 {
@@ -35,10 +42,43 @@ void lw_event_put(struct lw_event *ev)
 	ev->cgrp = NULL;
 }
 
+static bool lw_frame_is(unsigned long addr, const char *prefix, bool exact)
+{
+	char *name = this_cpu_ptr(lw_symbuf);
+
+	sprint_symbol_no_offset(name, addr);
+	return exact ? !strcmp(name, prefix) : str_has_prefix(name, prefix);
+}
+
+/*
+ * The frames to skip when the sampler's interrupt landed in the return path
+ * of another interrupt: when interrupts come back on, a pending interrupt of
+ * a higher vector (an IPI, say) is served first, and if it preempts on its
+ * way out (preempt_schedule_irq(), which enables interrupts; common on
+ * PREEMPT_RT) the sampler finds that instead of the context that held
+ * interrupts off. That context is the one under the other interrupt's entry
+ * frame (asm_*). Hard-irq context; only when an event is recorded.
+ */
+static unsigned int lw_irq_return_frames(const unsigned long *frames,
+					 unsigned int n)
+{
+	unsigned int i;
+
+	if (!n || (!lw_frame_is(frames[0], "preempt_schedule_irq", true) &&
+		   !lw_frame_is(frames[0], "irqentry_exit", false)))
+		return 0;
+	for (i = 1; i < n && i <= LW_IRQ_RETURN_DEPTH; i++) {
+		if (lw_frame_is(frames[i], "asm_", false))
+			return i + 1 < n ? i + 1 : 0;
+	}
+	return 0;
+}
+
 /*
  * Record the interrupted context: task and stack, culprit first. The raw
  * trace starts in latwatch and the interrupt entry code; the interrupted
- * frame is the one at the saved instruction pointer.
+ * frame is the one at the saved instruction pointer, or under the return
+ * path of an interrupt served before the sampler's.
  */
 void lw_capture(struct lw_event *ev, struct pt_regs *regs)
 {
@@ -49,6 +89,7 @@ void lw_capture(struct lw_event *ev, struct pt_regs *regs)
 	if (regs && !user_mode(regs)) {
 		for (i = 0; i < n; i++) {
 			if (ev->frames[i] == instruction_pointer(regs)) {
+				i += lw_irq_return_frames(ev->frames + i, n - i);
 				n -= i;
 				memmove(ev->frames, ev->frames + i,
 					n * sizeof(ev->frames[0]));
