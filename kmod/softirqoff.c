@@ -13,7 +13,9 @@
  * softirqs off it captures its stack (the holder), and if any later sample
  * of the same episode finds softirqs not held, the episode is spoilt. The
  * probe reports ONE event carrying its exact delay and the holder's stack,
- * only when the holder was seen on every sample of the episode.
+ * only when the holder was seen on every sample of the episode (on
+ * PREEMPT_RT: on the samples that found a task running that held softirqs
+ * off, the first of which gives the stack).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,7 +31,13 @@ void lw_softirqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 	if (now < c->soft_due_ns + period || c->hold_broken)
 		return;
 	if (!softirq_count()) {
-		c->hold_broken = true;
+		/*
+		 * On PREEMPT_RT a task holding softirqs off can be preempted
+		 * (local_bh_disable() takes a per-CPU sleeping lock): another
+		 * task running does not end the episode.
+		 */
+		if (!IS_ENABLED(CONFIG_PREEMPT_RT))
+			c->hold_broken = true;
 		return;
 	}
 	if (c->hold_valid)
