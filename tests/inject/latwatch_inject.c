@@ -662,9 +662,13 @@ static int lwinj_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret < 0)
 		goto err_unmap;
 	edu->irq = pci_irq_vector(pdev, 0);
+	/*
+	 * A hard-irq handler on PREEMPT_RT too, where request_irq() handlers
+	 * are otherwise forced into irq threads.
+	 */
 	ret = request_irq(edu->irq, lwinj_irq_handler,
-			  pdev->msi_enabled ? 0 : IRQF_SHARED, LWINJ_EDU_NAME,
-			  edu);
+			  IRQF_NO_THREAD | (pdev->msi_enabled ? 0 : IRQF_SHARED),
+			  LWINJ_EDU_NAME, edu);
 	if (ret)
 		goto err_vectors;
 
