@@ -480,8 +480,8 @@ static int lw_conf_split(char *line, char **key, char **value, char *msg,
 	return 0;
 }
 
-int lw_conf_load(const char *path, struct lw_agent_opts *o, char *err,
-		 size_t errlen)
+int lw_conf_read(FILE *f, const char *path, struct lw_agent_opts *o,
+		 char *err, size_t errlen)
 {
 	/* The line each slot was set on, to report a second one. */
 	unsigned int seen[LW_NSLOTS] = { 0 };
@@ -491,14 +491,7 @@ int lw_conf_load(const char *path, struct lw_agent_opts *o, char *err,
 	unsigned int lineno = 0;
 	char *key, *value;
 	int slot, ret = 0, e;
-	FILE *f;
 
-	f = fopen(path, "re");
-	if (!f) {
-		e = errno;
-		lw_seterr(err, errlen, "%s: %s", path, strerror(e));
-		return -e;
-	}
 	for (;;) {
 		errno = 0;
 		st = lw_conf_getline(f, line, sizeof(line));
@@ -546,6 +539,21 @@ int lw_conf_load(const char *path, struct lw_agent_opts *o, char *err,
 		if (slot >= 0)
 			seen[slot] = lineno;
 	}
+	return ret;
+}
+
+int lw_conf_load(const char *path, struct lw_agent_opts *o, char *err,
+		 size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	int ret, e;
+
+	if (!f) {
+		e = errno;
+		lw_seterr(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	ret = lw_conf_read(f, path, o, err, errlen);
 	fclose(f);
 	return ret;
 }

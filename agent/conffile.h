@@ -3,6 +3,7 @@
 #define LATWATCH_CONFFILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "agent.h"
 
@@ -82,5 +83,12 @@ int lw_agent_opt_set_module(struct lw_agent_opts *o, const char *arg,
  */
 int lw_conf_load(const char *path, struct lw_agent_opts *o, char *err,
 		 size_t errlen);
+
+/*
+ * The same for a file already open: path only names it in messages
+ * ("PATH:LINE: message"). f stays open. -ENOENT cannot happen here.
+ */
+int lw_conf_read(FILE *f, const char *path, struct lw_agent_opts *o,
+		 char *err, size_t errlen);
 
 #endif
