@@ -81,8 +81,12 @@ static enum lw_dur_err lw_fraction(const char *frac, const char *end,
 	n = (size_t)(end - frac);
 	if (n > exp)
 		return LW_DUR_FRACTION;
-	*v = 0;
-	if (!lw_digits(&frac, v) || !lw_pow10(exp - (unsigned int)n, &scale))
+	/* only up to end: the zeros cut off are not digits of the value */
+	for (*v = 0; frac < end; frac++)
+		if (__builtin_mul_overflow(*v, 10, v) ||
+		    __builtin_add_overflow(*v, (uint64_t)(*frac - '0'), v))
+			return LW_DUR_RANGE;
+	if (!lw_pow10(exp - (unsigned int)n, &scale))
 		return LW_DUR_RANGE;
 	return __builtin_mul_overflow(*v, scale, v) ? LW_DUR_RANGE : LW_DUR_OK;
 }

@@ -75,6 +75,8 @@ static void test_normalised(void **state)
 	   1500000, "irqoff>=1500us");
 	ok("timer>0.5s", LW_RULE_TYPE, LATWATCH_EV_TIMER, LW_OP_GT, 500 * MS,
 	   "timer>500ms");
+	ok("timer>0.50s", LW_RULE_TYPE, LATWATCH_EV_TIMER, LW_OP_GT, 500 * MS,
+	   "timer>500ms");
 	ok("timer>2000ms", LW_RULE_TYPE, LATWATCH_EV_TIMER, LW_OP_GT, 2 * S,
 	   "timer>2s");
 	ok("hardirq>1234ns", LW_RULE_TYPE, LATWATCH_EV_HARDIRQ, LW_OP_GT, 1234,

@@ -53,6 +53,21 @@ static void test_suffixes(void **state)
 	ok("0s", 3, 0);
 }
 
+/* Zeros at the end of the fraction change nothing. */
+static void test_fraction_zeros(void **state)
+{
+	(void)state;
+	ok("1.50ms", 3, 1500000);
+	ok("1.500000ms", 3, 1500000);
+	ok("0.10s", 3, 100000000);
+	ok("2.500s", 3, 2500000000);
+	ok("0.00080s", 3, 800000);
+	ok("1.50", 3, 1500);
+	ok("1.050", 6, 1050000);
+	ok("18446744073.7095516150s", 3, UINT64_MAX);
+	bad("1.00000000010s", LW_DUR_FRACTION);
+}
+
 static void test_limits(void **state)
 {
 	(void)state;
@@ -109,6 +124,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_suffixes),
+		cmocka_unit_test(test_fraction_zeros),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_names),
