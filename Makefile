@@ -7,6 +7,8 @@
 #   make stress                      the robustness scenarios (privileges,
 #                                    netlink fuzzing, CPU hotplug, load
 #                                    cycles) at full counts; about an hour
+#   make bench                       every benchmark in the VM, written to
+#                                    docs/BENCHMARKS.md; about 20 minutes
 #   make install, make deb, make system-test: see "Installation and
 #                                    packaging" below
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -37,6 +39,12 @@ stress:
 		$(addprefix --scenario ,$(STRESS_SCENARIOS))
 
 .PHONY: stress
+
+bench:
+	scripts/install-deps
+	tests/bench/run-all
+
+.PHONY: bench
 
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
