@@ -8,7 +8,7 @@
 #                                    netlink fuzzing, CPU hotplug, load
 #                                    cycles) at full counts; about an hour
 #   make bench                       every benchmark in the VM, written to
-#                                    docs/BENCHMARKS.md; about 20 minutes
+#                                    docs/BENCHMARKS.md; about 12 minutes
 #   make install, make deb, make system-test: see "Installation and
 #                                    packaging" below
 KDIR ?= /lib/modules/$(shell uname -r)/build
