@@ -79,6 +79,17 @@ static unsigned int hung_enabled = 1;
 module_param(hung_enabled, uint, 0444);
 MODULE_PARM_DESC(hung_enabled, "Look for hung tasks (0 or 1, default 1)");
 
+/*
+ * At the default thresholds a CPU has at most a few hundred windows a
+ * second; a threshold set too low makes thousands. The limit bounds what
+ * such a storm costs the listeners, and the storm still shows in the
+ * counters.
+ */
+static unsigned int max_events_per_sec = 1000;
+module_param(max_events_per_sec, uint, 0444);
+MODULE_PARM_DESC(max_events_per_sec,
+		 "Send at most this many events per second per CPU, in bursts of as many; the rest are counted as lost and ratelimited (0: no limit, default 1000)");
+
 struct lw_key_desc {
 	unsigned int *val;
 	int attr;
@@ -106,6 +117,7 @@ struct lw_key_desc {
 #define LW_HUNG_MAX_MS		86400000
 #define LW_SCAN_MIN_MS		100
 #define LW_SCAN_MAX_MS		3600000
+#define LW_RATE_MAX		1000000
 
 static const struct lw_key_desc lw_keys[LW_NR_KEYS] = {
 	LW_KEY(LW_IRQOFF_THRESHOLD_US, irqoff_threshold_us,
@@ -144,6 +156,8 @@ static const struct lw_key_desc lw_keys[LW_NR_KEYS] = {
 	       LATWATCH_A_CFG_HARDIRQ_ENABLED, 0, 1),
 	LW_KEY(LW_HUNG_ENABLED, hung_enabled,
 	       LATWATCH_A_CFG_HUNG_ENABLED, 0, 1),
+	LW_KEY(LW_MAX_EVENTS_PER_SEC, max_events_per_sec,
+	       LATWATCH_A_CFG_MAX_EVENTS_PER_SEC, 0, LW_RATE_MAX),
 };
 
 int lw_config_attr(enum lw_key key)
@@ -187,6 +201,7 @@ const char *lw_config_check(const struct lw_config *cfg, enum lw_key *bad_key)
 }
 
 struct lw_thresholds lw_thr __read_mostly;
+u64 lw_event_interval_ns __read_mostly;
 
 /* Caller has checked @cfg; serialised by the genl mutex. */
 void lw_config_set(const struct lw_config *cfg)
@@ -201,6 +216,8 @@ void lw_config_set(const struct lw_config *cfg)
 		   (u64)cfg->val[LW_TIMER_THRESHOLD_US] * NSEC_PER_USEC);
 	WRITE_ONCE(lw_thr.hardirq_ns,
 		   (u64)cfg->val[LW_HARDIRQ_THRESHOLD_US] * NSEC_PER_USEC);
+	WRITE_ONCE(lw_event_interval_ns, cfg->val[LW_MAX_EVENTS_PER_SEC] ?
+		   NSEC_PER_SEC / cfg->val[LW_MAX_EVENTS_PER_SEC] : 0);
 }
 
 u32 lw_cfg(enum lw_key key)

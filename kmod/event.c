@@ -9,12 +9,18 @@
  * numbering them in the order they go out, so listeners see sequence
  * numbers rise by one; a send that fails leaves a gap. Everything lost is
  * counted, and announced to the listeners with a LATWATCH_CMD_LOST record.
+ *
+ * A per-CPU token bucket bounds what a storm (a threshold set too low)
+ * costs: past max_events_per_sec an event is not queued but counted as
+ * lost, and as ratelimited. Every event recorded is counted once as
+ * delivered, lost or unheard when its fate is known.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/errno.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
+#include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
 #include "latwatch.h"
@@ -63,8 +69,29 @@ void lw_events_flush(void)
 }
 
 /*
+ * Under @c's lock: may one more event go out? The bucket holds a second's
+ * worth of events and refills at max_events_per_sec. It is kept as the
+ * time it will be full again: each event moves that one interval later,
+ * and there is room while it stays within a second from now.
+ */
+static bool lw_admit(struct lw_cpu *c)
+{
+	u64 interval = READ_ONCE(lw_event_interval_ns);
+	u64 now, full;
+
+	if (!interval)
+		return true;
+	now = ktime_get_mono_fast_ns();
+	full = max(c->rl_full_ns, now) + interval;
+	if (full - now > NSEC_PER_SEC)
+		return false;
+	c->rl_full_ns = full;
+	return true;
+}
+
+/*
  * Any context, on @c's CPU. @ev is copied; its cgroup reference goes with
- * the copy, or is dropped with the event if the ring is full.
+ * the copy, or is dropped with the event if it is not queued.
  */
 void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 {
@@ -73,7 +100,10 @@ void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 
 	raw_spin_lock_irqsave(&c->lock, flags);
 	c->events++;
-	if (c->head - c->tail < LW_RING_SIZE) {
+	if (!lw_admit(c)) {
+		c->ratelimited++;
+		c->lost++;
+	} else if (c->head - c->tail < LW_RING_SIZE) {
 		c->ring[c->head % LW_RING_SIZE] = *ev;
 		c->head++;
 		stored = true;
@@ -107,10 +137,10 @@ static void lw_account_send(struct lw_cpu *c, int err)
 {
 	unsigned long flags;
 
-	if (!err)
-		return;
 	raw_spin_lock_irqsave(&c->lock, flags);
-	if (err == -ESRCH)
+	if (!err)
+		c->delivered++;
+	else if (err == -ESRCH)
 		c->unheard++;
 	else
 		c->lost++;
@@ -169,7 +199,9 @@ void lw_stats_get(unsigned int cpu, struct lw_stats *st)
 	st->softirq_late = READ_ONCE(c->softirq_late);
 	raw_spin_lock_irqsave(&c->lock, flags);
 	st->events = c->events;
+	st->delivered = c->delivered;
 	st->lost = c->lost;
+	st->ratelimited = c->ratelimited;
 	st->unheard = c->unheard;
 	raw_spin_unlock_irqrestore(&c->lock, flags);
 }

@@ -39,6 +39,7 @@ static const struct nla_policy lw_config_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_CFG_HUNG_THRESHOLD_MS]	= { .type = NLA_U32 },
 	[LATWATCH_A_CFG_HUNG_SCAN_INTERVAL_MS]	= { .type = NLA_U32 },
 	[LATWATCH_A_CFG_HUNG_ENABLED]		= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_MAX_EVENTS_PER_SEC]	= { .type = NLA_U32 },
 };
 
 /* Histograms are kept for these types. */
@@ -128,7 +129,11 @@ static int lw_stats_put(struct sk_buff *skb, unsigned int cpu)
 	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_SOFTIRQ_LATE,
 			      st.softirq_late, LATWATCH_A_PAD) ||
 	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_UNHEARD, st.unheard,
-			      LATWATCH_A_PAD))
+			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_DELIVERED, st.delivered,
+			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_RATELIMITED,
+			      st.ratelimited, LATWATCH_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -58,7 +58,9 @@ struct lw_event {
 struct lw_stats {
 	u64 samples;
 	u64 events;
+	u64 delivered;
 	u64 lost;
+	u64 ratelimited;
 	u64 stalls;
 	u64 softirq_late;
 	u64 unheard;
@@ -90,13 +92,21 @@ struct lw_cpu {
 	struct lw_event hold;
 	u64 softirq_late;
 
-	/* Records waiting for the flush work, and their counters. */
+	/*
+	 * Records waiting for the flush work, and their counters: each of
+	 * @events ends up in one of @delivered, @lost (which includes
+	 * @ratelimited) and @unheard, or is still queued.
+	 */
 	raw_spinlock_t lock;
 	unsigned int head;
 	unsigned int tail;
 	u64 events;
+	u64 delivered;
 	u64 lost;
+	u64 ratelimited;
 	u64 unheard;
+	/* Rate limit: when the bucket is full again (mono fast ns). */
+	u64 rl_full_ns;
 	struct lw_event ring[LW_RING_SIZE];
 
 	/* Tracepoint detectors: what runs now, since when (mono fast ns). */
@@ -127,6 +137,7 @@ enum lw_key {
 	LW_TIMER_ENABLED,
 	LW_HARDIRQ_ENABLED,
 	LW_HUNG_ENABLED,
+	LW_MAX_EVENTS_PER_SEC,
 	LW_NR_KEYS,
 };
 
@@ -149,6 +160,9 @@ struct lw_thresholds {
 };
 
 extern struct lw_thresholds lw_thr;
+
+/* ns between two events at max_events_per_sec; 0: no limit. */
+extern u64 lw_event_interval_ns;
 
 static inline u64 lw_period_ns(void)
 {

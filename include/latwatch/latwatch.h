@@ -25,6 +25,22 @@
  *                            histogram.
  *
  * Unknown attributes are rejected. New attributes are only ever appended.
+ *
+ * Accounting, per CPU: every event a detector records counts once in
+ * _STAT_EVENTS and ends up in exactly one of
+ *   _STAT_DELIVERED  multicast to the listeners without an error;
+ *   _STAT_LOST       never reached the listeners: over the rate limit (also
+ *                    counted in _STAT_RATELIMITED), the ring full, or the
+ *                    send failed (a listener's socket overran, no memory);
+ *   _STAT_UNHEARD    sent while nobody was subscribed to "events";
+ * or is still queued for sending (at most a ring's worth per CPU, none once
+ * the flush work has run). So, once the events have drained:
+ *   EVENTS == DELIVERED + LOST + UNHEARD.
+ * A LATWATCH_CMD_LOST record's _LOST_TOTAL is the sum of _STAT_LOST over
+ * all CPUs, and its _LOST_COUNT what that sum grew by since the previous
+ * record. Rate limiting (LATWATCH_A_CFG_MAX_EVENTS_PER_SEC) is a token
+ * bucket per CPU: up to max_events_per_sec events at once, refilled at
+ * max_events_per_sec per second.
  */
 #ifndef _UAPI_LATWATCH_LATWATCH_H
 #define _UAPI_LATWATCH_LATWATCH_H
@@ -104,7 +120,9 @@ enum latwatch_attr {
 	LATWATCH_A_STAT_ONLINE,		/* u8: CPU sampled now */
 	LATWATCH_A_STAT_SAMPLES,	/* u64: sampler runs */
 	LATWATCH_A_STAT_EVENTS,		/* u64: events recorded */
-	LATWATCH_A_STAT_LOST,		/* u64: events recorded or sent never */
+	LATWATCH_A_STAT_LOST,		/* u64: events recorded but never sent,
+					 * or sent and not delivered
+					 */
 	LATWATCH_A_STAT_STALLS,		/* u64: sampler gaps over the irqoff
 					 * threshold that ended in the idle
 					 * loop or user space, where irqs are
@@ -179,6 +197,17 @@ enum latwatch_attr {
 					 * that is not zero
 					 */
 	LATWATCH_A_HIST_BUCKET,
+
+	/* Rate limit, u32: events per second per CPU, 0 for no limit. */
+	LATWATCH_A_CFG_MAX_EVENTS_PER_SEC,
+
+	/* More statistics of one CPU, u64 (see "Accounting" above). */
+	LATWATCH_A_STAT_DELIVERED,	/* events multicast to the listeners
+					 * without an error
+					 */
+	LATWATCH_A_STAT_RATELIMITED,	/* events over max_events_per_sec, not
+					 * queued; also counted in _LOST
+					 */
 
 	__LATWATCH_A_MAX,
 };

@@ -151,6 +151,8 @@ static const struct cfg_key cfg_keys[] = {
 	{ "timer_enabled", LATWATCH_A_CFG_TIMER_ENABLED, 0, 1, 0, 1 },
 	{ "hardirq_enabled", LATWATCH_A_CFG_HARDIRQ_ENABLED, 0, 1, 0, 1 },
 	{ "hung_enabled", LATWATCH_A_CFG_HUNG_ENABLED, 0, 1, 0, 1 },
+	{ "max_events_per_sec", LATWATCH_A_CFG_MAX_EVENTS_PER_SEC,
+	  0, 1000000, 500, 5000 },
 };
 
 #define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -1296,6 +1298,8 @@ static bool data_attr(void *ctx, uint16_t type, const uint8_t *d, uint16_t n)
 		case LATWATCH_A_STAT_STALLS:
 		case LATWATCH_A_STAT_SOFTIRQ_LATE:
 		case LATWATCH_A_STAT_UNHEARD:
+		case LATWATCH_A_STAT_DELIVERED:
+		case LATWATCH_A_STAT_RATELIMITED:
 			return n == 8;
 		default:
 			return false;
@@ -1339,7 +1343,9 @@ static bool check_data(unsigned int cmd, const uint8_t *p, size_t len,
 		for (k = LATWATCH_A_STAT_CPU; k <= LATWATCH_A_STAT_UNHEARD; k++)
 			if (c->got[k] != 1)
 				return false;
-		return c->val[LATWATCH_A_STAT_CPU] < MAX_CPUS;
+		return c->got[LATWATCH_A_STAT_DELIVERED] == 1 &&
+		       c->got[LATWATCH_A_STAT_RATELIMITED] == 1 &&
+		       c->val[LATWATCH_A_STAT_CPU] < MAX_CPUS;
 	case LATWATCH_CMD_HIST_GET:
 		return c->got[LATWATCH_A_HIST_CPU] == 1 &&
 		       c->got[LATWATCH_A_HIST_TYPE] == 1 &&
