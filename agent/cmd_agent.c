@@ -76,7 +76,7 @@ struct agent {
 	struct lw_nl nl;	/* events and family notifications */
 	bool loaded;
 	uint64_t retry_mono;
-	uint64_t events_base;	/* the module's event count at subscription */
+	uint64_t events_base;	/* events the module had sent when we joined */
 
 	struct lw_sampler sampler;
 	struct lw_periods periods;
@@ -278,6 +278,7 @@ static int agent_apply_module_cfg(struct agent *a, struct lw_nl *req)
 	return 0;
 }
 
+/* Events the module sent; from a module without that counter, recorded. */
 static uint64_t agent_module_events(struct lw_nl *req)
 {
 	struct lw_stats st = { 0 };
@@ -286,8 +287,14 @@ static uint64_t agent_module_events(struct lw_nl *req)
 
 	if (lw_nl_stats(req, &st))
 		return 0;
-	for (i = 0; i < st.n; i++)
-		sum += st.cpu[i].ctr[1];	/* "events" */
+	for (i = 0; i < st.n; i++) {
+		const struct lw_stat *c = &st.cpu[i];
+
+		if (c->has & (1u << LW_STAT_DELIVERED))
+			sum += c->ctr[LW_STAT_DELIVERED];
+		else
+			sum += c->ctr[LW_STAT_EVENTS];
+	}
 	lw_stats_free(&st);
 	return sum;
 }

@@ -26,8 +26,10 @@ void config_usage(FILE *f)
 	      "unit, or a number with one of the units ns, us, ms, s (e.g. 500us,\n"
 	      "1.5ms, 2s) that makes a whole number of it. For a key ending in\n"
 	      "_enabled, VALUE is 1 or 0 (also on/off, yes/no, true/false) to\n"
-	      "switch that detector on or off. Keys the module does not know are\n"
-	      "not printed, and setting them fails.\n"
+	      "switch that detector on or off. max_events_per_sec is a whole\n"
+	      "number: the events each CPU may send per second (0: no limit).\n"
+	      "Keys the module does not know are not printed, and setting them\n"
+	      "fails.\n"
 	      "\n"
 	      "  -h, --help   show this help\n", f);
 }

@@ -7,9 +7,10 @@
 #include "config.h"
 #include "units.h"
 
-#define LW_US(name, attr)	{ name, attr, LW_CFG_DURATION, 3 }
-#define LW_MS(name, attr)	{ name, attr, LW_CFG_DURATION, 6 }
-#define LW_SWITCH(name, attr)	{ name, attr, LW_CFG_SWITCH, 0 }
+#define LW_US(name, attr)	{ name, attr, LW_CFG_DURATION, 3, NULL }
+#define LW_MS(name, attr)	{ name, attr, LW_CFG_DURATION, 6, NULL }
+#define LW_SWITCH(name, attr)	{ name, attr, LW_CFG_SWITCH, 0, NULL }
+#define LW_COUNT(name, attr, hint) { name, attr, LW_CFG_COUNT, 0, hint }
 
 const struct lw_cfg_key lw_cfg_keys[] = {
 	LW_US("irqoff_threshold_us", LATWATCH_A_CFG_IRQOFF_THRESHOLD_US),
@@ -26,6 +27,8 @@ const struct lw_cfg_key lw_cfg_keys[] = {
 	LW_SWITCH("timer_enabled", LATWATCH_A_CFG_TIMER_ENABLED),
 	LW_SWITCH("hardirq_enabled", LATWATCH_A_CFG_HARDIRQ_ENABLED),
 	LW_SWITCH("hung_enabled", LATWATCH_A_CFG_HUNG_ENABLED),
+	LW_COUNT("max_events_per_sec", LATWATCH_A_CFG_MAX_EVENTS_PER_SEC,
+		 "0 for no limit"),
 };
 
 const size_t lw_cfg_nkeys = sizeof(lw_cfg_keys) / sizeof(lw_cfg_keys[0]);
@@ -103,12 +106,44 @@ static int lw_cfg_switch(const struct lw_cfg_key *key, const char *s,
 	return -1;
 }
 
+/* Decimal digits only: no sign, no unit, no spaces, no leading "0x". */
+static int lw_cfg_count(const struct lw_cfg_key *key, const char *s,
+			uint32_t *val, char err[LW_ERR_LEN])
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (!*s || s[strspn(s, "0123456789")]) {
+		snprintf(err, LW_ERR_LEN,
+			 "bad value for %s: '%s': expected a whole number%s%s%s",
+			 key->name, s, key->hint ? " (" : "",
+			 key->hint ? key->hint : "", key->hint ? ")" : "");
+		return -1;
+	}
+	for (p = s; *p; p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > UINT32_MAX) {
+			snprintf(err, LW_ERR_LEN,
+				 "bad value for %s: '%s': too large (at most %u)",
+				 key->name, s, UINT32_MAX);
+			return -1;
+		}
+	}
+	*val = (uint32_t)v;
+	return 0;
+}
+
 static int lw_cfg_value(const struct lw_cfg_key *key, const char *s,
 			uint32_t *val, char err[LW_ERR_LEN])
 {
-	if (key->kind == LW_CFG_SWITCH)
+	switch (key->kind) {
+	case LW_CFG_SWITCH:
 		return lw_cfg_switch(key, s, val, err);
-	return lw_cfg_duration(key, s, val, err);
+	case LW_CFG_COUNT:
+		return lw_cfg_count(key, s, val, err);
+	default:
+		return lw_cfg_duration(key, s, val, err);
+	}
 }
 
 int lw_cfg_parse_arg(const char *arg, struct lw_cfg *cfg,

@@ -12,6 +12,7 @@
 enum lw_cfg_kind {
 	LW_CFG_DURATION,	/* a whole number of 10^exp ns */
 	LW_CFG_SWITCH,		/* 0 or 1 */
+	LW_CFG_COUNT,		/* a whole number without a unit */
 };
 
 /* One configuration key: a module parameter and its attribute. */
@@ -20,6 +21,7 @@ struct lw_cfg_key {
 	int attr;		/* LATWATCH_A_CFG_*, a u32 */
 	enum lw_cfg_kind kind;
 	unsigned int exp;	/* LW_CFG_DURATION: the unit is 10^exp ns */
+	const char *hint;	/* LW_CFG_COUNT: what 0 means, or NULL */
 };
 
 extern const struct lw_cfg_key lw_cfg_keys[];

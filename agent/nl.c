@@ -44,6 +44,8 @@ static struct nla_policy lw_ev_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_STAT_STALLS]		= { .type = NLA_U64 },
 	[LATWATCH_A_STAT_SOFTIRQ_LATE]	= { .type = NLA_U64 },
 	[LATWATCH_A_STAT_UNHEARD]	= { .type = NLA_U64 },
+	[LATWATCH_A_STAT_DELIVERED]	= { .type = NLA_U64 },
+	[LATWATCH_A_STAT_RATELIMITED]	= { .type = NLA_U64 },
 	[LATWATCH_A_HIST_CPU]		= { .type = NLA_U32 },
 	[LATWATCH_A_HIST_TYPE]		= { .type = NLA_U32 },
 	[LATWATCH_A_HIST_BUCKETS]	= { .type = NLA_NESTED },

@@ -9,13 +9,19 @@
 #include "json.h"
 #include "stats.h"
 
+/* New counters go at the end: scripts read the columns by position. */
 const struct lw_stat_counter lw_stat_counters[LW_STAT_NCOUNTERS] = {
-	{ "samples", "SAMPLES", LATWATCH_A_STAT_SAMPLES },
-	{ "events", "EVENTS", LATWATCH_A_STAT_EVENTS },
-	{ "lost", "LOST", LATWATCH_A_STAT_LOST },
-	{ "stalls", "STALLS", LATWATCH_A_STAT_STALLS },
-	{ "softirq_late", "SOFTIRQ_LATE", LATWATCH_A_STAT_SOFTIRQ_LATE },
-	{ "unheard", "UNHEARD", LATWATCH_A_STAT_UNHEARD },
+	[LW_STAT_SAMPLES] = { "samples", "SAMPLES", LATWATCH_A_STAT_SAMPLES },
+	[LW_STAT_EVENTS] = { "events", "EVENTS", LATWATCH_A_STAT_EVENTS },
+	[LW_STAT_LOST] = { "lost", "LOST", LATWATCH_A_STAT_LOST },
+	[LW_STAT_STALLS] = { "stalls", "STALLS", LATWATCH_A_STAT_STALLS },
+	[LW_STAT_SOFTIRQ_LATE] = { "softirq_late", "SOFTIRQ_LATE",
+				   LATWATCH_A_STAT_SOFTIRQ_LATE },
+	[LW_STAT_UNHEARD] = { "unheard", "UNHEARD", LATWATCH_A_STAT_UNHEARD },
+	[LW_STAT_DELIVERED] = { "delivered", "DELIVERED",
+				LATWATCH_A_STAT_DELIVERED },
+	[LW_STAT_RATELIMITED] = { "ratelimited", "RATELIMITED",
+				  LATWATCH_A_STAT_RATELIMITED },
 };
 
 int lw_stats_add(struct lw_stats *s, const struct lw_stat *st)

@@ -14,8 +14,20 @@ struct lw_stat_counter {
 	int attr;		/* LATWATCH_A_STAT_* */
 };
 
-#define LW_STAT_NCOUNTERS	6
+#define LW_STAT_NCOUNTERS	8
 extern const struct lw_stat_counter lw_stat_counters[LW_STAT_NCOUNTERS];
+
+/* Indexes of lw_stat_counters[] and lw_stat.ctr[]. */
+enum {
+	LW_STAT_SAMPLES,
+	LW_STAT_EVENTS,
+	LW_STAT_LOST,
+	LW_STAT_STALLS,
+	LW_STAT_SOFTIRQ_LATE,
+	LW_STAT_UNHEARD,
+	LW_STAT_DELIVERED,
+	LW_STAT_RATELIMITED,
+};
 
 /* Bits of lw_stat.has: counter i is bit i, then these. */
 enum {

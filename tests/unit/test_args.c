@@ -156,6 +156,7 @@ static void test_config(void **state)
 			 LW_EXIT_OK);
 	assert_non_null(strstr(out, "sample_period_us"));
 	assert_non_null(strstr(out, "hung_enabled"));
+	assert_non_null(strstr(out, "max_events_per_sec"));
 	assert_non_null(strstr(out, "Exit codes"));
 }
 

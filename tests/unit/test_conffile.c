@@ -127,7 +127,8 @@ static void test_all_keys(void **state)
 		"syslog = true\n"
 		"module.irqoff_threshold_us = 20000\n"
 		"module.hung_enabled = off\n"
-		"module.hung_threshold_ms = 30s\n", &o);
+		"module.hung_threshold_ms = 30s\n"
+		"module.max_events_per_sec = 200\n", &o);
 	assert_int_equal(o.nrules, 3);
 	assert_string_equal(o.rules[0].text, "irqoff>=20ms");
 	assert_string_equal(o.rules[1].text, "softirqoff>=50ms");
@@ -150,7 +151,10 @@ static void test_all_keys(void **state)
 	k = module_key("hung_threshold_ms");
 	assert_true(o.module.has & (1u << k));
 	assert_int_equal(o.module.val[k], 30000);
-	assert_int_equal(__builtin_popcount(o.module.has), 3);
+	k = module_key("max_events_per_sec");
+	assert_true(o.module.has & (1u << k));
+	assert_int_equal(o.module.val[k], 200);
+	assert_int_equal(__builtin_popcount(o.module.has), 4);
 	lw_agent_opts_free(&o);
 }
 
@@ -222,6 +226,8 @@ static void test_errors(void **state)
 		 "bad value for irqoff_threshold_us: 'abc'");
 	load_bad("module.hung_enabled = maybe\n", 1,
 		 "bad value for hung_enabled: 'maybe'");
+	load_bad("module.max_events_per_sec = -1\n", 1,
+		 "bad value for max_events_per_sec: '-1': expected a whole number");
 	load_bad("interval = 100\n", 1,
 		 "bad value for interval: '100': needs a unit (ns, us, ms or s)");
 	load_bad("settle = 100 ms\n", 1, "no spaces allowed");

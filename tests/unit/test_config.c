@@ -7,7 +7,7 @@
 enum {
 	IRQOFF, SOFTIRQOFF, PERIOD, SOFTIRQ, TIMER, HARDIRQ, HUNG, HUNG_SCAN,
 	IRQOFF_ON, SOFTIRQOFF_ON, SOFTIRQ_ON, TIMER_ON, HARDIRQ_ON, HUNG_ON,
-	NKEYS
+	MAX_RATE, NKEYS
 };
 
 static const struct {
@@ -28,6 +28,7 @@ static const struct {
 	{ "timer_enabled", LATWATCH_A_CFG_TIMER_ENABLED },
 	{ "hardirq_enabled", LATWATCH_A_CFG_HARDIRQ_ENABLED },
 	{ "hung_enabled", LATWATCH_A_CFG_HUNG_ENABLED },
+	{ "max_events_per_sec", LATWATCH_A_CFG_MAX_EVENTS_PER_SEC },
 };
 
 static void set_ok(struct lw_cfg *cfg, const char *arg, int key, uint32_t want)
@@ -147,6 +148,38 @@ static void test_switches(void **state)
 	set_bad("timer_enabled=1ms", "expected 0 or 1");
 }
 
+/* A plain number: no unit, no sign, nothing around it. */
+static void test_counts(void **state)
+{
+	struct lw_cfg cfg = { 0 };
+
+	(void)state;
+	set_ok(&cfg, "max_events_per_sec=200", MAX_RATE, 200);
+	memset(&cfg, 0, sizeof(cfg));
+	set_ok(&cfg, "max_events_per_sec=0", MAX_RATE, 0);
+	memset(&cfg, 0, sizeof(cfg));
+	set_ok(&cfg, "max_events_per_sec=0010", MAX_RATE, 10);
+	memset(&cfg, 0, sizeof(cfg));
+	set_ok(&cfg, "max_events_per_sec=4294967295", MAX_RATE, UINT32_MAX);
+
+	set_bad("max_events_per_sec=-1",
+		"bad value for max_events_per_sec: '-1': expected a whole number (0 for no limit)");
+	set_bad("max_events_per_sec=+5", "expected a whole number");
+	set_bad("max_events_per_sec=", "expected a whole number");
+	set_bad("max_events_per_sec=lots", "expected a whole number");
+	set_bad("max_events_per_sec=1.5", "expected a whole number");
+	set_bad("max_events_per_sec=100/s", "expected a whole number");
+	set_bad("max_events_per_sec=1e3", "expected a whole number");
+	set_bad("max_events_per_sec=0x10", "expected a whole number");
+	set_bad("max_events_per_sec= 5", "expected a whole number");
+	set_bad("max_events_per_sec=5 ", "expected a whole number");
+	set_bad("max_events_per_sec=10ms", "expected a whole number");
+	set_bad("max_events_per_sec=4294967296",
+		"bad value for max_events_per_sec: '4294967296': too large (at most 4294967295)");
+	set_bad("max_events_per_sec=99999999999999999999999999", "too large");
+	set_bad("max_events_per_sec=99999999999x", "expected a whole number");
+}
+
 static void test_bad_values(void **state)
 {
 	(void)state;
@@ -205,6 +238,7 @@ static void test_print_all(void **state)
 	(void)state;
 	for (i = 0; i < NKEYS; i++)
 		cfg.val[i] = (uint32_t)(i < IRQOFF_ON ? 1000 * (i + 1) : i % 2);
+	cfg.val[MAX_RATE] = 250;
 	cap_open(&c);
 	lw_cfg_print(c.f, &cfg);
 	assert_string_equal(cap_close(&c),
@@ -221,7 +255,8 @@ static void test_print_all(void **state)
 			    "softirq_enabled=0\n"
 			    "timer_enabled=1\n"
 			    "hardirq_enabled=0\n"
-			    "hung_enabled=1\n");
+			    "hung_enabled=1\n"
+			    "max_events_per_sec=250\n");
 	cap_free(&c);
 }
 
@@ -318,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_ms_values),
 		cmocka_unit_test(test_switches),
+		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_bad_keys),
 		cmocka_unit_test(test_print),

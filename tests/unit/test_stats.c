@@ -16,6 +16,8 @@ static struct nl_msg *stat_msg(uint32_t cpu, bool online, uint64_t base)
 	nla_put_u64(msg, LATWATCH_A_STAT_STALLS, base + 1);
 	nla_put_u64(msg, LATWATCH_A_STAT_SOFTIRQ_LATE, 2);
 	nla_put_u64(msg, LATWATCH_A_STAT_UNHEARD, base * 3);
+	nla_put_u64(msg, LATWATCH_A_STAT_DELIVERED, base * 4);
+	nla_put_u64(msg, LATWATCH_A_STAT_RATELIMITED, base + 5);
 	return msg;
 }
 
@@ -44,8 +46,11 @@ static void test_parse(void **state)
 	assert_int_equal(st.cpu, 3);
 	assert_true(st.online);
 	assert_int_equal(st.ctr[0], 5000);
+	assert_int_equal(st.ctr[LW_STAT_EVENTS], 5);
 	assert_int_equal(st.ctr[3], 6);
 	assert_int_equal(st.ctr[5], 15);
+	assert_int_equal(st.ctr[LW_STAT_DELIVERED], 20);
+	assert_int_equal(st.ctr[LW_STAT_RATELIMITED], 10);
 	assert_int_equal(st.has, LW_STAT_CPU | LW_STAT_ONLINE |
 			 ((1u << LW_STAT_NCOUNTERS) - 1));
 	nlmsg_free(msg);
@@ -64,12 +69,14 @@ static void test_json(void **state)
 	assert_string_equal(c.buf,
 		"{\"cpus\":["
 		"{\"cpu\":0,\"online\":true,\"samples\":12000,\"events\":12,"
-		"\"lost\":0,\"stalls\":13,\"softirq_late\":2,\"unheard\":36},"
+		"\"lost\":0,\"stalls\":13,\"softirq_late\":2,\"unheard\":36,"
+		"\"delivered\":48,\"ratelimited\":17},"
 		"{\"cpu\":1,\"online\":false,\"samples\":7000,\"events\":7,"
-		"\"lost\":0,\"stalls\":8,\"softirq_late\":2,\"unheard\":21}],"
+		"\"lost\":0,\"stalls\":8,\"softirq_late\":2,\"unheard\":21,"
+		"\"delivered\":28,\"ratelimited\":12}],"
 		"\"total\":{\"cpus\":2,\"online\":1,\"samples\":19000,"
 		"\"events\":19,\"lost\":0,\"stalls\":21,\"softirq_late\":4,"
-		"\"unheard\":57}}\n");
+		"\"unheard\":57,\"delivered\":76,\"ratelimited\":29}}\n");
 	assert_json_line(c.buf);
 	cap_free(&c);
 	lw_stats_free(&s);
@@ -85,10 +92,10 @@ static void test_text(void **state)
 	cap_open(&c);
 	lw_stats_print_text(c.f, &s);
 	assert_string_equal(cap_close(&c),
-		"  CPU  ONLINE  SAMPLES  EVENTS  LOST  STALLS  SOFTIRQ_LATE  UNHEARD\n"
-		"    0     yes    12000      12     0      13             2       36\n"
-		"    1      no     7000       7     0       8             2       21\n"
-		"total     1/2    19000      19     0      21             4       57\n");
+		"  CPU  ONLINE  SAMPLES  EVENTS  LOST  STALLS  SOFTIRQ_LATE  UNHEARD  DELIVERED  RATELIMITED\n"
+		"    0     yes    12000      12     0      13             2       36         48           17\n"
+		"    1      no     7000       7     0       8             2       21         28           12\n"
+		"total     1/2    19000      19     0      21             4       57         76           29\n");
 	cap_free(&c);
 	lw_stats_free(&s);
 }
@@ -118,9 +125,9 @@ static void test_missing(void **state)
 	cap_open(&c);
 	lw_stats_print_text(c.f, &s);
 	assert_string_equal(cap_close(&c),
-		"  CPU  ONLINE  SAMPLES  EVENTS  LOST  STALLS  SOFTIRQ_LATE  UNHEARD\n"
-		"    2       -        -       4     -       -             -        -\n"
-		"total       -        -       4     -       -             -        -\n");
+		"  CPU  ONLINE  SAMPLES  EVENTS  LOST  STALLS  SOFTIRQ_LATE  UNHEARD  DELIVERED  RATELIMITED\n"
+		"    2       -        -       4     -       -             -        -          -            -\n"
+		"total       -        -       4     -       -             -        -          -            -\n");
 	cap_free(&c);
 	lw_stats_free(&s);
 }
