@@ -22,6 +22,9 @@
 #                            CMD's exit status
 #   wait_for SECS CMD...     retry CMD every 0.1 s until it succeeds; fails
 #                            after SECS
+#   wait_secs SECS CMD...    the same for a CMD that takes a while itself
+#                            (jq over a large file): every 0.5 s, until
+#                            SECS of uptime have passed
 #   dmesg_mark / dmesg_since kernel log lines written after the last mark
 #   as_user CMD...           run CMD as nobody (also /tests/lib/as-user)
 #
@@ -159,6 +162,17 @@ wait_for() {
 		_lw_n=$((_lw_n - 1))
 	done
 	return 1
+}
+
+wait_secs() {
+	_lw_end=$(awk -v s="$1" '{ printf "%d\n", ($1 + s) * 10 }' /proc/uptime)
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(awk '{ printf "%d\n", $1 * 10 }' /proc/uptime)" -lt "$_lw_end" ] ||
+			return 1
+		sleep 0.5
+	done
 }
 
 dmesg_mark() {
