@@ -29,6 +29,9 @@ const struct lw_cfg_key lw_cfg_keys[] = {
 	LW_SWITCH("hung_enabled", LATWATCH_A_CFG_HUNG_ENABLED),
 	LW_COUNT("max_events_per_sec", LATWATCH_A_CFG_MAX_EVENTS_PER_SEC,
 		 "0 for no limit"),
+	LW_COUNT("replay_events", LATWATCH_A_CFG_REPLAY_EVENTS,
+		 "0 keeps none"),
+	LW_SWITCH("idle_pause", LATWATCH_A_CFG_IDLE_PAUSE),
 };
 
 const size_t lw_cfg_nkeys = sizeof(lw_cfg_keys) / sizeof(lw_cfg_keys[0]);

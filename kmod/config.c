@@ -90,6 +90,20 @@ module_param(max_events_per_sec, uint, 0444);
 MODULE_PARM_DESC(max_events_per_sec,
 		 "Send at most this many events per second per CPU, in bursts of as many; the rest are counted as lost and ratelimited (0: no limit, default 1000)");
 
+/*
+ * An event as kept for replay takes its netlink attributes, 0.3 to 2 KiB
+ * with the stack: the default costs at most half a MiB.
+ */
+static unsigned int replay_events = 256;
+module_param(replay_events, uint, 0444);
+MODULE_PARM_DESC(replay_events,
+		 "Keep this many of the latest events for listeners that start late to fetch (0 to 16384, default 256)");
+
+static unsigned int idle_pause = 1;
+module_param(idle_pause, uint, 0444);
+MODULE_PARM_DESC(idle_pause,
+		 "Stop the sampling timers while their CPU idles (0 or 1, default 1)");
+
 struct lw_key_desc {
 	unsigned int *val;
 	int attr;
@@ -118,6 +132,7 @@ struct lw_key_desc {
 #define LW_SCAN_MIN_MS		100
 #define LW_SCAN_MAX_MS		3600000
 #define LW_RATE_MAX		1000000
+#define LW_REPLAY_MAX		16384
 
 static const struct lw_key_desc lw_keys[LW_NR_KEYS] = {
 	LW_KEY(LW_IRQOFF_THRESHOLD_US, irqoff_threshold_us,
@@ -158,6 +173,10 @@ static const struct lw_key_desc lw_keys[LW_NR_KEYS] = {
 	       LATWATCH_A_CFG_HUNG_ENABLED, 0, 1),
 	LW_KEY(LW_MAX_EVENTS_PER_SEC, max_events_per_sec,
 	       LATWATCH_A_CFG_MAX_EVENTS_PER_SEC, 0, LW_RATE_MAX),
+	LW_KEY(LW_REPLAY_EVENTS, replay_events,
+	       LATWATCH_A_CFG_REPLAY_EVENTS, 0, LW_REPLAY_MAX),
+	LW_KEY(LW_IDLE_PAUSE, idle_pause,
+	       LATWATCH_A_CFG_IDLE_PAUSE, 0, 1),
 };
 
 int lw_config_attr(enum lw_key key)

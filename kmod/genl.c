@@ -40,6 +40,8 @@ static const struct nla_policy lw_config_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_CFG_HUNG_SCAN_INTERVAL_MS]	= { .type = NLA_U32 },
 	[LATWATCH_A_CFG_HUNG_ENABLED]		= { .type = NLA_U32 },
 	[LATWATCH_A_CFG_MAX_EVENTS_PER_SEC]	= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_REPLAY_EVENTS]		= { .type = NLA_U32 },
+	[LATWATCH_A_CFG_IDLE_PAUSE]		= { .type = NLA_U32 },
 };
 
 /* Histograms are kept for these types. */

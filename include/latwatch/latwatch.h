@@ -23,6 +23,11 @@
  *                            a histogram, LATWATCH_A_HIST_* attributes.
  *   LATWATCH_CMD_HIST_RESET  request: no attributes; clears every
  *                            histogram.
+ *   LATWATCH_CMD_REPLAY_GET  dump: the events still kept for replay
+ *                            (LATWATCH_A_CFG_REPLAY_EVENTS of the latest),
+ *                            oldest first, as LATWATCH_CMD_EVENT messages;
+ *                            with LATWATCH_A_REPLAY_SINCE, only those whose
+ *                            sequence number is greater.
  *
  * Unknown attributes are rejected. New attributes are only ever appended.
  *
@@ -68,6 +73,7 @@ enum latwatch_cmd {
 	LATWATCH_CMD_LOST,
 	LATWATCH_CMD_HIST_GET,
 	LATWATCH_CMD_HIST_RESET,
+	LATWATCH_CMD_REPLAY_GET,
 
 	__LATWATCH_CMD_MAX,
 };
@@ -208,6 +214,26 @@ enum latwatch_attr {
 	LATWATCH_A_STAT_RATELIMITED,	/* events over max_events_per_sec, not
 					 * queued; also counted in _LOST
 					 */
+
+	/* Replay: u32, how many of the latest events the module keeps for
+	 * LATWATCH_CMD_REPLAY_GET (0: none).
+	 */
+	LATWATCH_A_CFG_REPLAY_EVENTS,
+	LATWATCH_A_INSTANCE,		/* u64: chosen at random when the module
+					 * loads; in CONFIG_GET replies and in
+					 * every event. Sequence numbers count
+					 * from 1 again in a new instance.
+					 */
+	LATWATCH_A_REPLAY_SINCE,	/* u64, REPLAY_GET request: only events
+					 * with a greater sequence number
+					 */
+
+	/* Idle pause: u32 0 or 1. The per-CPU timers stop while their CPU
+	 * idles and start again when it runs a task.
+	 */
+	LATWATCH_A_CFG_IDLE_PAUSE,
+	LATWATCH_A_STAT_IDLE_PAUSES,	/* u64: times the timers paused */
+	LATWATCH_A_STAT_IDLE_NS,	/* u64: time spent paused */
 
 	__LATWATCH_A_MAX,
 };

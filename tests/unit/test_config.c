@@ -7,7 +7,7 @@
 enum {
 	IRQOFF, SOFTIRQOFF, PERIOD, SOFTIRQ, TIMER, HARDIRQ, HUNG, HUNG_SCAN,
 	IRQOFF_ON, SOFTIRQOFF_ON, SOFTIRQ_ON, TIMER_ON, HARDIRQ_ON, HUNG_ON,
-	MAX_RATE, NKEYS
+	MAX_RATE, REPLAY, IDLE_PAUSE, NKEYS
 };
 
 static const struct {
@@ -29,6 +29,8 @@ static const struct {
 	{ "hardirq_enabled", LATWATCH_A_CFG_HARDIRQ_ENABLED },
 	{ "hung_enabled", LATWATCH_A_CFG_HUNG_ENABLED },
 	{ "max_events_per_sec", LATWATCH_A_CFG_MAX_EVENTS_PER_SEC },
+	{ "replay_events", LATWATCH_A_CFG_REPLAY_EVENTS },
+	{ "idle_pause", LATWATCH_A_CFG_IDLE_PAUSE },
 };
 
 static void set_ok(struct lw_cfg *cfg, const char *arg, int key, uint32_t want)
@@ -178,6 +180,11 @@ static void test_counts(void **state)
 		"bad value for max_events_per_sec: '4294967296': too large (at most 4294967295)");
 	set_bad("max_events_per_sec=99999999999999999999999999", "too large");
 	set_bad("max_events_per_sec=99999999999x", "expected a whole number");
+	set_ok(&cfg, "replay_events=1024", REPLAY, 1024);
+	set_bad("replay_events=lots",
+		"bad value for replay_events: 'lots': expected a whole number (0 keeps none)");
+	set_ok(&cfg, "idle_pause=off", IDLE_PAUSE, 0);
+	set_bad("idle_pause=2", "expected 0 or 1");
 }
 
 static void test_bad_values(void **state)
@@ -239,6 +246,7 @@ static void test_print_all(void **state)
 	for (i = 0; i < NKEYS; i++)
 		cfg.val[i] = (uint32_t)(i < IRQOFF_ON ? 1000 * (i + 1) : i % 2);
 	cfg.val[MAX_RATE] = 250;
+	cfg.val[REPLAY] = 512;
 	cap_open(&c);
 	lw_cfg_print(c.f, &cfg);
 	assert_string_equal(cap_close(&c),
@@ -256,7 +264,9 @@ static void test_print_all(void **state)
 			    "timer_enabled=1\n"
 			    "hardirq_enabled=0\n"
 			    "hung_enabled=1\n"
-			    "max_events_per_sec=250\n");
+			    "max_events_per_sec=250\n"
+			    "replay_events=512\n"
+			    "idle_pause=0\n");
 	cap_free(&c);
 }
 
