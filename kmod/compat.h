@@ -10,6 +10,7 @@
 #include <linux/hrtimer.h>
 #include <linux/netlink.h>
 #include <linux/stacktrace.h>
+#include <net/genetlink.h>
 
 #ifdef LW_HAVE_HRTIMER_SETUP
 static inline void lw_hrtimer_setup(struct hrtimer *timer,
@@ -61,5 +62,15 @@ static inline unsigned int lw_stack_save_tsk(struct task_struct *t,
 	return 0;
 }
 #endif
+
+/* A dump's request attributes, parsed against the op's policy. */
+static inline struct nlattr **lw_dump_attrs(struct netlink_callback *cb)
+{
+#ifdef LW_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
 
 #endif /* _LATWATCH_COMPAT_H */

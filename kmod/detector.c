@@ -139,11 +139,18 @@ int lw_config_change(const struct lw_config *cfg, const char **msg)
 
 	mutex_lock(&lw_cfg_mutex);
 	*msg = "latwatch is being unloaded";
-	if (lw_live) {
-		ret = lw_detectors_apply(cfg, msg);
-		if (!ret)
-			lw_config_set(cfg);
-	}
+	if (!lw_live)
+		goto out;
+	*msg = "no memory for the replay_events asked";
+	ret = lw_replay_resize(cfg->val[LW_REPLAY_EVENTS]);
+	if (ret)
+		goto out;
+	ret = lw_detectors_apply(cfg, msg);
+	if (ret)
+		lw_replay_resize(lw_cfg(LW_REPLAY_EVENTS));	/* back */
+	else
+		lw_config_set(cfg);
+out:
 	mutex_unlock(&lw_cfg_mutex);
 	return ret;
 }

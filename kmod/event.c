@@ -5,10 +5,12 @@
  * Detectors run in hard-irq or softirq context. lw_emit() copies an event
  * into its CPU's ring under a raw spinlock: no allocation, no sleeping
  * lock, nothing that can fail but a full ring, which is counted. A work
- * item drains the rings from process context and multicasts each record,
- * numbering them in the order they go out, so listeners see sequence
- * numbers rise by one; a send that fails leaves a gap. Everything lost is
- * counted, and announced to the listeners with a LATWATCH_CMD_LOST record.
+ * item drains the rings from process context, numbers each record in the
+ * order they go out, keeps it for replay (replay.c) and multicasts it, so
+ * a listener sees sequence numbers rise by one; a send that fails, or
+ * events sent while it was not subscribed, leave a gap. Everything lost
+ * is counted, and announced to the listeners with a LATWATCH_CMD_LOST
+ * record.
  *
  * A per-CPU token bucket bounds what a storm (a threshold set too low)
  * costs: past max_events_per_sec an event is not queued but counted as
@@ -173,12 +175,10 @@ static void lw_flush_fn(struct work_struct *work)
 		struct lw_cpu *c = per_cpu_ptr(lw_pcpu, cpu);
 
 		while (lw_pop(c, &lw_out)) {
-			int err = -ESRCH;
+			int err;
 
-			if (lw_genl_listening()) {
-				lw_out.seq = ++lw_seq;
-				err = lw_genl_send_event(&lw_out);
-			}
+			lw_out.seq = ++lw_seq;
+			err = lw_genl_send_event(&lw_out);
 			lw_event_put(&lw_out);
 			lw_account_send(c, err);
 			/* A storm refills the ring as fast as this drains it. */

@@ -44,6 +44,10 @@ static const struct nla_policy lw_config_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_CFG_IDLE_PAUSE]		= { .type = NLA_U32 },
 };
 
+static const struct nla_policy lw_replay_policy[LATWATCH_A_MAX + 1] = {
+	[LATWATCH_A_REPLAY_SINCE]		= { .type = NLA_U64 },
+};
+
 /* Histograms are kept for these types. */
 static const u32 lw_hist_types[] = {
 	LATWATCH_EV_IRQOFF,
@@ -79,7 +83,9 @@ static int lw_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr)
 		goto err;
 	lw_config_get(&cfg);
-	if (lw_put_config(msg, &cfg))
+	if (lw_put_config(msg, &cfg) ||
+	    nla_put_u64_64bit(msg, LATWATCH_A_INSTANCE, lw_instance,
+			      LATWATCH_A_PAD))
 		goto err;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -222,6 +228,51 @@ static int lw_hist_reset_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int lw_replay_start(struct netlink_callback *cb)
+{
+	struct nlattr **a = lw_dump_attrs(cb);
+
+	cb->args[0] = a && a[LATWATCH_A_REPLAY_SINCE] ?
+		      nla_get_u64(a[LATWATCH_A_REPLAY_SINCE]) : 0;
+	return 0;
+}
+
+struct lw_replay_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+};
+
+/* One kept event, as the LATWATCH_CMD_EVENT it went out as. */
+static int lw_replay_put(void *arg, const void *data, u32 len)
+{
+	struct lw_replay_dump *d = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &lw_family, NLM_F_MULTI,
+			  LATWATCH_CMD_EVENT);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (skb_tailroom(d->skb) < len) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	skb_put_data(d->skb, data, len);
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/* cb->args[0]: the sequence number of the last event dumped. */
+static int lw_replay_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct lw_replay_dump d = { .skb = skb, .cb = cb };
+	u64 after = cb->args[0];
+
+	lw_replay_walk(&after, lw_replay_put, &d);
+	cb->args[0] = after;
+	return skb->len;
+}
+
 static const struct genl_ops lw_ops[] = {
 	{
 		.cmd	= LATWATCH_CMD_CONFIG_GET,
@@ -248,6 +299,14 @@ static const struct genl_ops lw_ops[] = {
 	{
 		.cmd	= LATWATCH_CMD_HIST_RESET,
 		.doit	= lw_hist_reset_doit,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= LATWATCH_CMD_REPLAY_GET,
+		.start	= lw_replay_start,
+		.dumpit	= lw_replay_dumpit,
+		.policy	= lw_replay_policy,
+		.maxattr = LATWATCH_A_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},
 };
@@ -363,6 +422,8 @@ static int lw_put_event(struct sk_buff *msg, const struct lw_event *ev)
 	if (nla_put_u32(msg, LATWATCH_A_EV_TYPE, ev->type) ||
 	    nla_put_u64_64bit(msg, LATWATCH_A_EV_SEQ, ev->seq,
 			      LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(msg, LATWATCH_A_INSTANCE, lw_instance,
+			      LATWATCH_A_PAD) ||
 	    nla_put_u32(msg, LATWATCH_A_EV_CPU, ev->cpu) ||
 	    nla_put_u64_64bit(msg, LATWATCH_A_EV_TS_NS, ev->ts_ns,
 			      LATWATCH_A_PAD) ||
@@ -378,12 +439,18 @@ static int lw_put_event(struct sk_buff *msg, const struct lw_event *ev)
 	return lw_put_stack(msg, ev);
 }
 
-/* Process context. 0, -ESRCH (nobody listens) or another error. */
+/*
+ * Process context: keep @ev for replay and multicast it. 0, -ESRCH
+ * (nobody listens) or another error.
+ */
 int lw_genl_send_event(const struct lw_event *ev)
 {
+	bool listening = lw_genl_listening();
 	struct sk_buff *msg;
 	void *hdr;
 
+	if (!listening && !lw_replay_enabled())
+		return -ESRCH;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
@@ -393,6 +460,12 @@ int lw_genl_send_event(const struct lw_event *ev)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
+	lw_replay_add(ev->seq, hdr, (unsigned char *)skb_tail_pointer(msg) -
+		      (unsigned char *)hdr);
+	if (!listening) {
+		nlmsg_free(msg);
+		return -ESRCH;
+	}
 	return genlmsg_multicast(&lw_family, msg, 0, LW_MCGRP_EVENTS,
 				 GFP_KERNEL);
 }

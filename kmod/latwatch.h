@@ -248,6 +248,17 @@ void lw_emit(struct lw_cpu *c, struct lw_event *ev);
 void lw_events_flush(void);
 void lw_stats_get(unsigned int cpu, struct lw_stats *st);
 
+/* replay.c: the latest events, kept for LATWATCH_CMD_REPLAY_GET. */
+extern u64 lw_instance;
+int lw_replay_init(void);
+void lw_replay_exit(void);
+int lw_replay_resize(unsigned int cap);
+bool lw_replay_enabled(void);
+void lw_replay_add(u64 seq, const void *data, u32 len);
+int lw_replay_walk(u64 *after,
+		   int (*put)(void *arg, const void *data, u32 len),
+		   void *arg);
+
 /* genl.c */
 int lw_genl_init(void);
 void lw_genl_exit(void);

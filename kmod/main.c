@@ -25,9 +25,12 @@ static int __init latwatch_init(void)
 	}
 
 	lw_config_set(&cfg);
+	ret = lw_replay_init();
+	if (ret)
+		goto err_replay;
 	ret = lw_events_init();
 	if (ret)
-		return ret;
+		goto err_replay;
 	/* A CONFIG_SET as soon as the family is there waits for the rest. */
 	lw_config_lock();
 	ret = lw_genl_init();
@@ -56,6 +59,8 @@ err_genl:
 	lw_genl_exit();
 err_events:
 	lw_events_exit();
+err_replay:
+	lw_replay_exit();
 	return ret;
 }
 
@@ -70,6 +75,7 @@ static void __exit latwatch_exit(void)
 	lw_events_flush();
 	lw_genl_exit();
 	lw_events_exit();
+	lw_replay_exit();
 }
 
 module_init(latwatch_init);

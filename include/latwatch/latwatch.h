@@ -37,7 +37,8 @@
  *   _STAT_LOST       never reached the listeners: over the rate limit (also
  *                    counted in _STAT_RATELIMITED), the ring full, or the
  *                    send failed (a listener's socket overran, no memory);
- *   _STAT_UNHEARD    sent while nobody was subscribed to "events";
+ *   _STAT_UNHEARD    sent while nobody was subscribed to "events" (still
+ *                    kept for LATWATCH_CMD_REPLAY_GET);
  * or is still queued for sending (at most a ring's worth per CPU, none once
  * the flush work has run). So, once the events have drained:
  *   EVENTS == DELIVERED + LOST + UNHEARD.
@@ -147,7 +148,9 @@ enum latwatch_attr {
 	LATWATCH_A_EV_TYPE,		/* u32: enum latwatch_event_type */
 	LATWATCH_A_EV_SEQ,		/* u64: 1, 2, ... in the order events
 					 * are sent, across all CPUs; a gap
-					 * means events lost in sending
+					 * means events lost in sending, or
+					 * sent while this listener was not
+					 * subscribed (see REPLAY_GET)
 					 */
 	LATWATCH_A_EV_CPU,		/* u32 */
 	LATWATCH_A_EV_TS_NS,		/* u64: CLOCK_REALTIME at the end of
