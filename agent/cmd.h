@@ -11,8 +11,13 @@
 /* Argument parsers return this to go on, or else the exit code. */
 #define LW_ARGS_OK	(-1)
 
+/* Where "watch --since-last" keeps its place unless --state says. */
+#define LW_WATCH_STATE	"/var/lib/latwatch/watch.cursor"
+
 struct watch_opts {
 	bool json;
+	bool since_last;	/* fetch what the last --since-last missed */
+	const char *state;	/* its cursor file (cursor.h) */
 };
 
 struct stats_opts {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <netlink/msg.h>
 
 #include "cmd.h"
+#include "cursor.h"
 #include "nl.h"
 #include "utils.h"
 
@@ -18,23 +20,69 @@
 
 void watch_usage(FILE *f)
 {
-	fputs("usage: latwatch watch [--json]\n"
+	fputs("usage: latwatch watch [--json] [--since-last [--state FILE]]\n"
 	      "\n"
 	      "Print each latency event of the kernel module as it arrives, until\n"
 	      "SIGINT or SIGTERM (exit 0) or until the module is unloaded (exit 0).\n"
 	      "Lost events are reported as lost records.\n"
 	      "\n"
-	      "  -j, --json   one JSON object per line\n"
-	      "  -h, --help   show this help\n", f);
+	      "  -j, --json        one JSON object per line\n"
+	      "  -s, --since-last  first print the events that came since the last\n"
+	      "                    latwatch watch --since-last stopped, as far as the\n"
+	      "                    module still keeps them (its replay_events), then\n"
+	      "                    the live ones; each event is printed once. The\n"
+	      "                    first time, print every event the module keeps\n"
+	      "      --state FILE  where --since-last keeps its place (default\n"
+	      "                    " LW_WATCH_STATE ")\n"
+	      "  -h, --help        show this help\n", f);
 }
+
+static const struct option watch_longopts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "since-last", no_argument, NULL, 's' },
+	{ "state", required_argument, NULL, 'S' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
 int watch_parse_args(int argc, char **argv, struct watch_opts *o)
 {
-	int ret;
+	bool state = false;
+	int c;
 
-	o->json = false;
-	ret = lw_parse_opts(argc, argv, "watch", &o->json, watch_usage);
-	return ret == LW_ARGS_OK ? lw_no_operands(argc, argv, "watch") : ret;
+	memset(o, 0, sizeof(*o));
+	o->state = LW_WATCH_STATE;
+	optind = 0;	/* a full reset: parsers may run more than once */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "jsh", watch_longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			lw_cmd_help(stdout, watch_usage);
+			return LW_EXIT_OK;
+		case 'j':
+			o->json = true;
+			break;
+		case 's':
+			o->since_last = true;
+			break;
+		case 'S':
+			if (!*optarg) {
+				lw_err("watch: --state: an empty file name");
+				return LW_EXIT_USAGE;
+			}
+			o->state = optarg;
+			state = true;
+			break;
+		default:
+			return lw_bad_option(argv, "watch", "jsh");
+		}
+	}
+	if (state && !o->since_last) {
+		lw_err("watch: --state goes with --since-last (see latwatch watch --help)");
+		return LW_EXIT_USAGE;
+	}
+	return lw_no_operands(argc, argv, "watch");
 }
 
 struct watch {
@@ -42,13 +90,28 @@ struct watch {
 	bool json;
 	uint64_t overruns;
 	bool gone;
+	/* --since-last: the cursor file, and the last event printed. */
+	int cursor_fd;
+	struct lw_cursor cursor;
+	bool cursor_moved;
 };
 
-static int watch_flush(void)
+/* Out with what was printed, then move the cursor past it. */
+static int watch_flush(struct watch *w)
 {
+	int err;
+
 	if (fflush(stdout) || ferror(stdout)) {
 		lw_err("writing the output: %s", strerror(errno));
 		return LW_EXIT_ERROR;
+	}
+	if (w->cursor_moved) {
+		w->cursor_moved = false;
+		err = lw_cursor_save(w->cursor_fd, &w->cursor);
+		if (err) {
+			lw_err("watch: saving the cursor: %s", strerror(-err));
+			return LW_EXIT_ERROR;
+		}
 	}
 	return 0;
 }
@@ -61,6 +124,15 @@ static void watch_event(struct watch *w, struct nlmsghdr *nlh)
 	if (err) {
 		lw_err("ignoring a malformed event: %s", strerror(-err));
 		return;
+	}
+	if (w->cursor_fd >= 0 && (ev.has & LW_EV_SEQ)) {
+		/* Fetched already, or live while the fetch still ran. */
+		if (ev.instance == w->cursor.instance &&
+		    ev.seq <= w->cursor.seq)
+			return;
+		w->cursor.instance = ev.instance;
+		w->cursor.seq = ev.seq;
+		w->cursor_moved = true;
 	}
 	if (w->json)
 		lw_event_print_json(stdout, &ev);
@@ -149,7 +221,7 @@ static int watch_recv(struct watch *w)
 			return LW_EXIT_ERROR;
 		}
 		watch_overrun(w);
-		return watch_flush();
+		return watch_flush(w);
 	}
 	if (n > (ssize_t)sizeof(buf)) {
 		lw_err("ignoring a message of %zd bytes: too large", n);
@@ -161,7 +233,7 @@ static int watch_recv(struct watch *w)
 	for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len) && !w->gone;
 	     nlh = nlmsg_next(nlh, &len))
 		watch_msg(w, nlh);
-	return watch_flush();
+	return watch_flush(w);
 }
 
 /* SIGINT and SIGTERM, as a file descriptor to poll. */
@@ -226,6 +298,58 @@ static int watch_resolve(struct watch *w)
 	return err;
 }
 
+static int watch_replayed(struct nlmsghdr *nlh, void *arg)
+{
+	struct watch *w = arg;
+	int ret;
+
+	watch_event(w, nlh);
+	ret = watch_flush(w);
+	return ret ? -EIO : 0;
+}
+
+/*
+ * --since-last, once subscribed: print what the module kept since the
+ * cursor. Live events queue on our socket meanwhile; those fetched here
+ * are skipped when they come (watch_event).
+ */
+static int watch_catch_up(struct watch *w, const struct watch_opts *o)
+{
+	char err[LW_ERR_LEN];
+	struct lw_cursor c = { 0 };
+	uint64_t instance, after;
+	struct lw_nl req;
+	bool found;
+	int ret;
+
+	w->cursor_fd = lw_cursor_open(o->state, &c, &found, err, sizeof(err));
+	if (w->cursor_fd < 0) {
+		lw_err("watch: --since-last: %s", err);
+		return w->cursor_fd == -EINVAL ? LW_EXIT_USAGE : LW_EXIT_ERROR;
+	}
+	ret = lw_nl_open(&req);
+	if (ret)
+		return lw_nl_fail(&req, ret, "connecting to the module");
+	ret = lw_nl_instance(&req, &instance);
+	if (ret) {
+		ret = lw_nl_fail(&req, ret, "asking for the module instance");
+		goto out;
+	}
+	after = lw_cursor_after(&c, found, instance);
+	w->cursor.instance = instance;
+	w->cursor.seq = after;
+	ret = lw_nl_replay(&req, after, watch_replayed, w);
+	if (ret == -EIO)
+		ret = LW_EXIT_ERROR;	/* said so */
+	else if (ret)
+		ret = lw_nl_fail(&req, ret, "fetching the kept events");
+	else
+		ret = watch_flush(w);
+out:
+	lw_nl_close(&req);
+	return ret;
+}
+
 /*
  * Join the family notifications before resolving the family: if the
  * module goes away after that, a CTRL_CMD_DELFAMILY says so. Requests go
@@ -255,15 +379,20 @@ int cmd_watch(int argc, char **argv)
 	if (ret != LW_ARGS_OK)
 		return ret;
 	w.json = o.json;
+	w.cursor_fd = -1;
 	sigfd = watch_signalfd();
 	if (sigfd < 0) {
 		lw_err("signalfd: %s", strerror(errno));
 		return LW_EXIT_ERROR;
 	}
 	ret = watch_subscribe(&w);
+	if (!ret && o.since_last)
+		ret = watch_catch_up(&w, &o);
 	if (!ret)
 		ret = watch_loop(&w, sigfd);
 	lw_nl_close(&w.nl);
+	if (w.cursor_fd >= 0)
+		close(w.cursor_fd);
 	close(sigfd);
 	return ret;
 }

@@ -32,6 +32,7 @@ enum {
 	LW_EV_FUNCTION		= 1u << 12,
 	LW_EV_KIND		= 1u << 13,
 	LW_EV_IRQ		= 1u << 14,
+	LW_EV_INSTANCE		= 1u << 15,
 };
 
 /* One LATWATCH_CMD_EVENT. Its strings point into the message. */
@@ -41,6 +42,7 @@ struct lw_event {
 	uint32_t cpu;
 	uint32_t pid;
 	uint64_t seq;
+	uint64_t instance;	/* the module instance that sent it */
 	uint64_t ts_ns;
 	uint64_t duration_ns;
 	uint64_t resolution_ns;

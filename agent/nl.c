@@ -49,6 +49,7 @@ static struct nla_policy lw_ev_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_HIST_CPU]		= { .type = NLA_U32 },
 	[LATWATCH_A_HIST_TYPE]		= { .type = NLA_U32 },
 	[LATWATCH_A_HIST_BUCKETS]	= { .type = NLA_NESTED },
+	[LATWATCH_A_INSTANCE]		= { .type = NLA_U64 },
 };
 
 /*
@@ -148,6 +149,8 @@ int lw_nl_fail(const struct lw_nl *nl, int err, const char *what)
 		lw_err("%s: %s", what, strerror(-err));
 	return LW_EXIT_ERROR;
 }
+
+static int lw_parse(struct nlmsghdr *nlh, struct nlattr **tb);
 
 /* --- Requests --- */
 
@@ -337,6 +340,49 @@ int lw_nl_hist(struct lw_nl *nl, struct lw_hists *hists)
 	return lw_request(nl, msg, lw_hist_reply, hists);
 }
 
+static int lw_instance_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[LATWATCH_A_MAX + 1];
+	int err = lw_parse(nlh, tb);
+
+	if (err)
+		return err;
+	if (tb[LATWATCH_A_INSTANCE])
+		*(uint64_t *)arg = nla_get_u64(tb[LATWATCH_A_INSTANCE]);
+	return 0;
+}
+
+int lw_nl_instance(struct lw_nl *nl, uint64_t *instance)
+{
+	struct nl_msg *msg = lw_req_msg(nl, 0, LATWATCH_CMD_CONFIG_GET);
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	*instance = 0;
+	err = lw_request(nl, msg, lw_instance_reply, instance);
+	if (!err && !*instance) {
+		snprintf(nl->msg, sizeof(nl->msg),
+			 "this module keeps no events for replay");
+		err = -EOPNOTSUPP;
+	}
+	return err;
+}
+
+int lw_nl_replay(struct lw_nl *nl, uint64_t after,
+		 int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	struct nl_msg *msg = lw_req_msg(nl, NLM_F_DUMP, LATWATCH_CMD_REPLAY_GET);
+
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u64(msg, LATWATCH_A_REPLAY_SINCE, after) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	return lw_request(nl, msg, fn, arg);
+}
+
 int lw_nl_hist_reset(struct lw_nl *nl)
 {
 	struct nl_msg *msg = lw_req_msg(nl, 0, LATWATCH_CMD_HIST_RESET);
@@ -455,6 +501,8 @@ int lw_event_parse(struct nlmsghdr *nlh, struct lw_event *ev)
 	       lw_nla_str, ev->has);
 	LW_GET(tb, LATWATCH_A_EV_KIND, LW_EV_KIND, ev->kind, nla_get_u32, ev->has);
 	LW_GET(tb, LATWATCH_A_EV_IRQ, LW_EV_IRQ, ev->irq, nla_get_u32, ev->has);
+	LW_GET(tb, LATWATCH_A_INSTANCE, LW_EV_INSTANCE, ev->instance,
+	       nla_get_u64, ev->has);
 	if (!tb[LATWATCH_A_EV_STACK])
 		return 0;
 	ev->has |= LW_EV_STACK;

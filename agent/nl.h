@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <linux/netlink.h>
 
@@ -36,6 +37,17 @@ int lw_nl_config_set(struct lw_nl *nl, const struct lw_cfg *cfg);
 int lw_nl_stats(struct lw_nl *nl, struct lw_stats *stats);
 int lw_nl_hist(struct lw_nl *nl, struct lw_hists *hists);
 int lw_nl_hist_reset(struct lw_nl *nl);
+/* The module instance (LATWATCH_A_INSTANCE); -EOPNOTSUPP from a module
+ * without replay.
+ */
+int lw_nl_instance(struct lw_nl *nl, uint64_t *instance);
+/*
+ * LATWATCH_CMD_REPLAY_GET: feed each kept event with a sequence number
+ * above after, oldest first, to fn (a nonzero return ends the request
+ * with that error).
+ */
+int lw_nl_replay(struct lw_nl *nl, uint64_t after,
+		 int (*fn)(struct nlmsghdr *nlh, void *arg), void *arg);
 
 /* The id of the "events" group, or a negative errno. */
 int lw_nl_events_group(struct lw_nl *nl);
