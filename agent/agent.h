@@ -10,6 +10,8 @@
 /* "latwatch agent": its options, from the command line and the config file. */
 
 #define LW_AGENT_CONF		"/etc/latwatch/latwatch.conf"
+/* Where the agent keeps its place in the module's events (cursor.h). */
+#define LW_AGENT_STATE		"/var/lib/latwatch/agent.cursor"
 #define LW_AGENT_MAX_RULES	32
 #define LW_RULE_TEXT_LEN	64
 
@@ -49,6 +51,9 @@ struct lw_agent_opts {
 					 * per window, then a summary; 60 s */
 	struct lw_cfg module;		/* module settings to apply on start */
 	bool syslog;			/* alert lines to syslog too */
+	char *state_file;		/* --state: the cursor file, NULL for
+					 * LW_AGENT_STATE, "none" for none
+					 */
 };
 
 #endif

@@ -28,6 +28,7 @@
 #include "cmd.h"
 #include "conffile.h"
 #include "correlate.h"
+#include "cursor.h"
 #include "json.h"
 #include "metrics.h"
 #include "nl.h"
@@ -66,6 +67,7 @@ struct agent_pending {
 	size_t len;
 	uint64_t arrived_mono;
 	uint64_t end_real;	/* the window's end: the event's ts_ns */
+	bool replayed;		/* fetched on start, not received live */
 };
 
 struct agent {
@@ -89,6 +91,21 @@ struct agent {
 	struct agent_pending pending[AGENT_PENDING];
 	unsigned int head, npending;
 
+	/*
+	 * The cursor file (-1: none) and the last event printed, saved once
+	 * it is out; the instance joined and the last event queued, to drop
+	 * what comes both fetched and live.
+	 */
+	int cursor_fd;
+	struct lw_cursor cursor;
+	bool cursor_tried;
+	bool cursor_found;
+	bool cursor_moved;
+	uint64_t instance;
+	uint64_t queued_seq;
+	bool replaying;
+	uint64_t replay_first;	/* the first event fetched */
+
 	int sigfd;
 	int tfd;
 	bool stop;
@@ -105,7 +122,7 @@ void agent_usage(FILE *f)
 	      "                      [--exec CMD] [--exec-timeout DUR]\n"
 	      "                      [--metrics ADDR:PORT] [--interval DUR]\n"
 	      "                      [--settle DUR] [--rate-limit DUR] [--syslog]\n"
-	      "                      [--set KEY=VALUE]...\n"
+	      "                      [--set KEY=VALUE]... [--state FILE]\n"
 	      "\n"
 	      "Run until SIGTERM or SIGINT: print every event of the kernel module\n"
 	      "with what the system's counters did around it (NIC and softnet\n"
@@ -134,7 +151,17 @@ void agent_usage(FILE *f)
 	      "                        (default 200ms)\n"
 	      "      --set KEY=VALUE   apply a module setting (see latwatch config)\n"
 	      "                        at start and whenever the module is loaded\n"
+	      "      --state FILE      keep the place in the module's events in FILE\n"
+	      "                        (default " LW_AGENT_STATE ";\n"
+	      "                        none: do not): on start, first fetch the\n"
+	      "                        events missed since the agent last ran, as\n"
+	      "                        far as the module keeps them (replay_events)\n"
 	      "  -h, --help            show this help\n", f);
+}
+
+static const char *agent_state(const struct lw_agent_opts *o)
+{
+	return o->state_file ? o->state_file : LW_AGENT_STATE;
 }
 
 static uint64_t agent_mono(void)
@@ -160,6 +187,7 @@ static const struct option agent_longopts[] = {
 	{ "rate-limit", required_argument, NULL, 'R' },
 	{ "syslog", no_argument, NULL, 'Y' },
 	{ "set", required_argument, NULL, 'X' },
+	{ "state", required_argument, NULL, 'P' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -176,6 +204,7 @@ static const char *agent_opt_key(int c)
 	case 'S': return "settle";
 	case 'R': return "rate_limit";
 	case 'Y': return "syslog";
+	case 'P': return "state";
 	}
 	return NULL;
 }
@@ -299,6 +328,81 @@ static uint64_t agent_module_events(struct lw_nl *req)
 	return sum;
 }
 
+static void agent_queue(struct agent *a, struct nlmsghdr *nlh);
+
+/*
+ * The cursor file, if --state is not "none". A file that is not one is a
+ * configuration error; one that cannot be opened (a read-only /var) only
+ * costs the events missed while the agent does not run.
+ */
+static int agent_open_cursor(struct agent *a)
+{
+	const char *path = agent_state(&a->o);
+	char err[LW_ERR_LEN];
+
+	if (a->cursor_tried)
+		return 0;
+	a->cursor_tried = true;
+	if (!strcmp(path, "none"))
+		return 0;
+	a->cursor_fd = lw_cursor_open(path, &a->cursor, &a->cursor_found, err,
+				      sizeof(err));
+	if (a->cursor_fd == -EINVAL) {
+		lw_err("agent: --state: %s", err);
+		return LW_EXIT_USAGE;
+	}
+	if (a->cursor_fd < 0)
+		lw_err("agent: --state: %s; events that come while the agent does not run will not be fetched",
+		       err);
+	return 0;
+}
+
+
+static int agent_replayed(struct nlmsghdr *nlh, void *arg)
+{
+	agent_queue(arg, nlh);
+	return 0;
+}
+
+/*
+ * Joined: fetch the events the module kept since the last one we
+ * printed. Live ones queue on our socket meanwhile; agent_queue() drops
+ * those it has from here. The cursor file is opened the first time, once
+ * we know we may listen. 0, or an exit code.
+ */
+static int agent_catch_up(struct agent *a, struct lw_nl *req)
+{
+	uint64_t after, before;
+	int err;
+
+	a->instance = 0;
+	a->queued_seq = 0;
+	err = agent_open_cursor(a);
+	if (err || a->cursor_fd < 0)
+		return err;
+	err = lw_nl_instance(req, &a->instance);
+	if (err) {
+		lw_nl_fail(req, err, "agent: asking for the module instance");
+		return 0;
+	}
+	after = lw_cursor_after(&a->cursor, a->cursor_found, a->instance);
+	before = a->received;
+	a->queued_seq = after;
+	a->replay_first = 0;
+	a->replaying = true;
+	err = lw_nl_replay(req, after, agent_replayed, a);
+	a->replaying = false;
+	if (err)
+		lw_nl_fail(req, err, "agent: fetching the events it missed");
+	if (a->received > before)
+		lw_err("agent: fetched %llu events that came while it was not running",
+		       (unsigned long long)(a->received - before));
+	if (a->replay_first > after + 1)
+		lw_err("agent: %llu events that came while it was not running are no longer kept (see replay_events)",
+		       (unsigned long long)(a->replay_first - after - 1));
+	return 0;
+}
+
 /*
  * Find the family, apply the settings and join its events group. Returns
  * 0, or an exit code (LW_EXIT_NOMOD if the module is not loaded).
@@ -331,6 +435,7 @@ static int agent_subscribe(struct agent *a, bool first)
 	a->events_base = agent_module_events(&req);
 	a->loaded = true;
 	lw_metrics_set_module_loaded(&a->metrics, true);
+	err = agent_catch_up(a, &req);
 out:
 	lw_nl_close(&req);
 	return err;
@@ -362,7 +467,7 @@ static void agent_module_back(struct agent *a)
 /* The event's JSON with everything the agent adds, into a string. */
 static char *agent_json(const struct lw_event *ev, const char *sig,
 			const struct lw_corr *corr, const char *verdict,
-			const struct lw_period *pd)
+			const struct lw_period *pd, bool replayed)
 {
 	struct json j;
 	char *buf = NULL;
@@ -380,6 +485,10 @@ static char *agent_json(const struct lw_event *ev, const char *sig,
 	if (pd)
 		lw_period_json(&j, pd);
 	json_kv_str(&j, "verdict", verdict);
+	if (replayed) {
+		json_key(&j, "replayed");
+		json_bool(&j, true);
+	}
 	json_obj_close(&j);
 	if (fclose(f)) {
 		free(buf);
@@ -390,7 +499,7 @@ static char *agent_json(const struct lw_event *ev, const char *sig,
 
 static void agent_print(const struct agent *a, const struct lw_event *ev,
 			const char *json, const char *verdict,
-			const char *period)
+			const char *period, bool replayed)
 {
 	if (a->o.json) {
 		if (json)
@@ -401,6 +510,8 @@ static void agent_print(const struct agent *a, const struct lw_event *ev,
 	printf("  verdict: %s\n", verdict);
 	if (period)
 		printf("  period:  %s\n", period);
+	if (replayed)
+		printf("  replayed: it came while the agent was not running\n");
 }
 
 static void agent_metrics_corr(struct agent *a, const struct lw_corr *c)
@@ -463,7 +574,8 @@ static void agent_alerts(struct agent *a, const struct lw_event *ev,
 	agent_metrics_alerts(a);
 }
 
-static void agent_explain(struct agent *a, struct lw_event *ev)
+static void agent_explain(struct agent *a, struct lw_event *ev,
+			  bool replayed)
 {
 	char sig[LW_SIG_LEN], verdict[512], ptext[160];
 	struct lw_period pd;
@@ -489,15 +601,21 @@ static void agent_explain(struct agent *a, struct lw_event *ev)
 	}
 	lw_verdict(verdict, sizeof(verdict), ev, have_corr ? &corr : NULL);
 	json = agent_json(ev, sig, have_corr ? &corr : NULL, verdict,
-			  periodic ? &pd : NULL);
+			  periodic ? &pd : NULL, replayed);
 	if (!json)
 		lw_err("agent: out of memory formatting an event");
 	lw_metrics_event(&a->metrics, ev->type, ev->cpu, ev->duration_ns);
 	if (have_corr)
 		agent_metrics_corr(a, &corr);
-	agent_print(a, ev, json, verdict, periodic ? ptext : NULL);
+	agent_print(a, ev, json, verdict, periodic ? ptext : NULL, replayed);
 	agent_alerts(a, ev, sig, verdict, json, nicdrops);
 	free(json);
+	if ((ev->has & LW_EV_SEQ) && (ev->has & LW_EV_INSTANCE)) {
+		a->cursor.instance = ev->instance;
+		a->cursor.seq = ev->seq;
+		a->cursor_found = true;
+		a->cursor_moved = true;
+	}
 }
 
 static void agent_malformed(struct agent *a, const char *what, int err)
@@ -518,9 +636,27 @@ static void agent_process(struct agent *a, struct agent_pending *p)
 	if (err)
 		agent_malformed(a, "event", err);
 	else
-		agent_explain(a, &ev);
+		agent_explain(a, &ev, p->replayed);
 	free(p->msg);
 	p->msg = NULL;
+}
+
+/*
+ * Out with what was printed, then move the cursor past it: a crash in
+ * between prints the last events again on the next start, but loses none.
+ */
+static void agent_save_cursor(struct agent *a)
+{
+	int err;
+
+	fflush(stdout);
+	if (!a->cursor_moved || a->cursor_fd < 0)
+		return;
+	a->cursor_moved = false;
+	err = lw_cursor_save(a->cursor_fd, &a->cursor);
+	if (err)
+		lw_err("agent: saving its place in %s: %s", agent_state(&a->o),
+		       strerror(-err));
 }
 
 static void agent_process_oldest(struct agent *a)
@@ -546,7 +682,7 @@ static void agent_drain(struct agent *a, bool all)
 			break;
 		agent_process_oldest(a);
 	}
-	fflush(stdout);
+	agent_save_cursor(a);
 }
 
 static void agent_queue(struct agent *a, struct nlmsghdr *nlh)
@@ -559,6 +695,13 @@ static void agent_queue(struct agent *a, struct nlmsghdr *nlh)
 		agent_malformed(a, "event", err);
 		return;
 	}
+	if (ev.has & LW_EV_SEQ && ev.instance == a->instance) {
+		if (ev.seq <= a->queued_seq)
+			return;	/* fetched, and now live too */
+		a->queued_seq = ev.seq;
+		if (a->replaying && !a->replay_first)
+			a->replay_first = ev.seq;
+	}
 	a->received++;
 	if (a->npending == AGENT_PENDING)
 		agent_process_oldest(a);
@@ -566,13 +709,14 @@ static void agent_queue(struct agent *a, struct nlmsghdr *nlh)
 	p->msg = malloc(nlh->nlmsg_len);
 	if (!p->msg) {
 		lw_err("agent: out of memory holding an event; explaining it now");
-		agent_explain(a, &ev);
+		agent_explain(a, &ev, a->replaying);
 		return;
 	}
 	memcpy(p->msg, nlh, nlh->nlmsg_len);
 	p->len = nlh->nlmsg_len;
 	p->arrived_mono = agent_mono();
 	p->end_real = (ev.has & LW_EV_TS) ? ev.ts_ns : lw_now_ns();
+	p->replayed = a->replaying;
 	a->npending++;
 }
 
@@ -916,6 +1060,8 @@ static void agent_teardown(struct agent *a)
 	lw_periods_free(&a->periods);
 	lw_sampler_free(&a->sampler);
 	lw_nl_close(&a->nl);
+	if (a->cursor_fd >= 0)
+		close(a->cursor_fd);
 	if (a->sigfd >= 0)
 		close(a->sigfd);
 	if (a->tfd >= 0)
@@ -931,6 +1077,7 @@ int cmd_agent(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.sigfd = -1;
 	a.tfd = -1;
+	a.cursor_fd = -1;
 	a.argc = argc;
 	a.argv = argv;
 	ret = agent_load_opts(argc, argv, &a.o, false);

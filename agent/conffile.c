@@ -48,6 +48,7 @@ static const struct lw_opt lw_opts[] = {
 	  0, 86400 * LW_S, "0", "1 day" },
 	{ "json", LW_OPT_BOOL, LW_OFF(json), 0, 0, NULL, NULL },
 	{ "syslog", LW_OPT_BOOL, LW_OFF(syslog), 0, 0, NULL, NULL },
+	{ "state", LW_OPT_STR, LW_OFF(state_file), 0, 0, NULL, NULL },
 };
 
 #define LW_NOPTS	(sizeof(lw_opts) / sizeof(lw_opts[0]))
@@ -104,6 +105,8 @@ void lw_agent_opts_free(struct lw_agent_opts *o)
 	free(o->log_file);
 	free(o->exec_cmd);
 	free(o->metrics_addr);
+	free(o->state_file);
+	o->state_file = NULL;
 	o->log_file = NULL;
 	o->exec_cmd = NULL;
 	o->metrics_addr = NULL;

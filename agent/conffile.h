@@ -33,6 +33,8 @@
  *	rate_limit = DUR	--rate-limit	0 (no limit) to 1 day; 60 s
  *	json = BOOL		--json		yes/no, true/false, on/off, 1/0
  *	syslog = BOOL		--syslog	alert lines to syslog too
+ *	state = FILE		--state		the agent's cursor (cursor.h);
+ *						"none": fetch nothing missed
  *	module.KEY = VALUE	--set KEY=VALUE	as "latwatch config KEY=VALUE",
  *						set when the agent starts
  *
