@@ -53,7 +53,7 @@
  *
  * Privilege probe (-p): each command once, well-formed (CONFIG_GET,
  * CONFIG_SET without attributes, STATS_GET dump, HIST_GET dump,
- * HIST_RESET), then joining the "events" multicast group; one line each,
+ * HIST_RESET, REPLAY_GET dump), then joining the "events" multicast group; one line each,
  * "nlfuzz: probe NAME errno=EPERM" (errno=0: it worked). Exit status 0 when
  * every probe got a well-formed answer.
  *
@@ -153,6 +153,8 @@ static const struct cfg_key cfg_keys[] = {
 	{ "hung_enabled", LATWATCH_A_CFG_HUNG_ENABLED, 0, 1, 0, 1 },
 	{ "max_events_per_sec", LATWATCH_A_CFG_MAX_EVENTS_PER_SEC,
 	  0, 1000000, 500, 5000 },
+	{ "replay_events", LATWATCH_A_CFG_REPLAY_EVENTS, 0, 16384, 16, 512 },
+	{ "idle_pause", LATWATCH_A_CFG_IDLE_PAUSE, 0, 1, 0, 1 },
 };
 
 #define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
@@ -637,12 +639,19 @@ static void unexpected(const char *fmt, ...)
 static const uint8_t real_cmds[] = {
 	LATWATCH_CMD_CONFIG_GET, LATWATCH_CMD_CONFIG_SET,
 	LATWATCH_CMD_STATS_GET, LATWATCH_CMD_HIST_GET,
-	LATWATCH_CMD_HIST_RESET,
+	LATWATCH_CMD_HIST_RESET, LATWATCH_CMD_REPLAY_GET,
 };
 
 static bool is_dump_cmd(unsigned int cmd)
 {
-	return cmd == LATWATCH_CMD_STATS_GET || cmd == LATWATCH_CMD_HIST_GET;
+	return cmd == LATWATCH_CMD_STATS_GET || cmd == LATWATCH_CMD_HIST_GET ||
+	       cmd == LATWATCH_CMD_REPLAY_GET;
+}
+
+/* The command of the data a request gets: REPLAY_GET dumps events. */
+static unsigned int reply_cmd(unsigned int cmd)
+{
+	return cmd == LATWATCH_CMD_REPLAY_GET ? LATWATCH_CMD_EVENT : cmd;
 }
 
 static bool is_real_cmd(unsigned int cmd)
@@ -1279,10 +1288,41 @@ static bool data_attr(void *ctx, uint16_t type, const uint8_t *d, uint16_t n)
 		return false;
 	switch (c->cmd) {
 	case LATWATCH_CMD_CONFIG_GET:
+		if (type == LATWATCH_A_INSTANCE)
+			return n == 8;
 		if (cfg_key_of(type) < 0 || n != 4)
 			return false;
 		c->val[type] = u32_at(d);
 		return true;
+	case LATWATCH_CMD_REPLAY_GET:
+		switch (type) {
+		case LATWATCH_A_EV_TYPE:
+			if (n != 4)
+				return false;
+			c->val[type] = u32_at(d);
+			return true;
+		case LATWATCH_A_EV_CPU:
+		case LATWATCH_A_EV_PID:
+		case LATWATCH_A_EV_VECTOR:
+		case LATWATCH_A_EV_KIND:
+		case LATWATCH_A_EV_IRQ:
+			return n == 4;
+		case LATWATCH_A_EV_SEQ:
+		case LATWATCH_A_EV_TS_NS:
+		case LATWATCH_A_EV_DURATION_NS:
+		case LATWATCH_A_EV_RESOLUTION_NS:
+		case LATWATCH_A_INSTANCE:
+			return n == 8;
+		case LATWATCH_A_EV_COMM:
+		case LATWATCH_A_EV_CGROUP:
+		case LATWATCH_A_EV_NAME:
+		case LATWATCH_A_EV_FUNCTION:
+			return n >= 1 && !d[n - 1];
+		case LATWATCH_A_EV_STACK:
+			return true;
+		default:
+			return false;
+		}
 	case LATWATCH_CMD_STATS_GET:
 		switch (type) {
 		case LATWATCH_A_STAT_CPU:
@@ -1300,6 +1340,8 @@ static bool data_attr(void *ctx, uint16_t type, const uint8_t *d, uint16_t n)
 		case LATWATCH_A_STAT_UNHEARD:
 		case LATWATCH_A_STAT_DELIVERED:
 		case LATWATCH_A_STAT_RATELIMITED:
+		case LATWATCH_A_STAT_IDLE_PAUSES:
+		case LATWATCH_A_STAT_IDLE_NS:
 			return n == 8;
 		default:
 			return false;
@@ -1338,7 +1380,14 @@ static bool check_data(unsigned int cmd, const uint8_t *p, size_t len,
 		for (k = 0; k < NKEYS; k++)
 			if (c->got[cfg_keys[k].attr] != 1)
 				return false;
-		return true;
+		return c->got[LATWATCH_A_INSTANCE] == 1;
+	case LATWATCH_CMD_REPLAY_GET:
+		return c->got[LATWATCH_A_EV_TYPE] == 1 &&
+		       c->got[LATWATCH_A_EV_SEQ] == 1 &&
+		       c->got[LATWATCH_A_EV_CPU] == 1 &&
+		       c->got[LATWATCH_A_INSTANCE] == 1 &&
+		       c->val[LATWATCH_A_EV_TYPE] >= 1 &&
+		       c->val[LATWATCH_A_EV_TYPE] <= LATWATCH_EV_MAX;
 	case LATWATCH_CMD_STATS_GET:
 		for (k = LATWATCH_A_STAT_CPU; k <= LATWATCH_A_STAT_UNHEARD; k++)
 			if (c->got[k] != 1)
@@ -1379,7 +1428,8 @@ static void handle_data(const uint8_t *m, const struct nlmsghdr *h)
 		return;
 	}
 	memcpy(&g, m + NLMSG_HDRLEN, sizeof(g));
-	if (!r->request || !r->family || !r->genl || g.cmd != r->cmd ||
+	if (!r->request || !r->family || !r->genl ||
+	    g.cmd != reply_cmd(r->cmd) ||
 	    g.version != LATWATCH_GENL_VERSION) {
 		unexpected("seq %u: data (cmd %u) for a request of type %u cmd %u",
 			   r->seq, g.cmd, r->type, r->cmd);
@@ -1428,11 +1478,14 @@ static void handle_data(const uint8_t *m, const struct nlmsghdr *h)
 }
 
 /* A finished dump: one stats message per possible CPU, the same histogram
- * types for every CPU.
+ * types for every CPU. A replay dump has what the module kept, maybe none.
  */
 static void check_dump_done(const struct rec *r)
 {
 	unsigned int cpu, n = 0;
+
+	if (r->cmd == LATWATCH_CMD_REPLAY_GET)
+		return;
 
 	for (cpu = 0; cpu < MAX_CPUS; cpu++)
 		if (r->seen[cpu])
@@ -1821,6 +1874,7 @@ static int probe(int fd)
 		{ "STATS_GET", LATWATCH_CMD_STATS_GET, NLM_F_ACK | NLM_F_DUMP },
 		{ "HIST_GET", LATWATCH_CMD_HIST_GET, NLM_F_ACK | NLM_F_DUMP },
 		{ "HIST_RESET", LATWATCH_CMD_HIST_RESET, NLM_F_ACK },
+		{ "REPLAY_GET", LATWATCH_CMD_REPLAY_GET, NLM_F_ACK | NLM_F_DUMP },
 	};
 	unsigned int i;
 	int ret = 0, e;

@@ -370,9 +370,11 @@ lw_console_irq_restore() {
 
 # latwatch agent helpers.
 #
-#   lw_agent_start ARGS...   latwatch agent --json ARGS in the background:
-#                            events in $LW_EVENTS, stderr in $LW_AGENT_ERR;
-#                            returns once it says it receives events
+#   lw_agent_start ARGS...   latwatch agent --json --state none ARGS in the
+#                            background (no cursor: only the events from
+#                            its start), events in $LW_EVENTS, stderr in
+#                            $LW_AGENT_ERR; returns once it says it
+#                            receives events
 #   lw_agent_stop            SIGTERM; ok if it says so and exits within 5 s
 #                            (it may not be our child: no exit status)
 #   lw_agent_said PATTERN    its stderr has a line matching PATTERN (grep)
@@ -382,7 +384,8 @@ LW_AGENT_ERR=/tmp/agent.err
 lw_agent_start() {
 	: >"$LW_EVENTS"
 	: >"$LW_AGENT_ERR"
-	latwatch agent --json "$@" >"$LW_EVENTS" 2>"$LW_AGENT_ERR" </dev/null &
+	latwatch agent --json --state none "$@" >"$LW_EVENTS" \
+		2>"$LW_AGENT_ERR" </dev/null &
 	echo $! >/tmp/bg.agent.pid
 	LW_BG="$LW_BG agent"
 	wait_for 10 lw_agent_said 'agent: receiving events' || {

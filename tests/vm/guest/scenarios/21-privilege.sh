@@ -10,7 +10,7 @@
 . /tests/lib/assert.sh
 . /tests/lib/latwatch.sh
 
-PROBES="CONFIG_GET CONFIG_SET STATS_GET HIST_GET HIST_RESET events-join"
+PROBES="CONFIG_GET CONFIG_SET STATS_GET HIST_GET HIST_RESET REPLAY_GET events-join"
 
 check "latwatch.ko loads with defaults" lw_load
 before=$(latwatch config)
