@@ -57,6 +57,8 @@
 #define AGENT_RETRY_NS		(1000ULL * 1000 * 1000)
 /* Snapshots kept: 60 s of history at the default interval. */
 #define AGENT_HISTORY_S		60
+/* How often the module's counters are read for the metrics. */
+#define AGENT_STATS_NS		(1000ULL * 1000 * 1000)
 #define AGENT_MAX_POLLFDS	(3 + LW_METRICS_NPOLLFD)
 
 #define NSEC_PER_MSEC		1000000ULL
@@ -79,6 +81,7 @@ struct agent {
 	bool loaded;
 	uint64_t retry_mono;
 	uint64_t events_base;	/* events the module had sent when we joined */
+	uint64_t stats_mono;	/* when to read its counters next */
 
 	struct lw_sampler sampler;
 	struct lw_periods periods;
@@ -933,6 +936,20 @@ static void agent_signal(struct agent *a)
 	}
 }
 
+/* The module's per-CPU counters, into the metrics. */
+static void agent_metrics_module(struct agent *a)
+{
+	struct lw_stats st = { 0 };
+	struct lw_nl req;
+
+	if (lw_nl_open(&req))
+		return;
+	if (!lw_nl_stats(&req, &st))
+		lw_metrics_module_stats(&a->metrics, &st);
+	lw_stats_free(&st);
+	lw_nl_close(&req);
+}
+
 static void agent_tick(struct agent *a)
 {
 	uint64_t expirations, now;
@@ -943,6 +960,10 @@ static void agent_tick(struct agent *a)
 	if (lw_sampler_take(&a->sampler, lw_now_ns(), now))
 		lw_err("agent: sampling the counters failed");
 	agent_drain(a, false);
+	if (a->srv_on && a->loaded && now >= a->stats_mono) {
+		a->stats_mono = now + AGENT_STATS_NS;
+		agent_metrics_module(a);
+	}
 	if (!a->loaded && now >= a->retry_mono) {
 		a->retry_mono = now + AGENT_RETRY_NS;
 		agent_module_back(a);

@@ -83,6 +83,39 @@ void lw_metrics_lost(struct lw_metrics *m, enum lw_lost_reason reason,
 	m->lost[r] = lw_add(m->lost[r], n);
 }
 
+/* Which lw_stat counter each enum lw_metrics_modctr is. */
+static const unsigned int lw_modctr_stat[LW_MM_N] = {
+	[LW_MM_EVENTS] = LW_STAT_EVENTS,
+	[LW_MM_DELIVERED] = LW_STAT_DELIVERED,
+	[LW_MM_LOST] = LW_STAT_LOST,
+	[LW_MM_RATELIMITED] = LW_STAT_RATELIMITED,
+	[LW_MM_UNHEARD] = LW_STAT_UNHEARD,
+};
+
+void lw_metrics_module_stats(struct lw_metrics *m, const struct lw_stats *st)
+{
+	const struct lw_stat *s;
+	unsigned int i;
+	size_t n;
+
+	memset(m->module_has, 0, sizeof(m->module_has));
+	for (n = 0; n < st->n; n++) {
+		s = &st->cpu[n];
+		if (!(s->has & LW_STAT_CPU))
+			continue;
+		if (s->cpu >= LW_METRICS_MAX_CPUS) {
+			m->overflow[LW_MT_CPU]++;
+			continue;
+		}
+		for (i = 0; i < LW_MM_N; i++) {
+			if (!(s->has & (1u << lw_modctr_stat[i])))
+				continue;
+			m->module[i][s->cpu] = s->ctr[lw_modctr_stat[i]];
+			m->module_has[s->cpu] |= 1u << i;
+		}
+	}
+}
+
 void lw_metrics_nic_drops(struct lw_metrics *m, const char *ifname, uint64_t n)
 {
 	char name[LW_METRICS_IFNAME_LEN];
@@ -336,6 +369,34 @@ static void lw_render_drops(const struct lw_metrics *m, FILE *f)
 				m->softnet_drops[i]);
 }
 
+static void lw_render_module(const struct lw_metrics *m, FILE *f)
+{
+	static const struct {
+		const char *name;
+		const char *help;
+	} fam[LW_MM_N] = {
+		[LW_MM_EVENTS] = { "latwatch_module_events_total",
+			"Events the kernel module recorded, by CPU: each ends up delivered, lost or unheard." },
+		[LW_MM_DELIVERED] = { "latwatch_module_delivered_total",
+			"Events the kernel module multicast to its listeners, by CPU." },
+		[LW_MM_LOST] = { "latwatch_module_lost_total",
+			"Events the kernel module recorded but never sent (rate limit, ring full, failed send), by CPU." },
+		[LW_MM_RATELIMITED] = { "latwatch_module_ratelimited_total",
+			"Events over the kernel module's max_events_per_sec, by CPU; also counted as lost." },
+		[LW_MM_UNHEARD] = { "latwatch_module_unheard_total",
+			"Events the kernel module sent while nobody listened, by CPU." },
+	};
+	unsigned int i, c;
+
+	for (i = 0; i < LW_MM_N; i++) {
+		lw_prom_family(f, fam[i].name, "counter", fam[i].help);
+		for (c = 0; c < LW_METRICS_MAX_CPUS; c++)
+			if (m->module_has[c] & (1u << i))
+				fprintf(f, "%s{cpu=\"%u\"} %" PRIu64 "\n",
+					fam[i].name, c, m->module[i][c]);
+	}
+}
+
 static void lw_render_periodic(const struct lw_metrics *m, FILE *f)
 {
 	const struct lw_metrics_periodic *p;
@@ -410,6 +471,7 @@ int lw_metrics_render(const struct lw_metrics *m, FILE *f)
 	lw_render_hist(m, f);
 	lw_render_cpus(m, f);
 	lw_render_drops(m, f);
+	lw_render_module(m, f);
 	lw_render_periodic(m, f);
 	lw_render_alerts(m, f);
 	lw_render_health(m, f);

@@ -12,6 +12,7 @@
 
 #include "event.h"
 #include "signature.h"
+#include "stats.h"
 
 /*
  * Prometheus metrics of "latwatch agent --metrics ADDR:PORT".
@@ -19,7 +20,7 @@
  * struct lw_metrics holds every value; the agent updates it as things
  * happen and lw_metrics_render() writes it in the text exposition format
  * (version 0.0.4). Every table in it has a fixed size, so the struct is
- * about 100 KiB whatever the agent sees: updates that do not fit a table
+ * about 150 KiB whatever the agent sees: updates that do not fit a table
  * are counted in latwatch_metrics_overflow_total{table=...}.
  */
 
@@ -66,6 +67,19 @@ struct lw_metrics_periodic {
 	uint64_t period_ns;
 };
 
+/*
+ * The module's own per-CPU counters (LATWATCH_CMD_STATS_GET), as exported:
+ * latwatch_module_<name>_total{cpu}.
+ */
+enum lw_metrics_modctr {
+	LW_MM_EVENTS,
+	LW_MM_DELIVERED,
+	LW_MM_LOST,
+	LW_MM_RATELIMITED,
+	LW_MM_UNHEARD,
+	LW_MM_N,
+};
+
 /* The tables of latwatch_metrics_overflow_total. */
 enum lw_metrics_table {
 	LW_MT_CPU,
@@ -83,6 +97,9 @@ struct lw_metrics {
 	unsigned int nifaces;
 	struct lw_metrics_iface ifaces[LW_METRICS_MAX_IFACES];
 	uint64_t softnet_drops[LW_METRICS_MAX_CPUS];
+	/* Bit i of module_has[cpu]: module[i][cpu] was reported. */
+	uint8_t module_has[LW_METRICS_MAX_CPUS];
+	uint64_t module[LW_MM_N][LW_METRICS_MAX_CPUS];
 	unsigned int nrules;
 	struct lw_metrics_rule rules[LW_METRICS_MAX_RULES];
 	unsigned int nperiodic;			/* all periodic signatures */
@@ -104,6 +121,12 @@ void lw_metrics_event(struct lw_metrics *m, uint32_t type, uint32_t cpu,
 /* n events lost. */
 void lw_metrics_lost(struct lw_metrics *m, enum lw_lost_reason reason,
 		     uint64_t n);
+/*
+ * The module's per-CPU counters, as latwatch stats gets them: replace those
+ * of the last call. Counters a CPU's message lacks (an older module) are
+ * not exported for it.
+ */
+void lw_metrics_module_stats(struct lw_metrics *m, const struct lw_stats *st);
 /* n packets dropped by a NIC, or by a CPU's backlog, during an event. */
 void lw_metrics_nic_drops(struct lw_metrics *m, const char *ifname,
 			  uint64_t n);

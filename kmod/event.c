@@ -13,9 +13,10 @@
  * record.
  *
  * A per-CPU token bucket bounds what a storm (a threshold set too low)
- * costs: past max_events_per_sec an event is not queued but counted as
- * lost, and as ratelimited. Every event recorded is counted once as
- * delivered, lost or unheard when its fate is known.
+ * costs: a detector asks lw_event_admit() before it captures anything, and
+ * past max_events_per_sec the event is neither captured nor queued but
+ * counted as lost, and as ratelimited. Every event admitted or refused is
+ * counted once as delivered, lost or unheard when its fate is known.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -92,8 +93,33 @@ static bool lw_admit(struct lw_cpu *c)
 }
 
 /*
- * Any context, on @c's CPU. @ev is copied; its cgroup reference goes with
- * the copy, or is dropped with the event if it is not queued.
+ * Any context, on @c's CPU, before the event is captured: count it, and
+ * take a token. A refused event is counted as lost and ratelimited, and the
+ * detector drops it without building it; an admitted one must be handed to
+ * lw_emit(), which does not count it again.
+ */
+bool lw_event_admit(struct lw_cpu *c)
+{
+	unsigned long flags;
+	bool admitted;
+
+	raw_spin_lock_irqsave(&c->lock, flags);
+	c->events++;
+	admitted = lw_admit(c);
+	if (!admitted) {
+		c->ratelimited++;
+		c->lost++;
+	}
+	raw_spin_unlock_irqrestore(&c->lock, flags);
+	if (!admitted)
+		schedule_work(&lw_flush_work);	/* to announce the loss */
+	return admitted;
+}
+
+/*
+ * Any context, on @c's CPU, for an event lw_event_admit() let through. @ev
+ * is copied; its cgroup reference goes with the copy, or is dropped with
+ * the event if it is not queued (the ring is full: lost).
  */
 void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 {
@@ -101,11 +127,7 @@ void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 	bool stored = false;
 
 	raw_spin_lock_irqsave(&c->lock, flags);
-	c->events++;
-	if (!lw_admit(c)) {
-		c->ratelimited++;
-		c->lost++;
-	} else if (c->head - c->tail < LW_RING_SIZE) {
+	if (c->head - c->tail < LW_RING_SIZE) {
 		c->ring[c->head % LW_RING_SIZE] = *ev;
 		c->head++;
 		stored = true;

@@ -17,6 +17,8 @@ static noinline void lw_hardirq_report(struct lw_cpu *c, int irq,
 {
 	struct lw_event *ev = &c->scratch[LW_CTX_HARD];
 
+	if (!lw_event_admit(c))
+		return;
 	lw_capture_here(ev, LATWATCH_EV_HARDIRQ, duration);
 	ev->irq = irq;
 	if (action->name)

@@ -77,12 +77,18 @@ static struct lw_hung *lw_hung_find(struct task_struct *t)
 	return NULL;
 }
 
-/* Under rcu_read_lock(); @t may be NULL for a thread that is gone. */
+/*
+ * Under rcu_read_lock(); @t may be NULL for a thread that is gone. Counted,
+ * admitted and queued on the CPU the scan runs on.
+ */
 static void lw_hung_emit(struct lw_hung *h, struct task_struct *t, u32 type,
 			 u64 now)
 {
+	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), get_cpu());
 	struct lw_event *ev = lw_hung_ev;
 
+	if (!lw_event_admit(c))
+		goto out;
 	memset(ev, 0, sizeof(*ev));
 	ev->type = type;
 	ev->ts_ns = ktime_get_real_ns();
@@ -100,7 +106,8 @@ static void lw_hung_emit(struct lw_hung *h, struct task_struct *t, u32 type,
 			ev->nr_frames = lw_stack_save_tsk(t, ev->frames,
 							  ARRAY_SIZE(ev->frames));
 	}
-	lw_emit(per_cpu_ptr(lw_cpus(), get_cpu()), ev);
+	lw_emit(c, ev);
+out:
 	put_cpu();
 }
 

@@ -43,6 +43,8 @@ void lw_irqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 		WRITE_ONCE(c->stalls, c->stalls + 1);
 		return;
 	}
+	if (!lw_event_admit(c))
+		return;
 	lw_capture(ev, regs);
 	ev->type = LATWATCH_EV_IRQOFF;
 	ev->ts_ns = ktime_get_real_ns();

@@ -3,9 +3,11 @@
  * latwatch: internal interfaces between the pieces of latwatch.ko.
  *
  * sampler.c owns the per-CPU timers and calls the detectors (irqoff.c,
- * softirqoff.c) from them. A detector fills a struct lw_event and hands it
- * to lw_emit() (event.c), which records it in per-CPU storage from atomic
- * context; a work item later turns records into netlink messages (genl.c).
+ * softirqoff.c) from them. A detector that finds an event asks
+ * lw_event_admit() (event.c, the rate limit) first; if admitted, it fills a
+ * struct lw_event and hands it to lw_emit(), which records it in per-CPU
+ * storage from atomic context; a work item later turns records into netlink
+ * messages (genl.c).
  */
 #ifndef _LATWATCH_H
 #define _LATWATCH_H
@@ -244,6 +246,7 @@ static inline void lw_hist_add(u32 type, u64 ns)
 
 int lw_events_init(void);
 void lw_events_exit(void);
+bool lw_event_admit(struct lw_cpu *c);
 void lw_emit(struct lw_cpu *c, struct lw_event *ev);
 void lw_events_flush(void);
 void lw_stats_get(unsigned int cpu, struct lw_stats *st);

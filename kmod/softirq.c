@@ -34,6 +34,8 @@ static noinline void lw_softirq_report(struct lw_cpu *c, unsigned int vec,
 {
 	struct lw_event *ev = &c->scratch[LW_CTX_SOFT];
 
+	if (!lw_event_admit(c))
+		return;
 	lw_capture_here(ev, LATWATCH_EV_SOFTIRQ, duration);
 	ev->vector = vec;
 	if (vec < NR_SOFTIRQS && lw_vec_names[vec])

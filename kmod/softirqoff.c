@@ -16,6 +16,10 @@
  * only when the holder was seen on every sample of the episode (on
  * PREEMPT_RT: on the samples that found a task running that held softirqs
  * off, the first of which gives the stack).
+ *
+ * The holder is captured before it is known whether the episode will be an
+ * event (it may end below the threshold, or be spoilt), so the rate limit
+ * is applied where the probe reports it: only then is an event counted.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -53,10 +57,12 @@ void lw_softirqoff_probe(struct lw_cpu *c, u64 now, u64 delay)
 	lw_hist_add(LATWATCH_EV_SOFTIRQOFF, delay);
 	if (delay > lw_cfg_us_ns(LW_SOFTIRQOFF_THRESHOLD_US)) {
 		if (c->hold_valid && !c->hold_broken) {
-			c->hold.ts_ns = ktime_get_real_ns();
-			c->hold.duration_ns = delay;
-			c->hold.resolution_ns = lw_period_ns();
-			lw_emit(c, &c->hold);
+			if (lw_event_admit(c)) {
+				c->hold.ts_ns = ktime_get_real_ns();
+				c->hold.duration_ns = delay;
+				c->hold.resolution_ns = lw_period_ns();
+				lw_emit(c, &c->hold);
+			}
 		} else {
 			WRITE_ONCE(c->softirq_late, c->softirq_late + 1);
 		}

@@ -23,6 +23,8 @@ static noinline void lw_timer_report(struct lw_cpu *c, u32 kind, void *fn,
 	struct lw_event *ev = &c->scratch[in_hardirq() ? LW_CTX_HARD :
 						       LW_CTX_SOFT];
 
+	if (!lw_event_admit(c))
+		return;
 	lw_capture_here(ev, LATWATCH_EV_TIMER, duration);
 	ev->kind = kind;
 	ev->function = fn;

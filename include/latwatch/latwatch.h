@@ -35,8 +35,10 @@
  * _STAT_EVENTS and ends up in exactly one of
  *   _STAT_DELIVERED  multicast to the listeners without an error;
  *   _STAT_LOST       never reached the listeners: over the rate limit (also
- *                    counted in _STAT_RATELIMITED), the ring full, or the
- *                    send failed (a listener's socket overran, no memory);
+ *                    counted in _STAT_RATELIMITED; such an event is counted
+ *                    but not captured, no stack nor cgroup is taken), the
+ *                    ring full, or the send failed (a listener's socket
+ *                    overran, no memory);
  *   _STAT_UNHEARD    sent while nobody was subscribed to "events" (still
  *                    kept for LATWATCH_CMD_REPLAY_GET);
  * or is still queued for sending (at most a ring's worth per CPU, none once

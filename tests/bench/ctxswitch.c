@@ -7,30 +7,13 @@
  * Usage: ctxswitch N
  * Prints: ctxswitch ops=N elapsed_ns=T ns_per_op=X.XXX
  */
-#include <errno.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-static void die(const char *what)
-{
-	fprintf(stderr, "ctxswitch: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		die("clock_gettime");
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
+#define BENCH_NAME "ctxswitch"
+#include "bench.h"
 
 static void xread(int fd, char *c)
 {
@@ -61,19 +44,14 @@ int main(int argc, char **argv)
 {
 	int to_child[2], to_parent[2], status;
 	unsigned long long n, i, t0, t1;
-	char *end, c = 'x';
+	char c = 'x';
 	pid_t pid;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: ctxswitch ROUND_TRIPS\n");
 		return 2;
 	}
-	errno = 0;
-	n = strtoull(argv[1], &end, 10);
-	if (errno || *end || n == 0) {
-		fprintf(stderr, "ctxswitch: bad round-trip count '%s'\n", argv[1]);
-		return 2;
-	}
+	n = number(argv[1], "round-trip count", 1);
 	if (pipe(to_child) != 0 || pipe(to_parent) != 0)
 		die("pipe");
 

@@ -9,31 +9,14 @@
  * Prints: udploop ops=N elapsed_ns=T ns_per_op=X.XXX
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "udploop"
+#include "bench.h"
+
 #define PAYLOAD 64
-
-static void die(const char *what)
-{
-	fprintf(stderr, "udploop: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		die("clock_gettime");
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -42,7 +25,6 @@ int main(int argc, char **argv)
 	struct sockaddr_in addr;
 	socklen_t len = sizeof(addr);
 	struct timeval tv = { .tv_sec = 5 };
-	char *end;
 	ssize_t got;
 	int fd;
 
@@ -50,12 +32,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: udploop DATAGRAMS\n");
 		return 2;
 	}
-	errno = 0;
-	n = strtoull(argv[1], &end, 10);
-	if (errno || *end || n == 0) {
-		fprintf(stderr, "udploop: bad datagram count '%s'\n", argv[1]);
-		return 2;
-	}
+	n = number(argv[1], "datagram count", 1);
 
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)

@@ -9,45 +9,14 @@
  * Prints: udprate ops=N elapsed_ns=T rate=X.X
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "udprate"
+#include "bench.h"
+
 #define PAYLOAD 64
-
-static void die(const char *what)
-{
-	fprintf(stderr, "udprate: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		die("clock_gettime");
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static unsigned long long number(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-') {
-		fprintf(stderr, "udprate: bad %s '%s'\n", what, s);
-		exit(2);
-	}
-	return v;
-}
 
 int main(int argc, char **argv)
 {
@@ -61,8 +30,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: udprate RATE SECONDS\n");
 		return 2;
 	}
-	rate = number(argv[1], "rate");
-	secs = number(argv[2], "seconds");
+	rate = number(argv[1], "rate", 0);
+	secs = number(argv[2], "seconds", 0);
 	if (secs == 0 || secs > 3600) {
 		fprintf(stderr, "udprate: SECONDS must be 1..3600\n");
 		return 2;

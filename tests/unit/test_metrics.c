@@ -120,8 +120,39 @@ static unsigned int check_families(const char *text)
 	return nseen;
 }
 
+/* A CPU's message of the stats dump, with every counter but "skip". */
+static struct lw_stat module_cpu(uint32_t cpu, uint64_t base, int skip)
+{
+	struct lw_stat s = { .has = LW_STAT_CPU, .cpu = cpu };
+	unsigned int i;
+
+	for (i = 0; i < LW_STAT_NCOUNTERS; i++) {
+		if ((int)i == skip)
+			continue;
+		s.has |= 1u << i;
+		s.ctr[i] = base + i;
+	}
+	return s;
+}
+
+static void fill_module(struct lw_metrics *m)
+{
+	struct lw_stat cpus[2] = { module_cpu(0, 100, -1),
+				   module_cpu(3, 300, -1) };
+	struct lw_stats st = { .cpu = cpus, .n = 2, .cap = 2 };
+
+	/* delivered = events - lost - unheard, ratelimited <= lost */
+	cpus[0].ctr[LW_STAT_EVENTS] = 50;
+	cpus[0].ctr[LW_STAT_DELIVERED] = 40;
+	cpus[0].ctr[LW_STAT_LOST] = 8;
+	cpus[0].ctr[LW_STAT_RATELIMITED] = 6;
+	cpus[0].ctr[LW_STAT_UNHEARD] = 2;
+	lw_metrics_module_stats(m, &st);
+}
+
 static void fill(struct lw_metrics *m)
 {
+	fill_module(m);
 	lw_metrics_event(m, LATWATCH_EV_IRQOFF, 0, 1500 * 1000);
 	lw_metrics_event(m, LATWATCH_EV_IRQOFF, 3, 1 * MS);
 	lw_metrics_event(m, LATWATCH_EV_IRQOFF, 3, 150 * SEC);
@@ -190,6 +221,23 @@ static void test_render_lines(void **state)
 	want_line(out, "latwatch_correlated_nic_drops_total{interface=\"eth0\"} 7");
 	want_line(out, "latwatch_correlated_nic_drops_total{interface=\"eth1\"} 1");
 	want_line(out, "latwatch_correlated_softnet_drops_total{cpu=\"2\"} 7");
+	want_line(out, "# HELP latwatch_module_events_total Events the kernel module recorded, by CPU: each ends up delivered, lost or unheard.");
+	want_line(out, "# TYPE latwatch_module_events_total counter");
+	want_line(out, "latwatch_module_events_total{cpu=\"0\"} 50");
+	want_line(out, "latwatch_module_events_total{cpu=\"3\"} 301");
+	want_line(out, "# TYPE latwatch_module_delivered_total counter");
+	want_line(out, "latwatch_module_delivered_total{cpu=\"0\"} 40");
+	want_line(out, "latwatch_module_delivered_total{cpu=\"3\"} 306");
+	want_line(out, "# TYPE latwatch_module_lost_total counter");
+	want_line(out, "latwatch_module_lost_total{cpu=\"0\"} 8");
+	want_line(out, "latwatch_module_lost_total{cpu=\"3\"} 302");
+	want_line(out, "# TYPE latwatch_module_ratelimited_total counter");
+	want_line(out, "latwatch_module_ratelimited_total{cpu=\"0\"} 6");
+	want_line(out, "latwatch_module_ratelimited_total{cpu=\"3\"} 307");
+	want_line(out, "# TYPE latwatch_module_unheard_total counter");
+	want_line(out, "latwatch_module_unheard_total{cpu=\"0\"} 2");
+	want_line(out, "latwatch_module_unheard_total{cpu=\"3\"} 305");
+	want_no_line(out, "latwatch_module_events_total{cpu=\"1\"} 0");
 	want_line(out, "# TYPE latwatch_periodic_signatures gauge");
 	want_line(out, "latwatch_periodic_signatures 2");
 	want_line(out, "latwatch_periodic_period_seconds{signature=\"timer/estimation_timer:estimation_timer\",type=\"timer\"} 2");
@@ -204,7 +252,7 @@ static void test_render_lines(void **state)
 	want_line(out, "# TYPE latwatch_module_loaded gauge");
 	want_line(out, "latwatch_module_loaded 1");
 	want_line(out, "latwatch_metrics_overflow_total{table=\"cpu\"} 0");
-	assert_int_equal(check_families(out), 16);
+	assert_int_equal(check_families(out), 21);
 	free(out);
 	free(m);
 }
@@ -315,6 +363,67 @@ static void test_render_bounds(void **state)
 	want_line(out, "latwatch_periodic_signatures 0");
 	want_line(out, "latwatch_correlated_nic_drops_total{interface=\"veth0\"} 2");
 	assert_null(strstr(out, "latwatch_periodic_period_seconds{"));
+	check_families(out);
+	free(out);
+	free(m);
+}
+
+/*
+ * The module's counters: each call replaces the last; a counter a CPU's
+ * message lacks is left out for that CPU, a CPU without a number is
+ * skipped and one past the table counted as overflow.
+ */
+static void test_module_stats(void **state)
+{
+	struct lw_stat cpus[4];
+	struct lw_stats st = { .cpu = cpus, .cap = 4 };
+	struct lw_metrics *m = new_metrics();
+	char *out;
+
+	(void)state;
+	out = render(m);
+	want_line(out, "# HELP latwatch_module_delivered_total Events the kernel module multicast to its listeners, by CPU.");
+	want_line(out, "# HELP latwatch_module_ratelimited_total Events over the kernel module's max_events_per_sec, by CPU; also counted as lost.");
+	assert_null(strstr(out, "latwatch_module_delivered_total{"));
+	assert_null(strstr(out, "latwatch_module_ratelimited_total{"));
+	check_families(out);
+	free(out);
+
+	cpus[0] = module_cpu(1, 10, LW_STAT_DELIVERED);
+	cpus[1] = module_cpu(2, 20, LW_STAT_RATELIMITED);
+	cpus[2] = module_cpu(LW_METRICS_MAX_CPUS - 1, 30, -1);
+	cpus[3] = module_cpu(LW_METRICS_MAX_CPUS, 40, -1);
+	st.n = 4;
+	lw_metrics_module_stats(m, &st);
+	out = render(m);
+	want_no_line(out, "latwatch_module_delivered_total{cpu=\"1\"} 16");
+	want_line(out, "latwatch_module_ratelimited_total{cpu=\"1\"} 17");
+	want_line(out, "latwatch_module_delivered_total{cpu=\"2\"} 26");
+	want_no_line(out, "latwatch_module_ratelimited_total{cpu=\"2\"} 27");
+	want_line(out, "latwatch_module_events_total{cpu=\"2\"} 21");
+	want_line(out, "latwatch_module_delivered_total{cpu=\"1023\"} 36");
+	want_line(out, "latwatch_module_ratelimited_total{cpu=\"1023\"} 37");
+	assert_null(strstr(out, "{cpu=\"1024\"}"));
+	want_line(out, "latwatch_metrics_overflow_total{table=\"cpu\"} 1");
+	check_families(out);
+	free(out);
+
+	/*
+	 * Replaced: CPUs the last dump did not name are gone; one without a
+	 * number is skipped.
+	 */
+	cpus[0] = module_cpu(2, 50, -1);
+	cpus[1] = module_cpu(5, 60, -1);
+	cpus[1].has &= ~LW_STAT_CPU;
+	st.n = 2;
+	lw_metrics_module_stats(m, &st);
+	out = render(m);
+	want_line(out, "latwatch_module_delivered_total{cpu=\"2\"} 56");
+	want_line(out, "latwatch_module_ratelimited_total{cpu=\"2\"} 57");
+	assert_null(strstr(out, "latwatch_module_ratelimited_total{cpu=\"1\"}"));
+	assert_null(strstr(out, "{cpu=\"1023\"}"));
+	assert_null(strstr(out, "{cpu=\"5\"}"));
+	want_line(out, "latwatch_metrics_overflow_total{table=\"cpu\"} 1");
 	check_families(out);
 	free(out);
 	free(m);
@@ -830,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_render_buckets),
 		cmocka_unit_test(test_render_escaping),
 		cmocka_unit_test(test_render_bounds),
+		cmocka_unit_test(test_module_stats),
 		cmocka_unit_test(test_promtool),
 		cmocka_unit_test(test_srv_metrics),
 		cmocka_unit_test(test_srv_errors),

@@ -11,6 +11,11 @@
 #                              own measurement
 #   lw_no_window VERB CPU MS   inject a window, expect no irqoff or
 #                              softirqoff event naming it
+#   lw_rejected WHAT MSG KEY=VALUE...
+#                              latwatch config KEY=VALUE... must exit 2
+#                              with MSG (grep; "" for any) in its output:
+#                              ok or fail "refused: WHAT"; prints "LWNOTE
+#                              config KEY=VALUE... -> OUTPUT"
 #
 # Tolerance (reported minus measured, under QEMU TCG, P = sampling period):
 #   irqoff      the gap between two samples: [-1 ms, P + LW_STALL_US]
@@ -46,6 +51,20 @@ lw_watch_start() {
 	# The subscription is in place once stats answer and watch lives.
 	sleep 0.5
 	lw_alive "$(bg_pid watch)"
+}
+
+lw_rejected() {
+	_what=$1
+	_msg=$2
+	shift 2
+	_out=$(latwatch config "$@" 2>&1)
+	_rc=$?
+	if [ "$_rc" = 2 ] && echo "$_out" | grep -q -- "$_msg"; then
+		ok "refused: $_what"
+	else
+		fail "refused: $_what" "exit $_rc: $_out"
+	fi
+	echo "LWNOTE config $* -> $_out"
 }
 
 lw_lines() {

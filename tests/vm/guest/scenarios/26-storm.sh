@@ -230,26 +230,13 @@ check "no limit: events == delivered + lost + unheard" \
 
 # (f) nonsense
 before=$(latwatch config)
-rejected() {
-	_what=$1
-	_msg=$2
-	shift 2
-	_out=$(latwatch config "$@" 2>&1)
-	_rc=$?
-	if [ "$_rc" = 2 ] && echo "$_out" | grep -q -- "$_msg"; then
-		ok "refused: $_what"
-	else
-		fail "refused: $_what" "exit $_rc: $_out"
-	fi
-	echo "LWNOTE config $* -> $_out"
-}
-rejected "negative" "bad value for max_events_per_sec: '-5': expected a whole number" \
+lw_rejected "negative" "bad value for max_events_per_sec: '-5': expected a whole number" \
 	max_events_per_sec=-5
-rejected "not a number" "expected a whole number" max_events_per_sec=lots
-rejected "a fraction" "expected a whole number" max_events_per_sec=2.5
-rejected "a unit" "expected a whole number" max_events_per_sec=100/s
-rejected "over 32 bits" "too large" max_events_per_sec=4294967296
-rejected "over the module's range" \
+lw_rejected "not a number" "expected a whole number" max_events_per_sec=lots
+lw_rejected "a fraction" "expected a whole number" max_events_per_sec=2.5
+lw_rejected "a unit" "expected a whole number" max_events_per_sec=100/s
+lw_rejected "over 32 bits" "too large" max_events_per_sec=4294967296
+lw_rejected "over the module's range" \
 	"max_events_per_sec must be between 0 and 1000000" max_events_per_sec=1000001
 check "rejections changed nothing" test "$(latwatch config)" = "$before"
 

@@ -33,33 +33,20 @@ check "module parameters follow" \
 	test "$(cat /sys/module/latwatch/parameters/irqoff_threshold_us)" = 20000
 
 before=$(latwatch config)
-rejected() {
-	_what=$1
-	_msg=$2
-	shift 2
-	_out=$(latwatch config "$@" 2>&1)
-	_rc=$?
-	if [ "$_rc" = 2 ] && echo "$_out" | grep -q -- "$_msg"; then
-		ok "refused: $_what"
-	else
-		fail "refused: $_what" "exit $_rc: $_out"
-	fi
-	echo "LWNOTE config $* -> $_out"
-}
-rejected "period 0" "sample_period_us must be between 100 and 1000000" \
+lw_rejected "period 0" "sample_period_us must be between 100 and 1000000" \
 	sample_period_us=0
-rejected "period over half the threshold" \
+lw_rejected "period over half the threshold" \
 	"sample_period_us must be at most half of irqoff_threshold_us" \
 	sample_period_us=15ms
-rejected "threshold of an hour" "irqoff_threshold_us must be between" \
+lw_rejected "threshold of an hour" "irqoff_threshold_us must be between" \
 	irqoff_threshold_us=3600s
-rejected "all or nothing" "sample_period_us must be at most half" \
+lw_rejected "all or nothing" "sample_period_us must be at most half" \
 	softirqoff_threshold_us=50ms sample_period_us=40ms
-rejected "unknown key" "unknown" bogus_us=1
-rejected "not a number" "" irqoff_threshold_us=fast
-rejected "negative" "" irqoff_threshold_us=-5ms
-rejected "fraction of a microsecond" "" irqoff_threshold_us=1500ns
-rejected "over 32 bits" "" irqoff_threshold_us=5000000000
+lw_rejected "unknown key" "unknown" bogus_us=1
+lw_rejected "not a number" "" irqoff_threshold_us=fast
+lw_rejected "negative" "" irqoff_threshold_us=-5ms
+lw_rejected "fraction of a microsecond" "" irqoff_threshold_us=1500ns
+lw_rejected "over 32 bits" "" irqoff_threshold_us=5000000000
 check "rejections changed nothing" test "$(latwatch config)" = "$before"
 
 as_user_rc() {

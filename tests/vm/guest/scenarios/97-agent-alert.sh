@@ -74,6 +74,10 @@ if wget -q -O /tmp/metrics.txt http://127.0.0.1:9105/metrics; then
 		grep -q '^latwatch_alerts_total{rule="timer>=20ms"} [1-9]' /tmp/metrics.txt
 	check "a duration histogram" \
 		grep -q '^latwatch_event_duration_seconds_bucket{type="timer",le="+Inf"} [1-9]' /tmp/metrics.txt
+	check "the module's counters: events delivered on CPU 1" \
+		grep -q '^latwatch_module_delivered_total{cpu="1"} [1-9]' /tmp/metrics.txt
+	check "the module's counters: ratelimited on CPU 1" \
+		grep -q '^latwatch_module_ratelimited_total{cpu="1"} [0-9]' /tmp/metrics.txt
 else
 	fail "GET /metrics answers" "wget failed; agent said: $(tail -n 2 "$LW_AGENT_ERR")"
 fi
