@@ -4,7 +4,10 @@
  *
  * The sampler runs every P in hard-irq context. While interrupts are off it
  * cannot run, so a gap between two runs longer than the threshold is a
- * window with interrupts off, known to within P. The sampler fires as soon
+ * window with interrupts off. The window began after the previous run and
+ * before the next one was due, P later, and ended when this one ran: it
+ * lasted between gap - P and gap. The middle is reported, exact to within
+ * P/2 (plus the interrupt's own latency). The sampler fires as soon
  * as interrupts are enabled again, so the interrupted context is the code
  * that held them off: its stack names the culprit.
  *
@@ -35,6 +38,7 @@ void lw_irqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 		      u64 gap)
 {
 	struct lw_event *ev = &c->scratch[LW_CTX_HARD];
+	u64 period = lw_period_ns();
 
 	lw_hist_add(LATWATCH_EV_IRQOFF, gap);
 	if (gap <= lw_cfg_us_ns(LW_IRQOFF_THRESHOLD_US))
@@ -48,7 +52,7 @@ void lw_irqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 	lw_capture(ev, regs);
 	ev->type = LATWATCH_EV_IRQOFF;
 	ev->ts_ns = ktime_get_real_ns();
-	ev->duration_ns = gap;
-	ev->resolution_ns = lw_period_ns();
+	ev->duration_ns = gap - period / 2;
+	ev->resolution_ns = period / 2;
 	lw_emit(c, ev);
 }

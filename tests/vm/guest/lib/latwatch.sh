@@ -18,7 +18,8 @@
 #                              config KEY=VALUE... -> OUTPUT"
 #
 # Tolerance (reported minus measured, under QEMU TCG, P = sampling period):
-#   irqoff      the gap between two samples: [-1 ms, P + LW_STALL_US]
+#   irqoff      the gap between two samples less P/2:
+#                                            [-(P/2 + 1) ms, P/2 + LW_STALL_US]
 #   softirqoff  the probe's lateness:        [-(P + 1) ms, LW_STALL_US]
 # The lower bounds are what the design promises. The upper ones add
 # LW_STALL_US because single-threaded TCG runs both vCPUs on one host thread:
@@ -132,7 +133,7 @@ lw_window() {
 	_err=$((_dur - _meas))
 	echo "LWNOTE window $_v cpu=$_c requested=${_ms}ms measured=${_meas}us reported=${_dur}us error=${_err}us"
 	if [ "$_v" = irqoff ]; then
-		_lo=-1000 _hi=$((LW_PERIOD_US + LW_STALL_US))
+		_lo=$((-LW_PERIOD_US / 2 - 1000)) _hi=$((LW_PERIOD_US / 2 + LW_STALL_US))
 	else
 		_lo=$((-LW_PERIOD_US - 1000)) _hi=$LW_STALL_US
 	fi
