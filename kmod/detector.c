@@ -140,9 +140,15 @@ int lw_config_change(const struct lw_config *cfg, const char **msg)
 	mutex_lock(&lw_cfg_mutex);
 	*msg = "latwatch is being unloaded";
 	if (lw_live) {
+		bool was_pausing = lw_cfg(LW_IDLE_PAUSE);
+
 		ret = lw_detectors_apply(cfg, msg);
-		if (!ret)
+		if (!ret) {
 			lw_config_set(cfg);
+			/* Idle CPUs do not wait for their next task. */
+			if (was_pausing && !cfg->val[LW_IDLE_PAUSE])
+				lw_sampler_resume_all();
+		}
 	}
 	mutex_unlock(&lw_cfg_mutex);
 	return ret;
