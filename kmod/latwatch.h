@@ -64,6 +64,8 @@ struct lw_stats {
 	u64 stalls;
 	u64 softirq_late;
 	u64 unheard;
+	u64 idle_pauses;
+	u64 idle_ns;
 	bool online;
 };
 

@@ -1300,6 +1300,8 @@ static bool data_attr(void *ctx, uint16_t type, const uint8_t *d, uint16_t n)
 		case LATWATCH_A_STAT_UNHEARD:
 		case LATWATCH_A_STAT_DELIVERED:
 		case LATWATCH_A_STAT_RATELIMITED:
+		case LATWATCH_A_STAT_IDLE_PAUSES:
+		case LATWATCH_A_STAT_IDLE_NS:
 			return n == 8;
 		default:
 			return false;
@@ -1345,6 +1347,8 @@ static bool check_data(unsigned int cmd, const uint8_t *p, size_t len,
 				return false;
 		return c->got[LATWATCH_A_STAT_DELIVERED] == 1 &&
 		       c->got[LATWATCH_A_STAT_RATELIMITED] == 1 &&
+		       c->got[LATWATCH_A_STAT_IDLE_PAUSES] == 1 &&
+		       c->got[LATWATCH_A_STAT_IDLE_NS] == 1 &&
 		       c->val[LATWATCH_A_STAT_CPU] < MAX_CPUS;
 	case LATWATCH_CMD_HIST_GET:
 		return c->got[LATWATCH_A_HIST_CPU] == 1 &&
