@@ -153,6 +153,8 @@ static const struct cfg_key cfg_keys[] = {
 	{ "hung_enabled", LATWATCH_A_CFG_HUNG_ENABLED, 0, 1, 0, 1 },
 	{ "max_events_per_sec", LATWATCH_A_CFG_MAX_EVENTS_PER_SEC,
 	  0, 1000000, 500, 5000 },
+	{ "replay_events", LATWATCH_A_CFG_REPLAY_EVENTS, 0, 16384, 0, 1024 },
+	{ "idle_pause", LATWATCH_A_CFG_IDLE_PAUSE, 0, 1, 0, 1 },
 };
 
 #define NKEYS	(sizeof(cfg_keys) / sizeof(cfg_keys[0]))
