@@ -2,7 +2,8 @@
 /*
  * latwatch: the per-CPU timers.
  *
- * Each online CPU runs two pinned hrtimers on the same grid of period P:
+ * Each online CPU runs two pinned hrtimers of period P, on the same grid
+ * (on PREEMPT_RT half a period apart, see lw_probe_offset()):
  * the sampler expires in hard-irq context (HRTIMER_MODE_*_HARD, so also on
  * PREEMPT_RT) and the probe in softirq context. The sampler measures the
  * gap since its previous run (irqoff.c) and watches whether the probe is
@@ -37,6 +38,17 @@
 static enum cpuhp_state lw_hp_state;
 
 /*
+ * On PREEMPT_RT the probe's expiry wakes the ktimers/N thread, whose run
+ * would end an idle pause as soon as it began. There the probe runs half a
+ * period after the sampler, so that a sampler that pauses stops it before
+ * it expires. Elsewhere both share the grid.
+ */
+static u64 lw_probe_offset(u64 period)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) ? period / 2 : 0;
+}
+
+/*
  * The sampler interrupted the idle loop itself: the idle task with
  * interrupts on, in no softirq and no other interrupt, nothing to switch to.
  */
@@ -57,7 +69,7 @@ static bool lw_idle_pause(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 {
 	if (!lw_cfg(LW_IDLE_PAUSE) || !READ_ONCE(c->online) ||
 	    !lw_idle_loop(regs) || c->hold_valid ||
-	    now >= c->soft_due_ns + period)
+	    now >= c->soft_due_ns + period - lw_probe_offset(period))
 		return false;
 	if (hrtimer_try_to_cancel(&c->softprobe) < 0)
 		return false;
@@ -76,16 +88,17 @@ static bool lw_idle_pause(struct lw_cpu *c, struct pt_regs *regs, u64 now,
  */
 static void lw_idle_resume(struct lw_cpu *c, bool restart)
 {
+	u64 period = lw_period_ns();
 	ktime_t now = ktime_get();
-	ktime_t first = ktime_add_ns(now, lw_period_ns());
+	ktime_t first = ktime_add_ns(now, period);
+	ktime_t soft = ktime_add_ns(first, lw_probe_offset(period));
 
 	if (restart) {
 		/* A gap measured from now: no window is ever made of idle. */
 		c->last_sample_ns = ktime_to_ns(now);
-		c->soft_due_ns = ktime_to_ns(first);
+		c->soft_due_ns = ktime_to_ns(soft);
 		hrtimer_start(&c->sampler, first, HRTIMER_MODE_ABS_PINNED_HARD);
-		hrtimer_start(&c->softprobe, first,
-			      HRTIMER_MODE_ABS_PINNED_SOFT);
+		hrtimer_start(&c->softprobe, soft, HRTIMER_MODE_ABS_PINNED_SOFT);
 	}
 	raw_spin_lock(&c->lock);
 	c->idle_ns += ktime_to_ns(now) - c->pause_start_ns;
@@ -170,14 +183,16 @@ void lw_sampler_resume_all(void)
 static int lw_cpu_online(unsigned int cpu)
 {
 	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
-	ktime_t first = ktime_add_ns(ktime_get(), lw_period_ns());
+	u64 period = lw_period_ns();
+	ktime_t first = ktime_add_ns(ktime_get(), period);
+	ktime_t soft = ktime_add_ns(first, lw_probe_offset(period));
 
 	c->last_sample_ns = 0;
-	c->soft_due_ns = ktime_to_ns(first);
+	c->soft_due_ns = ktime_to_ns(soft);
 	c->paused = false;
 	lw_softirqoff_reset(c);
 	hrtimer_start(&c->sampler, first, HRTIMER_MODE_ABS_PINNED_HARD);
-	hrtimer_start(&c->softprobe, first, HRTIMER_MODE_ABS_PINNED_SOFT);
+	hrtimer_start(&c->softprobe, soft, HRTIMER_MODE_ABS_PINNED_SOFT);
 	WRITE_ONCE(c->online, true);
 	return 0;
 }
