@@ -46,6 +46,8 @@ static struct nla_policy lw_ev_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_STAT_UNHEARD]	= { .type = NLA_U64 },
 	[LATWATCH_A_STAT_DELIVERED]	= { .type = NLA_U64 },
 	[LATWATCH_A_STAT_RATELIMITED]	= { .type = NLA_U64 },
+	[LATWATCH_A_STAT_IDLE_PAUSES]	= { .type = NLA_U64 },
+	[LATWATCH_A_STAT_IDLE_NS]	= { .type = NLA_U64 },
 	[LATWATCH_A_HIST_CPU]		= { .type = NLA_U32 },
 	[LATWATCH_A_HIST_TYPE]		= { .type = NLA_U32 },
 	[LATWATCH_A_HIST_BUCKETS]	= { .type = NLA_NESTED },

@@ -22,6 +22,9 @@ const struct lw_stat_counter lw_stat_counters[LW_STAT_NCOUNTERS] = {
 				LATWATCH_A_STAT_DELIVERED },
 	[LW_STAT_RATELIMITED] = { "ratelimited", "RATELIMITED",
 				  LATWATCH_A_STAT_RATELIMITED },
+	[LW_STAT_IDLE_PAUSES] = { "idle_pauses", "IDLE_PAUSES",
+				  LATWATCH_A_STAT_IDLE_PAUSES },
+	[LW_STAT_IDLE_NS] = { "idle_ns", "IDLE_NS", LATWATCH_A_STAT_IDLE_NS },
 };
 
 int lw_stats_add(struct lw_stats *s, const struct lw_stat *st)

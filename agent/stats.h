@@ -14,7 +14,7 @@ struct lw_stat_counter {
 	int attr;		/* LATWATCH_A_STAT_* */
 };
 
-#define LW_STAT_NCOUNTERS	8
+#define LW_STAT_NCOUNTERS	10
 extern const struct lw_stat_counter lw_stat_counters[LW_STAT_NCOUNTERS];
 
 /* Indexes of lw_stat_counters[] and lw_stat.ctr[]. */
@@ -27,6 +27,8 @@ enum {
 	LW_STAT_UNHEARD,
 	LW_STAT_DELIVERED,
 	LW_STAT_RATELIMITED,
+	LW_STAT_IDLE_PAUSES,
+	LW_STAT_IDLE_NS,
 };
 
 /* Bits of lw_stat.has: counter i is bit i, then these. */

@@ -135,6 +135,7 @@ void lw_detectors_stop(void)
 /* CONFIG_SET: @cfg is checked; switch the detectors, then the values. */
 int lw_config_change(const struct lw_config *cfg, const char **msg)
 {
+	bool was_pausing;
 	int ret = -ENODEV;
 
 	mutex_lock(&lw_cfg_mutex);
@@ -145,11 +146,16 @@ int lw_config_change(const struct lw_config *cfg, const char **msg)
 	ret = lw_replay_resize(cfg->val[LW_REPLAY_EVENTS]);
 	if (ret)
 		goto out;
+	was_pausing = lw_cfg(LW_IDLE_PAUSE);
 	ret = lw_detectors_apply(cfg, msg);
-	if (ret)
+	if (ret) {
 		lw_replay_resize(lw_cfg(LW_REPLAY_EVENTS));	/* back */
-	else
-		lw_config_set(cfg);
+		goto out;
+	}
+	lw_config_set(cfg);
+	/* Idle CPUs do not wait for their next task. */
+	if (was_pausing && !cfg->val[LW_IDLE_PAUSE])
+		lw_sampler_resume_all();
 out:
 	mutex_unlock(&lw_cfg_mutex);
 	return ret;

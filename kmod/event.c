@@ -225,5 +225,10 @@ void lw_stats_get(unsigned int cpu, struct lw_stats *st)
 	st->lost = c->lost;
 	st->ratelimited = c->ratelimited;
 	st->unheard = c->unheard;
+	st->idle_pauses = c->idle_pauses;
+	st->idle_ns = c->idle_ns;
+	/* A pause that is still on counts up to now. */
+	if (c->pause_start_ns)
+		st->idle_ns += ktime_get_ns() - c->pause_start_ns;
 	raw_spin_unlock_irqrestore(&c->lock, flags);
 }

@@ -141,7 +141,11 @@ static int lw_stats_put(struct sk_buff *skb, unsigned int cpu)
 	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_DELIVERED, st.delivered,
 			      LATWATCH_A_PAD) ||
 	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_RATELIMITED,
-			      st.ratelimited, LATWATCH_A_PAD))
+			      st.ratelimited, LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_IDLE_PAUSES,
+			      st.idle_pauses, LATWATCH_A_PAD) ||
+	    nla_put_u64_64bit(skb, LATWATCH_A_STAT_IDLE_NS, st.idle_ns,
+			      LATWATCH_A_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -66,6 +66,8 @@ struct lw_stats {
 	u64 stalls;
 	u64 softirq_late;
 	u64 unheard;
+	u64 idle_pauses;
+	u64 idle_ns;
 	bool online;
 };
 
@@ -74,6 +76,12 @@ struct lw_cpu {
 	struct hrtimer sampler;
 	struct hrtimer softprobe;
 	bool online;
+	/*
+	 * Both timers stopped while this CPU idles: set by the sampler, and
+	 * cleared by the sched_switch probe, CPU hotplug or an IPI, all on
+	 * this CPU with interrupts off.
+	 */
+	bool paused;
 
 	/* Written by the sampler only. */
 	u64 last_sample_ns;
@@ -97,7 +105,9 @@ struct lw_cpu {
 	/*
 	 * Records waiting for the flush work, and their counters: each of
 	 * @events ends up in one of @delivered, @lost (which includes
-	 * @ratelimited) and @unheard, or is still queued.
+	 * @ratelimited) and @unheard, or is still queued. The idle pause
+	 * counters are under the same lock, so that a reader on another CPU
+	 * sees a pause either running or finished and added up.
 	 */
 	raw_spinlock_t lock;
 	unsigned int head;
@@ -107,6 +117,10 @@ struct lw_cpu {
 	u64 lost;
 	u64 ratelimited;
 	u64 unheard;
+	/* Idle pauses: how many, time in finished ones, when this began. */
+	u64 idle_pauses;
+	u64 idle_ns;
+	u64 pause_start_ns;
 	/* Rate limit: when the bucket is full again (mono fast ns). */
 	u64 rl_full_ns;
 	struct lw_event ring[LW_RING_SIZE];
@@ -186,6 +200,7 @@ int lw_config_change(const struct lw_config *cfg, const char **msg);
 /* sampler.c */
 int lw_sampler_start(void);
 void lw_sampler_stop(void);
+void lw_sampler_resume_all(void);
 
 /* irqoff.c and softirqoff.c: called from the sampler and the probe. */
 void lw_irqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,

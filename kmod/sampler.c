@@ -2,25 +2,110 @@
 /*
  * latwatch: the per-CPU timers.
  *
- * Each online CPU runs two pinned hrtimers on the same grid of period P:
+ * Each online CPU runs two pinned hrtimers of period P, on the same grid
+ * (on PREEMPT_RT half a period apart, see lw_probe_offset()):
  * the sampler expires in hard-irq context (HRTIMER_MODE_*_HARD, so also on
  * PREEMPT_RT) and the probe in softirq context. The sampler measures the
  * gap since its previous run (irqoff.c) and watches whether the probe is
  * overdue while somebody holds softirqs off (softirqoff.c); the probe knows
  * exactly how late softirq processing was. Both re-read the configuration
  * on every run, so changes take effect at the next period.
+ *
+ * An idle CPU has nothing for them to watch, and they would wake it every
+ * period. With idle_pause on, the sampler stops both when it finds it has
+ * interrupted the idle loop itself: short idle periods cost nothing, a long
+ * one at most one wakeup. The sched_switch probe starts them again when the
+ * CPU leaves the idle task, with the gap measured from that moment, so a
+ * window that opens right after is still timed in full. While paused, an
+ * irq-off window in an interrupt handler on the idle CPU goes unseen; the
+ * tracepoint detectors still time the handlers themselves.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpuhotplug.h>
+#include <linux/hardirq.h>
 #include <linux/ktime.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
 #include <asm/irq_regs.h>
 
 #include "compat.h"
 #include "latwatch.h"
 
 static enum cpuhp_state lw_hp_state;
+
+/*
+ * On PREEMPT_RT the probe's expiry wakes the ktimers/N thread, whose run
+ * would end an idle pause as soon as it began. There the probe runs half a
+ * period after the sampler, so that a sampler that pauses stops it before
+ * it expires. Elsewhere both share the grid.
+ */
+static u64 lw_probe_offset(u64 period)
+{
+	return IS_ENABLED(CONFIG_PREEMPT_RT) ? period / 2 : 0;
+}
+
+/*
+ * The sampler interrupted the idle loop itself: the idle task with
+ * interrupts on, in no softirq and no other interrupt, nothing to switch to.
+ */
+static bool lw_idle_loop(struct pt_regs *regs)
+{
+	return regs && !user_mode(regs) && !regs_irqs_disabled(regs) &&
+	       is_idle_task(current) && !softirq_count() &&
+	       hardirq_count() == HARDIRQ_OFFSET && !need_resched();
+}
+
+/*
+ * Hard-irq context, from the sampler: stop both timers if this CPU idles
+ * and nothing is pending: no softirq-off episode, the probe not overdue.
+ * Returns true if paused; the caller does not restart the sampler.
+ */
+static bool lw_idle_pause(struct lw_cpu *c, struct pt_regs *regs, u64 now,
+			  u64 period)
+{
+	if (!lw_cfg(LW_IDLE_PAUSE) || !READ_ONCE(c->online) ||
+	    !lw_idle_loop(regs) || c->hold_valid ||
+	    now >= c->soft_due_ns + period - lw_probe_offset(period))
+		return false;
+	if (hrtimer_try_to_cancel(&c->softprobe) < 0)
+		return false;
+	lw_softirqoff_reset(c);
+	raw_spin_lock(&c->lock);
+	c->idle_pauses++;
+	c->pause_start_ns = now;
+	raw_spin_unlock(&c->lock);
+	c->paused = true;
+	return true;
+}
+
+/*
+ * Interrupts off, on @c's CPU: end a pause. The timers start again on a
+ * fresh grid unless @restart is false (the CPU goes offline).
+ */
+static void lw_idle_resume(struct lw_cpu *c, bool restart)
+{
+	u64 period = lw_period_ns();
+	ktime_t now = ktime_get();
+	ktime_t first = ktime_add_ns(now, period);
+	ktime_t soft = ktime_add_ns(first, lw_probe_offset(period));
+
+	if (restart) {
+		/* A gap measured from now: no window is ever made of idle. */
+		c->last_sample_ns = ktime_to_ns(now);
+		c->soft_due_ns = ktime_to_ns(soft);
+		hrtimer_start(&c->sampler, first, HRTIMER_MODE_ABS_PINNED_HARD);
+		hrtimer_start(&c->softprobe, soft, HRTIMER_MODE_ABS_PINNED_SOFT);
+	}
+	raw_spin_lock(&c->lock);
+	c->idle_ns += ktime_to_ns(now) - c->pause_start_ns;
+	c->pause_start_ns = 0;
+	raw_spin_unlock(&c->lock);
+	c->paused = false;
+}
 
 static enum hrtimer_restart lw_sample(struct hrtimer *t)
 {
@@ -36,6 +121,8 @@ static enum hrtimer_restart lw_sample(struct hrtimer *t)
 		lw_softirqoff_sample(c, regs, now, period);
 	c->last_sample_ns = now;
 
+	if (lw_idle_pause(c, regs, now, period))
+		return HRTIMER_NORESTART;
 	hrtimer_forward_now(t, ns_to_ktime(period));
 	return HRTIMER_RESTART;
 }
@@ -59,28 +146,75 @@ static enum hrtimer_restart lw_probe(struct hrtimer *t)
 	return HRTIMER_RESTART;
 }
 
+/*
+ * sched_switch, with interrupts off and the runqueue locked: when a paused
+ * CPU leaves the idle task, start its timers. Nothing here may sleep or
+ * allocate; hrtimer_start() takes raw locks only. Every other switch costs
+ * one test of a per-CPU flag.
+ */
+static void lw_sched_switch(void *data, bool preempt, struct task_struct *prev,
+			    struct task_struct *next, unsigned int prev_state)
+{
+	struct lw_cpu *c;
+
+	if (likely(!this_cpu_read(lw_cpus()->paused)))
+		return;
+	c = this_cpu_ptr(lw_cpus());
+	if (is_idle_task(prev) && READ_ONCE(c->online))
+		lw_idle_resume(c, true);
+}
+
+/* IPI: idle_pause was switched off, sample idle CPUs again. */
+static void lw_resume_ipi(void *unused)
+{
+	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
+
+	if (c->paused && READ_ONCE(c->online))
+		lw_idle_resume(c, true);
+}
+
+/* Process context, after idle_pause was switched off. */
+void lw_sampler_resume_all(void)
+{
+	on_each_cpu(lw_resume_ipi, NULL, 1);
+}
+
 /* Runs on @cpu itself (a CPUHP_AP_ONLINE_DYN callback). */
 static int lw_cpu_online(unsigned int cpu)
 {
 	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
-	ktime_t first = ktime_add_ns(ktime_get(), lw_period_ns());
+	u64 period = lw_period_ns();
+	ktime_t first = ktime_add_ns(ktime_get(), period);
+	ktime_t soft = ktime_add_ns(first, lw_probe_offset(period));
 
 	c->last_sample_ns = 0;
-	c->soft_due_ns = ktime_to_ns(first);
+	c->soft_due_ns = ktime_to_ns(soft);
+	c->paused = false;
 	lw_softirqoff_reset(c);
 	hrtimer_start(&c->sampler, first, HRTIMER_MODE_ABS_PINNED_HARD);
-	hrtimer_start(&c->softprobe, first, HRTIMER_MODE_ABS_PINNED_SOFT);
+	hrtimer_start(&c->softprobe, soft, HRTIMER_MODE_ABS_PINNED_SOFT);
 	WRITE_ONCE(c->online, true);
 	return 0;
 }
 
+/*
+ * Runs on @cpu itself too, so the probe and the IPI, which run there with
+ * interrupts off, see it go offline before the timers are cancelled and
+ * cannot start them again; nor does the sampler pause any more.
+ */
 static int lw_cpu_offline(unsigned int cpu)
 {
 	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
 
+	local_irq_disable();
 	WRITE_ONCE(c->online, false);
+	local_irq_enable();
 	hrtimer_cancel(&c->sampler);
 	hrtimer_cancel(&c->softprobe);
+	local_irq_disable();
+	if (c->paused)
+		lw_idle_resume(c, false);
+	local_irq_enable();
 	lw_softirqoff_reset(c);
 	return 0;
 }
@@ -98,16 +232,32 @@ int lw_sampler_start(void)
 		lw_hrtimer_setup(&c->softprobe, lw_probe,
 				 HRTIMER_MODE_ABS_PINNED_SOFT);
 	}
+	/*
+	 * The probe first: from the first sample on, a CPU that pauses is
+	 * sure to be resumed. Until then it has nothing to do.
+	 */
+	ret = lw_tp_register("sched_switch", lw_sched_switch);
+	if (ret)
+		return ret;
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "latwatch:online",
 				lw_cpu_online, lw_cpu_offline);
-	if (ret < 0)
+	if (ret < 0) {
+		lw_tp_unregister("sched_switch", lw_sched_switch);
+		lw_tp_sync();
 		return ret;
+	}
 	lw_hp_state = ret;
 	return 0;
 }
 
-/* Stops every timer, and waits for running callbacks, on every CPU. */
+/*
+ * Stops every timer, and waits for running callbacks, on every CPU. The
+ * probe goes first, so that nothing starts a timer after its CPU's
+ * teardown; a CPU still paused then is simply never resumed.
+ */
 void lw_sampler_stop(void)
 {
+	lw_tp_unregister("sched_switch", lw_sched_switch);
+	lw_tp_sync();
 	cpuhp_remove_state(lw_hp_state);
 }

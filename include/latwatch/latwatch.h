@@ -234,7 +234,10 @@ enum latwatch_attr {
 					 */
 
 	/* Idle pause: u32 0 or 1. The per-CPU timers stop while their CPU
-	 * idles and start again when it runs a task.
+	 * idles and start again when it runs a task. While stopped, an
+	 * irq-off window in an interrupt handler on that otherwise idle CPU
+	 * is not seen; the hardirq, softirq and timer detectors still time
+	 * the handlers.
 	 */
 	LATWATCH_A_CFG_IDLE_PAUSE,
 	LATWATCH_A_STAT_IDLE_PAUSES,	/* u64: times the timers paused */

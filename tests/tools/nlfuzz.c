@@ -1394,6 +1394,8 @@ static bool check_data(unsigned int cmd, const uint8_t *p, size_t len,
 				return false;
 		return c->got[LATWATCH_A_STAT_DELIVERED] == 1 &&
 		       c->got[LATWATCH_A_STAT_RATELIMITED] == 1 &&
+		       c->got[LATWATCH_A_STAT_IDLE_PAUSES] == 1 &&
+		       c->got[LATWATCH_A_STAT_IDLE_NS] == 1 &&
 		       c->val[LATWATCH_A_STAT_CPU] < MAX_CPUS;
 	case LATWATCH_CMD_HIST_GET:
 		return c->got[LATWATCH_A_HIST_CPU] == 1 &&

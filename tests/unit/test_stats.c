@@ -18,6 +18,8 @@ static struct nl_msg *stat_msg(uint32_t cpu, bool online, uint64_t base)
 	nla_put_u64(msg, LATWATCH_A_STAT_UNHEARD, base * 3);
 	nla_put_u64(msg, LATWATCH_A_STAT_DELIVERED, base * 4);
 	nla_put_u64(msg, LATWATCH_A_STAT_RATELIMITED, base + 5);
+	nla_put_u64(msg, LATWATCH_A_STAT_IDLE_PAUSES, base * 2);
+	nla_put_u64(msg, LATWATCH_A_STAT_IDLE_NS, base * 1000000000ULL);
 	return msg;
 }
 
@@ -51,6 +53,8 @@ static void test_parse(void **state)
 	assert_int_equal(st.ctr[5], 15);
 	assert_int_equal(st.ctr[LW_STAT_DELIVERED], 20);
 	assert_int_equal(st.ctr[LW_STAT_RATELIMITED], 10);
+	assert_int_equal(st.ctr[LW_STAT_IDLE_PAUSES], 10);
+	assert_int_equal(st.ctr[LW_STAT_IDLE_NS], 5000000000ULL);
 	assert_int_equal(st.has, LW_STAT_CPU | LW_STAT_ONLINE |
 			 ((1u << LW_STAT_NCOUNTERS) - 1));
 	nlmsg_free(msg);
@@ -70,13 +74,16 @@ static void test_json(void **state)
 		"{\"cpus\":["
 		"{\"cpu\":0,\"online\":true,\"samples\":12000,\"events\":12,"
 		"\"lost\":0,\"stalls\":13,\"softirq_late\":2,\"unheard\":36,"
-		"\"delivered\":48,\"ratelimited\":17},"
+		"\"delivered\":48,\"ratelimited\":17,\"idle_pauses\":24,"
+		"\"idle_ns\":12000000000},"
 		"{\"cpu\":1,\"online\":false,\"samples\":7000,\"events\":7,"
 		"\"lost\":0,\"stalls\":8,\"softirq_late\":2,\"unheard\":21,"
-		"\"delivered\":28,\"ratelimited\":12}],"
+		"\"delivered\":28,\"ratelimited\":12,\"idle_pauses\":14,"
+		"\"idle_ns\":7000000000}],"
 		"\"total\":{\"cpus\":2,\"online\":1,\"samples\":19000,"
 		"\"events\":19,\"lost\":0,\"stalls\":21,\"softirq_late\":4,"
-		"\"unheard\":57,\"delivered\":76,\"ratelimited\":29}}\n");
+		"\"unheard\":57,\"delivered\":76,\"ratelimited\":29,"
+		"\"idle_pauses\":38,\"idle_ns\":19000000000}}\n");
 	assert_json_line(c.buf);
 	cap_free(&c);
 	lw_stats_free(&s);
@@ -92,10 +99,10 @@ static void test_text(void **state)
 	cap_open(&c);
 	lw_stats_print_text(c.f, &s);
 	assert_string_equal(cap_close(&c),
-		"  CPU  ONLINE  SAMPLES  EVENTS  LOST  STALLS  SOFTIRQ_LATE  UNHEARD  DELIVERED  RATELIMITED\n"
-		"    0     yes    12000      12     0      13             2       36         48           17\n"
-		"    1      no     7000       7     0       8             2       21         28           12\n"
-		"total     1/2    19000      19     0      21             4       57         76           29\n");
+		"  CPU  ONLINE  SAMPLES  EVENTS  LOST  STALLS  SOFTIRQ_LATE  UNHEARD  DELIVERED  RATELIMITED  IDLE_PAUSES      IDLE_NS\n"
+		"    0     yes    12000      12     0      13             2       36         48           17           24  12000000000\n"
+		"    1      no     7000       7     0       8             2       21         28           12           14   7000000000\n"
+		"total     1/2    19000      19     0      21             4       57         76           29           38  19000000000\n");
 	cap_free(&c);
 	lw_stats_free(&s);
 }
@@ -125,9 +132,9 @@ static void test_missing(void **state)
 	cap_open(&c);
 	lw_stats_print_text(c.f, &s);
 	assert_string_equal(cap_close(&c),
-		"  CPU  ONLINE  SAMPLES  EVENTS  LOST  STALLS  SOFTIRQ_LATE  UNHEARD  DELIVERED  RATELIMITED\n"
-		"    2       -        -       4     -       -             -        -          -            -\n"
-		"total       -        -       4     -       -             -        -          -            -\n");
+		"  CPU  ONLINE  SAMPLES  EVENTS  LOST  STALLS  SOFTIRQ_LATE  UNHEARD  DELIVERED  RATELIMITED  IDLE_PAUSES  IDLE_NS\n"
+		"    2       -        -       4     -       -             -        -          -            -            -        -\n"
+		"total       -        -       4     -       -             -        -          -            -            -        -\n");
 	cap_free(&c);
 	lw_stats_free(&s);
 }
