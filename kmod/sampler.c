@@ -82,23 +82,30 @@ static bool lw_idle_pause(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 	return true;
 }
 
+/* On @c's CPU: both timers on a fresh grid, the first samples P after @now. */
+static void lw_timers_start(struct lw_cpu *c, ktime_t now)
+{
+	u64 period = lw_period_ns();
+	ktime_t first = ktime_add_ns(now, period);
+	ktime_t soft = ktime_add_ns(first, lw_probe_offset(period));
+
+	c->soft_due_ns = ktime_to_ns(soft);
+	hrtimer_start(&c->sampler, first, HRTIMER_MODE_ABS_PINNED_HARD);
+	hrtimer_start(&c->softprobe, soft, HRTIMER_MODE_ABS_PINNED_SOFT);
+}
+
 /*
- * Interrupts off, on @c's CPU: end a pause. The timers start again on a
- * fresh grid unless @restart is false (the CPU goes offline).
+ * Interrupts off, on @c's CPU: end a pause. The timers start again unless
+ * @restart is false (the CPU goes offline).
  */
 static void lw_idle_resume(struct lw_cpu *c, bool restart)
 {
-	u64 period = lw_period_ns();
 	ktime_t now = ktime_get();
-	ktime_t first = ktime_add_ns(now, period);
-	ktime_t soft = ktime_add_ns(first, lw_probe_offset(period));
 
 	if (restart) {
 		/* A gap measured from now: no window is ever made of idle. */
 		c->last_sample_ns = ktime_to_ns(now);
-		c->soft_due_ns = ktime_to_ns(soft);
-		hrtimer_start(&c->sampler, first, HRTIMER_MODE_ABS_PINNED_HARD);
-		hrtimer_start(&c->softprobe, soft, HRTIMER_MODE_ABS_PINNED_SOFT);
+		lw_timers_start(c, now);
 	}
 	raw_spin_lock(&c->lock);
 	c->idle_ns += ktime_to_ns(now) - c->pause_start_ns;
@@ -183,16 +190,11 @@ void lw_sampler_resume_all(void)
 static int lw_cpu_online(unsigned int cpu)
 {
 	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
-	u64 period = lw_period_ns();
-	ktime_t first = ktime_add_ns(ktime_get(), period);
-	ktime_t soft = ktime_add_ns(first, lw_probe_offset(period));
 
 	c->last_sample_ns = 0;
-	c->soft_due_ns = ktime_to_ns(soft);
 	c->paused = false;
 	lw_softirqoff_reset(c);
-	hrtimer_start(&c->sampler, first, HRTIMER_MODE_ABS_PINNED_HARD);
-	hrtimer_start(&c->softprobe, soft, HRTIMER_MODE_ABS_PINNED_SOFT);
+	lw_timers_start(c, ktime_get());
 	WRITE_ONCE(c->online, true);
 	return 0;
 }
