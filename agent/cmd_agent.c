@@ -102,7 +102,6 @@ struct agent {
 	int cursor_fd;
 	struct lw_cursor cursor;
 	bool cursor_tried;
-	bool cursor_found;
 	bool cursor_moved;
 	uint64_t instance;
 	uint64_t queued_seq;
@@ -348,8 +347,7 @@ static int agent_open_cursor(struct agent *a)
 	a->cursor_tried = true;
 	if (!strcmp(path, "none"))
 		return 0;
-	a->cursor_fd = lw_cursor_open(path, &a->cursor, &a->cursor_found, err,
-				      sizeof(err));
+	a->cursor_fd = lw_cursor_open(path, &a->cursor, err, sizeof(err));
 	if (a->cursor_fd == -EINVAL) {
 		lw_err("agent: --state: %s", err);
 		return LW_EXIT_USAGE;
@@ -388,7 +386,7 @@ static int agent_catch_up(struct agent *a, struct lw_nl *req)
 		lw_nl_fail(req, err, "agent: asking for the module instance");
 		return 0;
 	}
-	after = lw_cursor_after(&a->cursor, a->cursor_found, a->instance);
+	after = lw_cursor_after(&a->cursor, a->instance);
 	before = a->received;
 	a->queued_seq = after;
 	a->replay_first = 0;
@@ -616,7 +614,6 @@ static void agent_explain(struct agent *a, struct lw_event *ev,
 	if ((ev->has & LW_EV_SEQ) && (ev->has & LW_EV_INSTANCE)) {
 		a->cursor.instance = ev->instance;
 		a->cursor.seq = ev->seq;
-		a->cursor_found = true;
 		a->cursor_moved = true;
 	}
 }

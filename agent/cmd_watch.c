@@ -319,10 +319,9 @@ static int watch_catch_up(struct watch *w, const struct watch_opts *o)
 	struct lw_cursor c = { 0 };
 	uint64_t instance, after;
 	struct lw_nl req;
-	bool found;
 	int ret;
 
-	w->cursor_fd = lw_cursor_open(o->state, &c, &found, err, sizeof(err));
+	w->cursor_fd = lw_cursor_open(o->state, &c, err, sizeof(err));
 	if (w->cursor_fd < 0) {
 		lw_err("watch: --since-last: %s", err);
 		return w->cursor_fd == -EINVAL ? LW_EXIT_USAGE : LW_EXIT_ERROR;
@@ -335,7 +334,7 @@ static int watch_catch_up(struct watch *w, const struct watch_opts *o)
 		ret = lw_nl_fail(&req, ret, "asking for the module instance");
 		goto out;
 	}
-	after = lw_cursor_after(&c, found, instance);
+	after = lw_cursor_after(&c, instance);
 	w->cursor.instance = instance;
 	w->cursor.seq = after;
 	ret = lw_nl_replay(&req, after, watch_replayed, w);

@@ -75,14 +75,14 @@ static bool lw_all_zero(const char *p, size_t n)
 	return !n;
 }
 
-int lw_cursor_open(const char *path, struct lw_cursor *c, bool *found,
-		   char *err, size_t errlen)
+int lw_cursor_open(const char *path, struct lw_cursor *c, char *err,
+		   size_t errlen)
 {
 	char buf[LW_CURSOR_LEN + 1];
 	ssize_t n;
 	int fd;
 
-	*found = false;
+	*c = (struct lw_cursor){ 0 };
 	err[0] = '\0';
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 && errno == ENOENT) {
@@ -112,7 +112,6 @@ int lw_cursor_open(const char *path, struct lw_cursor *c, bool *found,
 		close(fd);
 		return -EINVAL;
 	}
-	*found = true;
 	return fd;
 }
 
@@ -128,8 +127,7 @@ int lw_cursor_save(int fd, const struct lw_cursor *c)
 	return n == LW_CURSOR_LEN ? 0 : -EIO;
 }
 
-uint64_t lw_cursor_after(const struct lw_cursor *c, bool found,
-			 uint64_t instance)
+uint64_t lw_cursor_after(const struct lw_cursor *c, uint64_t instance)
 {
-	return found && c->instance == instance ? c->seq : 0;
+	return c->instance == instance ? c->seq : 0;
 }

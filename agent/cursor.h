@@ -35,25 +35,24 @@ int lw_cursor_parse(const char *buf, size_t len, struct lw_cursor *c);
 
 /*
  * Open (creating it, and its directory if that is missing) the cursor
- * file at path. Returns its descriptor, with *found telling whether it
- * held a cursor (then in c), or a negative errno with a one-line message
- * in err: -EINVAL if the file holds something else, which is left as it
- * is. An empty file, or one of NUL bytes only, holds no cursor yet.
+ * file at path. Returns its descriptor, with the cursor it holds in c, or
+ * a zero cursor (instance 0: none yet) for an empty file or one of NUL
+ * bytes only; or a negative errno with a one-line message in err: -EINVAL
+ * if the file holds something else, which is left as it is.
  */
-int lw_cursor_open(const char *path, struct lw_cursor *c, bool *found,
-		   char *err, size_t errlen);
+int lw_cursor_open(const char *path, struct lw_cursor *c, char *err,
+		   size_t errlen);
 
 /* 0 or a negative errno. */
 int lw_cursor_save(int fd, const struct lw_cursor *c);
 
 /*
- * Where to fetch from for a listener whose cursor is c (found: whether it
- * has one) when the module instance is `instance`: the events with a
- * greater sequence number are the ones it missed. Without a cursor it
- * printed nothing yet, and with a cursor of another instance the module
- * was loaded again since: every event kept is missed, so 0.
+ * Where to fetch from for a listener whose cursor is c when the module
+ * instance is `instance`: the events with a greater sequence number are
+ * the ones it missed. With no cursor (instance 0) it printed nothing yet,
+ * and with a cursor of another instance the module was loaded again
+ * since: every event kept is missed, so 0.
  */
-uint64_t lw_cursor_after(const struct lw_cursor *c, bool found,
-			 uint64_t instance);
+uint64_t lw_cursor_after(const struct lw_cursor *c, uint64_t instance);
 
 #endif

@@ -60,14 +60,14 @@ static void test_bad(void **state)
 
 static void test_after(void **state)
 {
-	struct lw_cursor c = { 5, 100 };
+	struct lw_cursor c = { 5, 100 }, none = { 0, 0 };
 
 	(void)state;
-	assert_int_equal(lw_cursor_after(&c, true, 5), 100);
+	assert_int_equal(lw_cursor_after(&c, 5), 100);
 	/* the module was loaded again: all it kept is new */
-	assert_int_equal(lw_cursor_after(&c, true, 6), 0);
+	assert_int_equal(lw_cursor_after(&c, 6), 0);
 	/* nothing printed yet: all it kept */
-	assert_int_equal(lw_cursor_after(&c, false, 5), 0);
+	assert_int_equal(lw_cursor_after(&none, 5), 0);
 }
 
 static char *tmpdir(void)
@@ -83,23 +83,22 @@ static void test_file(void **state)
 {
 	struct lw_cursor c = { 0 }, want = { 0x1234, 99 };
 	char *dir = tmpdir(), path[256], err[LW_ERR_LEN];
-	bool found = true;
 	int fd;
 
 	(void)state;
 	/* the directory is made, the file created, no cursor yet */
 	snprintf(path, sizeof(path), "%s/state/agent.cursor", dir);
-	fd = lw_cursor_open(path, &c, &found, err, sizeof(err));
+	c = (struct lw_cursor){ 7, 7 };
+	fd = lw_cursor_open(path, &c, err, sizeof(err));
 	assert_true(fd >= 0);
-	assert_false(found);
+	assert_true(c.instance == 0 && c.seq == 0);
 	assert_int_equal(lw_cursor_save(fd, &want), 0);
 	want.seq = 100;
 	assert_int_equal(lw_cursor_save(fd, &want), 0);
 	close(fd);
 
-	fd = lw_cursor_open(path, &c, &found, err, sizeof(err));
+	fd = lw_cursor_open(path, &c, err, sizeof(err));
 	assert_true(fd >= 0);
-	assert_true(found);
 	assert_true(c.instance == 0x1234 && c.seq == 100);
 	close(fd);
 
@@ -107,16 +106,17 @@ static void test_file(void **state)
 	fd = open(path, O_WRONLY | O_TRUNC);
 	assert_int_equal(write(fd, "\0\0\0\0", 4), 4);
 	close(fd);
-	fd = lw_cursor_open(path, &c, &found, err, sizeof(err));
+	c = (struct lw_cursor){ 7, 7 };
+	fd = lw_cursor_open(path, &c, err, sizeof(err));
 	assert_true(fd >= 0);
-	assert_false(found);
+	assert_true(c.instance == 0 && c.seq == 0);
 	close(fd);
 
 	/* anything else is left alone */
 	fd = open(path, O_WRONLY | O_TRUNC);
 	assert_int_equal(write(fd, "important\n", 10), 10);
 	close(fd);
-	assert_int_equal(lw_cursor_open(path, &c, &found, err, sizeof(err)),
+	assert_int_equal(lw_cursor_open(path, &c, err, sizeof(err)),
 			 -EINVAL);
 	assert_non_null(strstr(err, "not a latwatch cursor file"));
 	assert_non_null(strstr(err, path));
@@ -132,7 +132,7 @@ static void test_file(void **state)
 
 	/* a directory that cannot be made */
 	snprintf(path, sizeof(path), "%s/no/such/dir/x.cursor", dir);
-	assert_int_equal(lw_cursor_open(path, &c, &found, err, sizeof(err)),
+	assert_int_equal(lw_cursor_open(path, &c, err, sizeof(err)),
 			 -ENOENT);
 	assert_non_null(strstr(err, "No such file or directory"));
 
