@@ -80,8 +80,9 @@ DKMS_DST	= $(DESTDIR)$(DKMSDIR)/latwatch-$(VERSION)
 # What DKMS needs to build the module: kmod/ (without build products),
 # the UAPI header and the version.
 DKMS_FILES	= VERSION include/latwatch/latwatch.h kmod/Kbuild \
-		  kmod/Makefile $(sort $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
-		  $(wildcard kmod/*.h))
+		  kmod/Makefile kmod/conftest.sh \
+		  $(sort $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
+		  $(filter-out kmod/conftest.h,$(wildcard kmod/*.h)))
 EXAMPLES	= systemd/latwatch-modprobe.conf systemd/latwatch-modules-load.conf
 
 # Copy the source tree to $(1): tracked and untracked files that git does

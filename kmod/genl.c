@@ -48,6 +48,15 @@ static const struct nla_policy lw_replay_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_REPLAY_SINCE]		= { .type = NLA_U64 },
 };
 
+/*
+ * The commands that take no attribute reject any, on every kernel: from 6.1
+ * on the genetlink core does that for ops without a policy, before 6.1 it
+ * ignored their attributes.
+ */
+static const struct nla_policy lw_no_attrs_policy[2] = {
+	[1] = { .type = NLA_REJECT },
+};
+
 /* Histograms are kept for these types. */
 static const u32 lw_hist_types[] = {
 	LATWATCH_EV_IRQOFF,
@@ -281,6 +290,8 @@ static const struct genl_ops lw_ops[] = {
 	{
 		.cmd	= LATWATCH_CMD_CONFIG_GET,
 		.doit	= lw_config_get_doit,
+		.policy	= lw_no_attrs_policy,
+		.maxattr = 1,
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{
@@ -293,16 +304,22 @@ static const struct genl_ops lw_ops[] = {
 	{
 		.cmd	= LATWATCH_CMD_STATS_GET,
 		.dumpit	= lw_stats_dumpit,
+		.policy	= lw_no_attrs_policy,
+		.maxattr = 1,
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= LATWATCH_CMD_HIST_GET,
 		.dumpit	= lw_hist_dumpit,
+		.policy	= lw_no_attrs_policy,
+		.maxattr = 1,
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd	= LATWATCH_CMD_HIST_RESET,
 		.doit	= lw_hist_reset_doit,
+		.policy	= lw_no_attrs_policy,
+		.maxattr = 1,
 		.flags	= GENL_ADMIN_PERM,
 	},
 	{
@@ -330,8 +347,10 @@ static struct genl_family lw_family = {
 	.n_ops		= ARRAY_SIZE(lw_ops),
 	.mcgrps		= lw_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(lw_mcgrps),
-	/* Strict validation for every command; no policy means no attrs. */
-	.resv_start_op	= LATWATCH_CMD_CONFIG_GET,
+	/*
+	 * resv_start_op (6.1) stays 0: every command is validated strictly
+	 * (with its policy, unknown attributes and header bits rejected).
+	 */
 };
 
 bool lw_genl_listening(void)

@@ -61,10 +61,10 @@ static unsigned long lw_hung_interval(void)
 
 static bool lw_hung_state(struct task_struct *t)
 {
-	unsigned int state = READ_ONCE(t->__state);
+	unsigned int state = lw_task_state(t);
 
-	return (state & TASK_UNINTERRUPTIBLE) &&
-	       !(state & (TASK_NOLOAD | TASK_FROZEN));
+	return (state & TASK_UNINTERRUPTIBLE) && !(state & TASK_NOLOAD) &&
+	       !lw_task_frozen(t, state);
 }
 
 static struct lw_hung *lw_hung_find(struct task_struct *t)

@@ -16,6 +16,7 @@
 
 #include <linux/errno.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/random.h>
 #include <linux/slab.h>
