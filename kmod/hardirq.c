@@ -9,6 +9,7 @@
 #include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
+#include <trace/events/irq.h>
 
 #include "latwatch.h"
 
@@ -47,24 +48,21 @@ static void lw_hardirq_exit(void *data, int irq, struct irqaction *action,
 		lw_hardirq_report(c, irq, action, d);
 }
 
+static const struct lw_tp lw_hardirq_tps[] = {
+	LW_TP(irq_handler_entry, lw_hardirq_entry),
+	LW_TP(irq_handler_exit, lw_hardirq_exit),
+};
+
 int lw_hardirq_enable(void)
 {
 	unsigned int cpu;
-	int ret;
 
 	for_each_possible_cpu(cpu)
 		per_cpu_ptr(lw_cpus(), cpu)->hardirq_start = 0;
-	ret = lw_tp_register("irq_handler_entry", lw_hardirq_entry);
-	if (ret)
-		return ret;
-	ret = lw_tp_register("irq_handler_exit", lw_hardirq_exit);
-	if (ret)
-		lw_tp_unregister("irq_handler_entry", lw_hardirq_entry);
-	return ret;
+	return lw_tp_register(lw_hardirq_tps, ARRAY_SIZE(lw_hardirq_tps));
 }
 
 void lw_hardirq_disable(void)
 {
-	lw_tp_unregister("irq_handler_exit", lw_hardirq_exit);
-	lw_tp_unregister("irq_handler_entry", lw_hardirq_entry);
+	lw_tp_unregister(lw_hardirq_tps, ARRAY_SIZE(lw_hardirq_tps));
 }

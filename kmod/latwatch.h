@@ -222,9 +222,28 @@ void lw_hardirq_disable(void);
 int lw_hung_enable(void);
 void lw_hung_disable(void);
 
-/* tp.c: kernel tracepoints found by name. */
-int lw_tp_register(const char *name, void *probe);
-void lw_tp_unregister(const char *name, void *probe);
+/*
+ * tp.c: probes on kernel tracepoints, found by name (the tracepoints
+ * themselves are not exported to modules).
+ */
+struct lw_tp {
+	const char *name;
+	void *probe;
+};
+
+/*
+ * A probe @fn of tracepoint @tp, for a table of struct lw_tp. The compiler
+ * checks @fn against the kernel's own prototype of @tp: the tracepoint's
+ * header (<trace/events/...>) declares check_trace_callback_type_<tp>(),
+ * which takes only a probe of the right type. Inside sizeof() the call is
+ * a check and nothing else.
+ */
+#define LW_TP(tp, fn) \
+	{ #tp + 0 * sizeof((check_trace_callback_type_##tp((typeof(fn) *)NULL), 0)), \
+	  (fn) }
+
+int lw_tp_register(const struct lw_tp *tps, unsigned int n);
+void lw_tp_unregister(const struct lw_tp *tps, unsigned int n);
 void lw_tp_sync(void);
 
 /* hist.c */

@@ -31,6 +31,7 @@
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <asm/irq_regs.h>
+#include <trace/events/sched.h>
 
 #include "compat.h"
 #include "latwatch.h"
@@ -159,8 +160,7 @@ static enum hrtimer_restart lw_probe(struct hrtimer *t)
  * allocate; hrtimer_start() takes raw locks only. Every other switch costs
  * one test of a per-CPU flag.
  */
-static void lw_sched_switch(void *data, bool preempt, struct task_struct *prev,
-			    struct task_struct *next, unsigned int prev_state)
+static void lw_sched_switch(LW_SCHED_SWITCH_ARGS)
 {
 	struct lw_cpu *c;
 
@@ -170,6 +170,10 @@ static void lw_sched_switch(void *data, bool preempt, struct task_struct *prev,
 	if (is_idle_task(prev) && READ_ONCE(c->online))
 		lw_idle_resume(c, true);
 }
+
+static const struct lw_tp lw_sampler_tps[] = {
+	LW_TP(sched_switch, lw_sched_switch),
+};
 
 /* IPI: idle_pause was switched off, sample idle CPUs again. */
 static void lw_resume_ipi(void *unused)
@@ -238,13 +242,13 @@ int lw_sampler_start(void)
 	 * The probe first: from the first sample on, a CPU that pauses is
 	 * sure to be resumed. Until then it has nothing to do.
 	 */
-	ret = lw_tp_register("sched_switch", lw_sched_switch);
+	ret = lw_tp_register(lw_sampler_tps, ARRAY_SIZE(lw_sampler_tps));
 	if (ret)
 		return ret;
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "latwatch:online",
 				lw_cpu_online, lw_cpu_offline);
 	if (ret < 0) {
-		lw_tp_unregister("sched_switch", lw_sched_switch);
+		lw_tp_unregister(lw_sampler_tps, ARRAY_SIZE(lw_sampler_tps));
 		lw_tp_sync();
 		return ret;
 	}
@@ -259,7 +263,7 @@ int lw_sampler_start(void)
  */
 void lw_sampler_stop(void)
 {
-	lw_tp_unregister("sched_switch", lw_sched_switch);
+	lw_tp_unregister(lw_sampler_tps, ARRAY_SIZE(lw_sampler_tps));
 	lw_tp_sync();
 	cpuhp_remove_state(lw_hp_state);
 }

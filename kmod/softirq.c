@@ -13,6 +13,7 @@
 #include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
+#include <trace/events/irq.h>
 
 #include "latwatch.h"
 
@@ -63,24 +64,21 @@ static void lw_softirq_exit(void *data, unsigned int vec)
 		lw_softirq_report(c, vec, d);
 }
 
+static const struct lw_tp lw_softirq_tps[] = {
+	LW_TP(softirq_entry, lw_softirq_entry),
+	LW_TP(softirq_exit, lw_softirq_exit),
+};
+
 int lw_softirq_enable(void)
 {
 	unsigned int cpu;
-	int ret;
 
 	for_each_possible_cpu(cpu)
 		per_cpu_ptr(lw_cpus(), cpu)->softirq_start = 0;
-	ret = lw_tp_register("softirq_entry", lw_softirq_entry);
-	if (ret)
-		return ret;
-	ret = lw_tp_register("softirq_exit", lw_softirq_exit);
-	if (ret)
-		lw_tp_unregister("softirq_entry", lw_softirq_entry);
-	return ret;
+	return lw_tp_register(lw_softirq_tps, ARRAY_SIZE(lw_softirq_tps));
 }
 
 void lw_softirq_disable(void)
 {
-	lw_tp_unregister("softirq_exit", lw_softirq_exit);
-	lw_tp_unregister("softirq_entry", lw_softirq_entry);
+	lw_tp_unregister(lw_softirq_tps, ARRAY_SIZE(lw_softirq_tps));
 }

@@ -14,14 +14,16 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/timer.h>
+#include <trace/events/timer.h>
 
+#include "compat.h"
 #include "latwatch.h"
 
 static noinline void lw_timer_report(struct lw_cpu *c, u32 kind, void *fn,
 				     u64 duration)
 {
-	struct lw_event *ev = &c->scratch[in_hardirq() ? LW_CTX_HARD :
-						       LW_CTX_SOFT];
+	struct lw_event *ev = &c->scratch[lw_in_hardirq() ? LW_CTX_HARD :
+							  LW_CTX_SOFT];
 
 	if (!lw_event_admit(c))
 		return;
@@ -65,10 +67,10 @@ static bool lw_own_hrtimer(struct lw_cpu *c, struct hrtimer *t)
 	return t == &c->sampler || t == &c->softprobe;
 }
 
-static void lw_hrtimer_entry(void *data, struct hrtimer *t, ktime_t *now)
+static void lw_hrtimer_entry(LW_HRTIMER_EXPIRE_ENTRY_ARGS)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
-	int ctx = in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
+	int ctx = lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
 
 	if (lw_own_hrtimer(c, t))
 		return;
@@ -79,7 +81,7 @@ static void lw_hrtimer_entry(void *data, struct hrtimer *t, ktime_t *now)
 static void lw_hrtimer_exit(void *data, struct hrtimer *t)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
-	int ctx = in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
+	int ctx = lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
 	u64 start = c->hrtimer_start[ctx];
 
 	if (!start || lw_own_hrtimer(c, t))
@@ -88,26 +90,16 @@ static void lw_hrtimer_exit(void *data, struct hrtimer *t)
 	lw_timer_done(c, LATWATCH_TIMER_HRTIMER, c->hrtimer_fn[ctx], start);
 }
 
-static const struct {
-	const char *name;
-	void *probe;
-} lw_timer_tps[] = {
-	{ "timer_expire_entry", lw_timer_entry },
-	{ "timer_expire_exit", lw_timer_exit },
-	{ "hrtimer_expire_entry", lw_hrtimer_entry },
-	{ "hrtimer_expire_exit", lw_hrtimer_exit },
+static const struct lw_tp lw_timer_tps[] = {
+	LW_TP(timer_expire_entry, lw_timer_entry),
+	LW_TP(timer_expire_exit, lw_timer_exit),
+	LW_TP(hrtimer_expire_entry, lw_hrtimer_entry),
+	LW_TP(hrtimer_expire_exit, lw_hrtimer_exit),
 };
-
-static void lw_timer_unregister(int n)
-{
-	while (n--)
-		lw_tp_unregister(lw_timer_tps[n].name, lw_timer_tps[n].probe);
-}
 
 int lw_timer_enable(void)
 {
 	unsigned int cpu;
-	int i, ret;
 
 	for_each_possible_cpu(cpu) {
 		struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
@@ -116,18 +108,10 @@ int lw_timer_enable(void)
 		c->hrtimer_start[LW_CTX_SOFT] = 0;
 		c->hrtimer_start[LW_CTX_HARD] = 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(lw_timer_tps); i++) {
-		ret = lw_tp_register(lw_timer_tps[i].name,
-				     lw_timer_tps[i].probe);
-		if (ret) {
-			lw_timer_unregister(i);
-			return ret;
-		}
-	}
-	return 0;
+	return lw_tp_register(lw_timer_tps, ARRAY_SIZE(lw_timer_tps));
 }
 
 void lw_timer_disable(void)
 {
-	lw_timer_unregister(ARRAY_SIZE(lw_timer_tps));
+	lw_tp_unregister(lw_timer_tps, ARRAY_SIZE(lw_timer_tps));
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * latwatch: probes on the kernel's tracepoints, found by name, since the
- * tracepoint symbols themselves are not exported to modules.
+ * tracepoint symbols themselves are not exported to modules. Each detector
+ * registers a table of probes (LW_TP(), type-checked at build time) as one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -32,23 +33,38 @@ static struct tracepoint *lw_tp_find(const char *name)
 	return l.tp;
 }
 
-int lw_tp_register(const char *name, void *probe)
+/* Every probe of @tps, or none: on failure the ones registered go again. */
+int lw_tp_register(const struct lw_tp *tps, unsigned int n)
 {
-	struct tracepoint *tp = lw_tp_find(name);
+	unsigned int i;
+	int ret = 0;
 
-	if (!tp) {
-		pr_err("no tracepoint %s in this kernel\n", name);
-		return -ENOENT;
+	for (i = 0; i < n; i++) {
+		struct tracepoint *tp = lw_tp_find(tps[i].name);
+
+		if (!tp) {
+			pr_err("no tracepoint %s in this kernel\n", tps[i].name);
+			ret = -ENOENT;
+		} else {
+			ret = tracepoint_probe_register(tp, tps[i].probe, NULL);
+		}
+		if (ret) {
+			lw_tp_unregister(tps, i);
+			return ret;
+		}
 	}
-	return tracepoint_probe_register(tp, probe, NULL);
+	return 0;
 }
 
-void lw_tp_unregister(const char *name, void *probe)
+/* In reverse order; lw_tp_sync() then waits for probes still running. */
+void lw_tp_unregister(const struct lw_tp *tps, unsigned int n)
 {
-	struct tracepoint *tp = lw_tp_find(name);
+	while (n--) {
+		struct tracepoint *tp = lw_tp_find(tps[n].name);
 
-	if (tp)
-		tracepoint_probe_unregister(tp, probe, NULL);
+		if (tp)
+			tracepoint_probe_unregister(tp, tps[n].probe, NULL);
+	}
 }
 
 /* Returns when no probe of latwatch runs any more. */
