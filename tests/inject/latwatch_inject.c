@@ -79,6 +79,14 @@
 #include <asm/processor.h>
 #include <asm/tsc.h>
 
+/* Feature probes of this kernel: latwatch's own (kmod/conftest.sh). */
+#include "conftest.h"
+
+#ifndef from_timer
+/* from_timer() became timer_container_of() in 6.16. */
+#define from_timer(var, t, field)	timer_container_of(var, t, field)
+#endif
+
 #ifndef CONFIG_X86
 #error "latwatch_inject needs the x86 TSC"
 #endif
@@ -736,9 +744,14 @@ static int __init lwinj_init(void)
 	int i, ret;
 
 	timer_setup(&lwinj_async.timer, lwinj_timer_fn, 0);
+#ifdef LW_HAVE_HRTIMER_SETUP
+	hrtimer_setup(&lwinj_async.hrtimer, lwinj_hrtimer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_PINNED_HARD);
+#else
 	hrtimer_init(&lwinj_async.hrtimer, CLOCK_MONOTONIC,
 		     HRTIMER_MODE_REL_PINNED_HARD);
 	lwinj_async.hrtimer.function = lwinj_hrtimer_fn;
+#endif
 	tasklet_setup(&lwinj_async.tasklet, lwinj_tasklet_fn);
 	init_completion(&lwinj_async.done);
 	for (i = 0; i < LWINJ_HUNG_MAX; i++)
