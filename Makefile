@@ -9,6 +9,8 @@
 #                                    cycles) at full counts; about an hour
 #   make bench                       every benchmark in the VM, written to
 #                                    docs/BENCHMARKS.md; about 12 minutes
+#   make matrix                      the whole VM suite on every kernel
+#                                    series, 5.10 to 7.3 (tests/vm/kernels)
 #   make install, make deb, make system-test: see "Installation and
 #                                    packaging" below
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -45,6 +47,12 @@ bench:
 	tests/bench/run-all
 
 .PHONY: bench
+
+matrix:
+	scripts/install-deps
+	tests/vm/run-suite --all
+
+.PHONY: matrix
 
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
