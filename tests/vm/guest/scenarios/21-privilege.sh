@@ -44,11 +44,13 @@ done
 check "latwatch watch --json subscribes" lw_watch_start
 lw_window softirqoff 1 30
 bg_stop watch
+# The window's delay lands in the 16-32 ms bucket, or in the next one
+# when the soft probe ran late too (33 ms seen on 5.10 under TCG).
 hist_bucket() {
-	lw_hist_count softirqoff 1 16384
+	echo $(($(lw_hist_count softirqoff 1 16384) + $(lw_hist_count softirqoff 1 32768)))
 }
 held=$(hist_bucket)
-echo "LWNOTE softirqoff CPU 1 bucket 16384: $held"
+echo "LWNOTE softirqoff CPU 1 buckets 16384 and 32768: $held"
 check "histogram holds the 30 ms window ($held)" test "${held:-0}" -ge 1
 
 # as_user_refused ARGS...: latwatch ARGS as nobody: exit 4, one line
