@@ -32,8 +32,9 @@
  *     CONFIG_GET got no data, a dump never ended;
  *   - a request the genetlink core must refuse before latwatch sees it got
  *     anything but that errno: ENOENT (no such family), EINVAL (too short
- *     for a genetlink header, or genl_header_check(): reserved field or
- *     flags other than REQUEST, ACK, ECHO and DUMP), EOPNOTSUPP (no such
+ *     for a genetlink header, or, from 6.1 on, genl_header_check(): reserved
+ *     field or flags other than REQUEST, ACK, ECHO and DUMP; before 6.1 the
+ *     core ignores both and the request goes on), EOPNOTSUPP (no such
  *     command, or a dump of a command without one or the other way round;
  *     EPERM too there without CAP_NET_ADMIN, which 6.1 checks first), EPERM
  *     (without CAP_NET_ADMIN, anything else);
@@ -73,6 +74,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -615,6 +617,8 @@ static unsigned long c_sent, c_msgs, c_replies, c_errors, c_acks, c_data;
 static unsigned long c_dones, c_extack, c_unexpected, c_sets;
 static unsigned long c_errno[4096];
 static bool privileged;
+/* The genetlink core checks headers (genl_header_check(), 6.1 and later). */
+static bool header_checked = true;
 static unsigned int ncpus;
 
 static void unexpected(const char *fmt, ...)
@@ -666,12 +670,14 @@ static bool is_real_cmd(unsigned int cmd)
 
 /*
  * genl_header_check() (6.1 and later), before the command lookup and the
- * permission check: from command resv_start_op (1) on, the reserved field
- * is 0 and the flags are REQUEST, ACK, ECHO and NLM_F_DUMP in full only.
+ * permission check: from command resv_start_op (0 for latwatch) on, the
+ * reserved field is 0 and the flags are REQUEST, ACK, ECHO and NLM_F_DUMP
+ * in full only. Earlier kernels check neither.
  */
 static bool header_ok(uint16_t flags, uint8_t cmd, uint16_t reserved)
 {
-	if (cmd < LATWATCH_CMD_CONFIG_GET)
+	(void)cmd;
+	if (!header_checked)
 		return true;
 	if ((flags & NLM_F_DUMP) == NLM_F_DUMP)
 		flags &= (uint16_t)~NLM_F_DUMP;
@@ -1923,6 +1929,17 @@ static void usage(FILE *f)
 	      "            print the errno of each\n", f);
 }
 
+/* The running kernel is MAJOR.MINOR or later (true when unknown). */
+static bool kernel_at_least(unsigned int major, unsigned int minor)
+{
+	unsigned int ma, mi;
+	struct utsname u;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
+		return true;
+	return ma > major || (ma == major && mi >= minor);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long count = 100000, seed = 1, i;
@@ -1933,6 +1950,7 @@ int main(int argc, char **argv)
 	int fd, opt, err;
 	unsigned int k;
 
+	header_checked = kernel_at_least(6, 1);
 	while ((opt = getopt(argc, argv, "n:s:qph")) != -1) {
 		switch (opt) {
 		case 'n':
