@@ -54,17 +54,31 @@ int lw_cursor_parse(const char *buf, size_t len, struct lw_cursor *c)
 	return 0;
 }
 
-/* The directory of path, if it is missing: one level, like a state dir. */
+/*
+ * The directories of path that are missing, like mkdir -p: a state
+ * directory such as /var/lib/latwatch may not exist yet on a host where
+ * nothing installed it, nor may /var/lib in a minimal system.
+ */
 static void lw_cursor_mkdir(const char *path)
 {
-	char dir[4096];
 	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	size_t i, n;
 
 	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(dir))
 		return;
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	mkdir(dir, 0755);
+	n = (size_t)(slash - path);
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	for (i = 1; i <= n; i++) {
+		if (dir[i] != '/' && dir[i] != '\0')
+			continue;
+		dir[i] = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			return;
+		if (i < n)
+			dir[i] = '/';
+	}
 }
 
 /* What a crash between growing a file and writing it may leave. */

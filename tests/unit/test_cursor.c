@@ -130,12 +130,32 @@ static void test_file(void **state)
 	close(fd);
 	unlink(path);
 
-	/* a directory that cannot be made */
-	snprintf(path, sizeof(path), "%s/no/such/dir/x.cursor", dir);
-	assert_int_equal(lw_cursor_open(path, &c, err, sizeof(err)),
-			 -ENOENT);
-	assert_non_null(strstr(err, "No such file or directory"));
+	/* every missing directory is made, like mkdir -p */
+	snprintf(path, sizeof(path), "%s/var/lib/latwatch/x.cursor", dir);
+	fd = lw_cursor_open(path, &c, err, sizeof(err));
+	assert_true(fd >= 0);
+	assert_true(c.instance == 0 && c.seq == 0);
+	close(fd);
+	unlink(path);
 
+	/* a directory that cannot be made: a file is in the way */
+	snprintf(path, sizeof(path), "%s/file", dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/file/dir/x.cursor", dir);
+	assert_int_equal(lw_cursor_open(path, &c, err, sizeof(err)),
+			 -ENOTDIR);
+	assert_non_null(strstr(err, "Not a directory"));
+
+	snprintf(path, sizeof(path), "%s/file", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/var/lib/latwatch", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/var/lib", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/var", dir);
+	rmdir(path);
 	snprintf(path, sizeof(path), "%s/state", dir);
 	rmdir(path);
 	rmdir(dir);
