@@ -29,9 +29,10 @@ static const struct lw_detector {
 
 /*
  * Serialises switching detectors and changing the configuration with
- * module init and exit: a CONFIG_SET can arrive as soon as the family is
- * registered, and until the family is gone. lw_live says whether changes
- * are accepted.
+ * module init and exit. The family's ops run in parallel (parallel_ops):
+ * CONFIG_SET holds it across reading, checking and applying a change, and
+ * nothing holds it across a call into the genetlink core. lw_live says
+ * whether changes are accepted.
  */
 static DEFINE_MUTEX(lw_cfg_mutex);
 static bool lw_live;
@@ -97,11 +98,7 @@ static void lw_detectors_off(void)
 	lw_tp_sync();
 }
 
-/*
- * Module init: the caller holds the lock from before registering the
- * family until lw_detectors_start() has run, so that a CONFIG_SET waits
- * for the module to be ready.
- */
+/* CONFIG_SET: hold the configuration still while changing it. */
 void lw_config_lock(void)
 {
 	mutex_lock(&lw_cfg_mutex);
@@ -112,14 +109,15 @@ void lw_config_unlock(void)
 	mutex_unlock(&lw_cfg_mutex);
 }
 
-/* Under lw_config_lock(): switch on what @cfg says; changes accepted. */
+/* Module init: switch on what @cfg says; from now on changes are accepted. */
 int lw_detectors_start(const struct lw_config *cfg, const char **msg)
 {
 	int ret;
 
-	lockdep_assert_held(&lw_cfg_mutex);
+	mutex_lock(&lw_cfg_mutex);
 	ret = lw_detectors_apply(cfg, msg);
 	lw_live = !ret;
+	mutex_unlock(&lw_cfg_mutex);
 	return ret;
 }
 
@@ -132,13 +130,16 @@ void lw_detectors_stop(void)
 	mutex_unlock(&lw_cfg_mutex);
 }
 
-/* CONFIG_SET: @cfg is checked; switch the detectors, then the values. */
+/*
+ * CONFIG_SET, under lw_config_lock(): @cfg is checked; switch the
+ * detectors, then the values.
+ */
 int lw_config_change(const struct lw_config *cfg, const char **msg)
 {
 	bool was_pausing;
 	int ret = -ENODEV;
 
-	mutex_lock(&lw_cfg_mutex);
+	lockdep_assert_held(&lw_cfg_mutex);
 	*msg = "latwatch is being unloaded";
 	if (!lw_live)
 		goto out;
@@ -157,6 +158,5 @@ int lw_config_change(const struct lw_config *cfg, const char **msg)
 	if (was_pausing && !cfg->val[LW_IDLE_PAUSE])
 		lw_sampler_resume_all();
 out:
-	mutex_unlock(&lw_cfg_mutex);
 	return ret;
 }

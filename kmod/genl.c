@@ -4,7 +4,9 @@
  *
  * Every command needs CAP_NET_ADMIN, and so does joining "events": events
  * carry kernel stacks. Requests are validated strictly against per-command
- * policies; the ops run under the genl mutex, one at a time.
+ * policies. The ops run in parallel, each under the lock of what it
+ * touches: the configuration's (CONFIG_SET), the replay ring's (its dump);
+ * statistics and histograms are read without one.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -112,6 +114,8 @@ static int lw_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	const char *msg;
 	int k, ret;
 
+	/* The ops run in parallel: read, check and apply as one. */
+	lw_config_lock();
 	lw_config_get(&cfg);
 	for (k = 0; k < LW_NR_KEYS; k++)
 		if (a[lw_config_attr(k)])
@@ -120,11 +124,13 @@ static int lw_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = lw_config_check(&cfg, &bad);
 	if (msg) {
 		lw_extack_set(info->extack, a[lw_config_attr(bad)], msg);
-		return -EINVAL;
+		ret = -EINVAL;
+	} else {
+		ret = lw_config_change(&cfg, &msg);
+		if (ret)
+			lw_extack_set(info->extack, NULL, msg);
 	}
-	ret = lw_config_change(&cfg, &msg);
-	if (ret)
-		lw_extack_set(info->extack, NULL, msg);
+	lw_config_unlock();
 	return ret;
 }
 
@@ -347,6 +353,12 @@ static struct genl_family lw_family = {
 	.n_ops		= ARRAY_SIZE(lw_ops),
 	.mcgrps		= lw_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(lw_mcgrps),
+	/*
+	 * The ops do not take the genetlink mutex: a CONFIG_SET waits for
+	 * probes to finish and for every CPU, and must not hold up every
+	 * other family meanwhile. Each op takes the lock of what it touches.
+	 */
+	.parallel_ops	= true,
 	/*
 	 * resv_start_op (6.1) stays 0: every command is validated strictly
 	 * (with its policy, unknown attributes and header bits rejected).

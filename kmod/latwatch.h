@@ -190,6 +190,7 @@ static inline u64 lw_period_ns(void)
 /*
  * detector.c: the detectors that hook tracepoints are switched on and off
  * by registering their probes; the sampler's two only read their flag.
+ * lw_config_change() runs under lw_config_lock().
  */
 void lw_config_lock(void);
 void lw_config_unlock(void);

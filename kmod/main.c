@@ -31,19 +31,20 @@ static int __init latwatch_init(void)
 	ret = lw_events_init();
 	if (ret)
 		goto err_replay;
-	/* A CONFIG_SET as soon as the family is there waits for the rest. */
-	lw_config_lock();
-	ret = lw_genl_init();
-	if (ret) {
-		lw_config_unlock();
-		goto err_events;
-	}
 	ret = lw_detectors_start(&cfg, &msg);
-	if (ret)
+	if (ret) {
 		pr_err("%s\n", msg);
-	else
-		ret = lw_sampler_start();
-	lw_config_unlock();
+		goto err_detectors;
+	}
+	ret = lw_sampler_start();
+	if (ret)
+		goto err_detectors;
+	/*
+	 * The family last: requests come as soon as it is there, and find
+	 * everything they touch ready. No lock is held across registering it,
+	 * which takes the genetlink core's own.
+	 */
+	ret = lw_genl_init();
 	if (ret)
 		goto err_genl;
 
@@ -51,13 +52,9 @@ static int __init latwatch_init(void)
 	return 0;
 
 err_genl:
-	/*
-	 * Refuse changes and stop the detectors, then remove the family: only
-	 * after the unlock, as a CONFIG_SET waiting for it holds the genl lock.
-	 */
+	lw_sampler_stop();
+err_detectors:
 	lw_detectors_stop();
-	lw_genl_exit();
-err_events:
 	lw_events_exit();
 err_replay:
 	lw_replay_exit();
