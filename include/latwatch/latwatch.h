@@ -28,6 +28,16 @@
  *                            oldest first, as LATWATCH_CMD_EVENT messages;
  *                            with LATWATCH_A_REPLAY_SINCE, only those whose
  *                            sequence number is greater.
+ *   LATWATCH_CMD_SUBSCRIBE   request: no attributes. From now on the
+ *                            requesting socket gets every EVENT and LOST
+ *                            message, with sequence number and port 0 in
+ *                            the header, until it sends UNSUBSCRIBE or is
+ *                            closed. Subscribing again changes nothing. At
+ *                            most 8 sockets at a time: EBUSY (and a message
+ *                            in the extended ack) beyond. Events may come
+ *                            before the acknowledgement.
+ *   LATWATCH_CMD_UNSUBSCRIBE request: no attributes. No more events to this
+ *                            socket (also fine if it was not subscribed).
  *
  * Unknown attributes are rejected. New attributes are only ever appended.
  *
@@ -77,6 +87,8 @@ enum latwatch_cmd {
 	LATWATCH_CMD_HIST_GET,
 	LATWATCH_CMD_HIST_RESET,
 	LATWATCH_CMD_REPLAY_GET,
+	LATWATCH_CMD_SUBSCRIBE,
+	LATWATCH_CMD_UNSUBSCRIBE,
 
 	__LATWATCH_CMD_MAX,
 };
