@@ -68,7 +68,6 @@
 
 #define LATWATCH_GENL_NAME		"latwatch"
 #define LATWATCH_GENL_VERSION		1
-#define LATWATCH_GENL_MCGRP_EVENTS	"events"
 
 /* Most frames an event's stack carries. */
 #define LATWATCH_STACK_MAX		32
