@@ -80,7 +80,7 @@ struct agent {
 	struct lw_nl nl;	/* events and family notifications */
 	bool loaded;
 	uint64_t retry_mono;
-	uint64_t events_base;	/* events the module had sent when we joined */
+	uint64_t events_base;	/* events the module had sent at subscribing */
 	uint64_t stats_mono;	/* when to read its counters next */
 
 	struct lw_sampler sampler;
@@ -96,8 +96,8 @@ struct agent {
 
 	/*
 	 * The cursor file (-1: none) and the last event printed, saved once
-	 * it is out; the instance joined and the last event queued, to drop
-	 * what comes both fetched and live.
+	 * it is out; the instance subscribed to and the last event queued,
+	 * to drop what comes both fetched and live.
 	 */
 	int cursor_fd;
 	struct lw_cursor cursor;
@@ -366,7 +366,7 @@ static int agent_replayed(struct nlmsghdr *nlh, void *arg)
 }
 
 /*
- * Joined: fetch the events the module kept since the last one we
+ * Subscribed: fetch the events the module kept since the last one we
  * printed. Live ones queue on our socket meanwhile; agent_queue() drops
  * those it has from here. The cursor file is opened the first time, once
  * we know we may listen. 0, or an exit code.
@@ -405,13 +405,14 @@ static int agent_catch_up(struct agent *a, struct lw_nl *req)
 }
 
 /*
- * Find the family, apply the settings and join its events group. Returns
- * 0, or an exit code (LW_EXIT_NOMOD if the module is not loaded).
+ * Find the family, apply the settings and subscribe to its events on the
+ * event socket. Returns 0, or an exit code (LW_EXIT_NOMOD if the module is
+ * not loaded).
  */
 static int agent_subscribe(struct agent *a, bool first)
 {
 	struct lw_nl req;
-	int err, group;
+	int err;
 
 	err = lw_nl_open(&req);
 	if (err) {
@@ -419,18 +420,13 @@ static int agent_subscribe(struct agent *a, bool first)
 			return LW_EXIT_NOMOD;
 		return lw_nl_fail(&req, err, "connecting to the module");
 	}
-	group = lw_nl_events_group(&req);
-	if (group < 0) {
-		err = lw_nl_fail(&req, group, "finding the events group");
-		goto out;
-	}
 	err = agent_apply_module_cfg(a, &req);
 	if (err && first)
 		goto out;
 	a->nl.family = req.family;
-	err = lw_nl_join(&a->nl, group);
+	err = lw_nl_subscribe(&a->nl);
 	if (err) {
-		err = lw_nl_fail(&a->nl, err, "joining the events group");
+		err = lw_nl_fail(&a->nl, err, "subscribing to the events");
 		goto out;
 	}
 	a->events_base = agent_module_events(&req);
@@ -742,7 +738,7 @@ static void agent_lost(struct agent *a, struct nlmsghdr *nlh)
 /*
  * The socket's buffer overflowed: messages are gone, maybe the family's
  * removal too. Count it, compare with the module's own count and check
- * the module is still the one we joined.
+ * the module is still the one we subscribed to.
  */
 static void agent_overrun(struct agent *a)
 {
@@ -774,7 +770,7 @@ static void agent_overrun(struct agent *a)
 	}
 	sent = agent_module_events(&req) - a->events_base;
 	lw_nl_close(&req);
-	lw_err("agent: netlink receive buffer overrun #%llu: the module sent %llu events since we joined, we received %llu",
+	lw_err("agent: netlink receive buffer overrun #%llu: the module sent %llu events since we subscribed, we received %llu",
 	       (unsigned long long)a->overruns, (unsigned long long)sent,
 	       (unsigned long long)a->received);
 }
@@ -800,17 +796,13 @@ static void agent_msg(struct agent *a, struct nlmsghdr *nlh)
 static void agent_recv(struct agent *a)
 {
 	static char buf[AGENT_MSG_MAX] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct sockaddr_nl sa;
-	socklen_t salen;
 	struct nlmsghdr *nlh;
+	uint32_t sender;
 	ssize_t n;
 	int len;
 
 	for (;;) {
-		salen = sizeof(sa);
-		n = recvfrom(lw_nl_fd(&a->nl), buf, sizeof(buf),
-			     MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&sa,
-			     &salen);
+		n = lw_nl_recv(&a->nl, buf, sizeof(buf), &sender);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
 				agent_overrun(a);
@@ -824,7 +816,7 @@ static void agent_recv(struct agent *a)
 			agent_malformed(a, "message (too large)", -EMSGSIZE);
 			continue;
 		}
-		if (sa.nl_pid)
+		if (sender)
 			continue;	/* not from the kernel */
 		len = (int)n;
 		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len);
@@ -985,14 +977,19 @@ static int agent_loop(struct agent *a)
 	unsigned int n, nsrv;
 
 	while (!a->stop) {
+		bool kept = lw_nl_pending(&a->nl);
+
 		pfd[0] = (struct pollfd){ .fd = lw_nl_fd(&a->nl), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = a->sigfd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = a->tfd, .events = POLLIN };
 		n = 3;
 		nsrv = a->srv_on ? lw_metrics_pollfds(&a->srv, pfd + n,
 						      AGENT_MAX_POLLFDS - n) : 0;
-		/* 100 ms at most: alert commands time out on the tick */
-		if (poll(pfd, n + nsrv, 100) < 0) {
+		/*
+		 * 100 ms at most: alert commands time out on the tick. Not at
+		 * all with datagrams kept while subscribing.
+		 */
+		if (poll(pfd, n + nsrv, kept ? 0 : 100) < 0) {
 			if (errno == EINTR)
 				continue;
 			lw_err("agent: poll: %s", strerror(errno));
@@ -1000,7 +997,7 @@ static int agent_loop(struct agent *a)
 		}
 		if (pfd[1].revents)
 			agent_signal(a);
-		if (pfd[0].revents)
+		if (pfd[0].revents || kept)
 			agent_recv(a);
 		if (pfd[2].revents)
 			agent_tick(a);

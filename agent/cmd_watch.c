@@ -5,7 +5,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <netlink/msg.h>
@@ -205,14 +204,12 @@ static void watch_msg(struct watch *w, struct nlmsghdr *nlh)
 static int watch_recv(struct watch *w)
 {
 	static char buf[WATCH_MSG_MAX] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct sockaddr_nl sa;
-	socklen_t salen = sizeof(sa);
 	struct nlmsghdr *nlh;
+	uint32_t sender;
 	ssize_t n;
 	int len;
 
-	n = recvfrom(lw_nl_fd(&w->nl), buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC,
-		     (struct sockaddr *)&sa, &salen);
+	n = lw_nl_recv(&w->nl, buf, sizeof(buf), &sender);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return 0;
@@ -227,7 +224,7 @@ static int watch_recv(struct watch *w)
 		lw_err("ignoring a message of %zd bytes: too large", n);
 		return 0;
 	}
-	if (sa.nl_pid)
+	if (sender)
 		return 0;	/* not from the kernel */
 	len = (int)n;
 	for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len) && !w->gone;
@@ -258,7 +255,9 @@ static int watch_loop(struct watch *w, int sigfd)
 	int ret = 0;
 
 	while (!ret) {
-		if (poll(pfd, 2, -1) < 0) {
+		bool kept = lw_nl_pending(&w->nl);
+
+		if (poll(pfd, 2, kept ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			lw_err("poll: %s", strerror(errno));
@@ -266,7 +265,7 @@ static int watch_loop(struct watch *w, int sigfd)
 		}
 		if (pfd[1].revents)
 			return LW_EXIT_OK;
-		if (pfd[0].revents)
+		if (pfd[0].revents || kept)
 			ret = watch_recv(w);
 		if (w->gone) {
 			lw_err("module unloaded");
@@ -276,26 +275,21 @@ static int watch_loop(struct watch *w, int sigfd)
 	return ret;
 }
 
-/* The family id and the "events" group id, asked on a socket of their own. */
+/* The family id, asked on a socket of its own; then subscribe. */
 static int watch_resolve(struct watch *w)
 {
 	struct lw_nl req;
-	int err, group;
+	int err;
 
 	err = lw_nl_open(&req);
 	if (err)
 		return lw_nl_fail(&req, err, "connecting to the module");
-	group = lw_nl_events_group(&req);
-	if (group < 0) {
-		err = lw_nl_fail(&req, group, "finding the events group");
-	} else {
-		w->nl.family = req.family;
-		err = lw_nl_join(&w->nl, group);
-		if (err)
-			err = lw_nl_fail(&w->nl, err, "joining the events group");
-	}
+	w->nl.family = req.family;
 	lw_nl_close(&req);
-	return err;
+	err = lw_nl_subscribe(&w->nl);
+	if (err)
+		return lw_nl_fail(&w->nl, err, "subscribing to the events");
+	return 0;
 }
 
 static int watch_replayed(struct nlmsghdr *nlh, void *arg)
@@ -352,7 +346,8 @@ out:
 /*
  * Join the family notifications before resolving the family: if the
  * module goes away after that, a CTRL_CMD_DELFAMILY says so. Requests go
- * through another socket, where no notification can come between.
+ * through another socket, where no notification can come between; only
+ * the subscription goes on this one.
  */
 static int watch_subscribe(struct watch *w)
 {

@@ -378,13 +378,13 @@ static void lw_render_module(const struct lw_metrics *m, FILE *f)
 		[LW_MM_EVENTS] = { "latwatch_module_events_total",
 			"Events the kernel module recorded, by CPU: each ends up delivered, lost or unheard." },
 		[LW_MM_DELIVERED] = { "latwatch_module_delivered_total",
-			"Events the kernel module multicast to its listeners, by CPU." },
+			"Events that reached one subscriber at least, by CPU." },
 		[LW_MM_LOST] = { "latwatch_module_lost_total",
-			"Events the kernel module recorded but never sent (rate limit, ring full, failed send), by CPU." },
+			"Events the kernel module recorded that reached no subscriber (rate limit, ring full, every send failed), by CPU." },
 		[LW_MM_RATELIMITED] = { "latwatch_module_ratelimited_total",
 			"Events over the kernel module's max_events_per_sec, by CPU; also counted as lost." },
 		[LW_MM_UNHEARD] = { "latwatch_module_unheard_total",
-			"Events the kernel module sent while nobody listened, by CPU." },
+			"Events the kernel module sent while nobody was subscribed, by CPU." },
 	};
 	unsigned int i, c;
 

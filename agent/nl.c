@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -86,6 +88,7 @@ int lw_nl_connect(struct lw_nl *nl)
 
 	nl->family = -1;
 	nl->msg[0] = '\0';
+	nl->kept = NULL;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk)
 		return -ENOMEM;
@@ -125,6 +128,12 @@ int lw_nl_open(struct lw_nl *nl)
 
 void lw_nl_close(struct lw_nl *nl)
 {
+	while (nl->kept) {
+		struct lw_nl_dgram *d = nl->kept;
+
+		nl->kept = d->next;
+		free(d);
+	}
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
 }
@@ -394,29 +403,178 @@ int lw_nl_hist_reset(struct lw_nl *nl)
 	return lw_request(nl, msg, NULL, NULL);
 }
 
-/* --- Multicast --- */
-
-int lw_nl_events_group(struct lw_nl *nl)
-{
-	int id = genl_ctrl_resolve_grp(nl->sk, LATWATCH_GENL_NAME,
-				       LATWATCH_GENL_MCGRP_EVENTS);
-
-	return id < 0 ? lw_liberr(nl, id) : id;
-}
-
-int lw_nl_join(struct lw_nl *nl, int group)
-{
-	int err = nl_socket_add_membership(nl->sk, group);
-
-	return err < 0 ? lw_liberr(nl, err) : 0;
-}
+/* --- Events --- */
 
 /* Family notifications: CTRL_CMD_DELFAMILY tells the module went away. */
 int lw_nl_join_ctrl(struct lw_nl *nl)
 {
 	int id = genl_ctrl_resolve_grp(nl->sk, "nlctrl", "notify");
 
-	return id < 0 ? lw_liberr(nl, id) : lw_nl_join(nl, id);
+	if (id < 0)
+		return lw_liberr(nl, id);
+	id = nl_socket_add_membership(nl->sk, id);
+	return id < 0 ? lw_liberr(nl, id) : 0;
+}
+
+bool lw_nl_answer(const void *buf, size_t len, uint32_t seq, int *err,
+		  char *msg, size_t msglen)
+{
+	const struct nlmsghdr *nlh = buf;
+	int rem = len > INT_MAX ? INT_MAX : (int)len;
+
+	for (; nlmsg_ok(nlh, rem); nlh = nlmsg_next((struct nlmsghdr *)nlh, &rem)) {
+		const struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+		if (nlh->nlmsg_type != NLMSG_ERROR || nlh->nlmsg_seq != seq ||
+		    nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+			continue;
+		*err = e->error > 0 ? -EPROTO : e->error;
+		lw_extack_parse((struct nlmsghdr *)nlh, msg, msglen);
+		return true;
+	}
+	return false;
+}
+
+/* A datagram to keep for lw_nl_recv(): room for len bytes. */
+static struct lw_nl_dgram *lw_nl_dgram(size_t len, int err)
+{
+	struct lw_nl_dgram *d = malloc(sizeof(*d) + len);
+
+	if (d) {
+		d->next = NULL;
+		d->err = err;
+		d->len = len;
+	}
+	return d;
+}
+
+static void lw_nl_keep(struct lw_nl *nl, struct lw_nl_dgram *d)
+{
+	struct lw_nl_dgram **tail;
+
+	for (tail = &nl->kept; *tail; tail = &(*tail)->next)
+		;
+	*tail = d;
+}
+
+/*
+ * The answer to request seq on the event socket. The kernel acks before
+ * sendmsg() returns, so it is there at once, but events, family
+ * notifications and the overrun of a full buffer may come first: kept, in
+ * order. They carry sequence number 0, so this matches the answer by hand
+ * where libnl's sequence check would trip over them.
+ */
+static int lw_nl_wait_answer(struct lw_nl *nl, uint32_t seq)
+{
+	int fd = lw_nl_fd(nl);
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct sockaddr_nl sa;
+		socklen_t salen = sizeof(sa);
+		struct lw_nl_dgram *d;
+		ssize_t n;
+		int err;
+
+		n = poll(&p, 1, LW_NL_ANSWER_MS);
+		if (n == 0) {
+			snprintf(nl->msg, sizeof(nl->msg),
+				 "no answer from the kernel");
+			return -ETIMEDOUT;
+		}
+		/* The datagram's length, to read all of it. */
+		if (n > 0)
+			n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+		d = NULL;
+		if (n >= 0) {
+			d = lw_nl_dgram((size_t)n, 0);
+			if (!d)
+				return -ENOMEM;
+			n = recvfrom(fd, d->data, d->len, MSG_DONTWAIT,
+				     (struct sockaddr *)&sa, &salen);
+		}
+		if (n < 0) {
+			/* An overrun comes before the datagram, which stays. */
+			err = errno;
+			free(d);
+			if (err == EINTR || err == EAGAIN)
+				continue;
+			if (err != ENOBUFS)
+				return -err;
+			d = lw_nl_dgram(0, ENOBUFS);
+			if (!d)
+				return -ENOMEM;
+			lw_nl_keep(nl, d);
+			continue;
+		}
+		if (sa.nl_pid) {
+			free(d);	/* not from the kernel: nobody reads it */
+			continue;
+		}
+		d->len = (size_t)n;
+		if (lw_nl_answer(d->data, d->len, seq, &err, nl->msg,
+				 sizeof(nl->msg))) {
+			free(d);
+			return err;
+		}
+		lw_nl_keep(nl, d);
+	}
+}
+
+int lw_nl_subscribe(struct lw_nl *nl)
+{
+	struct nl_msg *msg = lw_req_msg(nl, NLM_F_ACK, LATWATCH_CMD_SUBSCRIBE);
+	uint32_t seq;
+	int err;
+
+	if (!msg)
+		return -ENOMEM;
+	nl->msg[0] = '\0';
+	err = nl_send_auto(nl->sk, msg);
+	seq = nlmsg_hdr(msg)->nlmsg_seq;	/* given by nl_send_auto() */
+	nlmsg_free(msg);
+	if (err < 0)
+		return lw_liberr(nl, err);
+	err = lw_nl_wait_answer(nl, seq);
+	if (err == -EOPNOTSUPP && !nl->msg[0])
+		snprintf(nl->msg, sizeof(nl->msg),
+			 "the module has no LATWATCH_CMD_SUBSCRIBE: it is older than this latwatch");
+	return err;
+}
+
+ssize_t lw_nl_recv(struct lw_nl *nl, void *buf, size_t size, uint32_t *sender)
+{
+	struct lw_nl_dgram *d = nl->kept;
+	struct sockaddr_nl sa;
+	socklen_t salen = sizeof(sa);
+	ssize_t n;
+
+	if (d) {
+		int err = d->err;
+
+		nl->kept = d->next;
+		n = (ssize_t)d->len;
+		if (!err) {
+			memcpy(buf, d->data, d->len < size ? d->len : size);
+			*sender = 0;
+		}
+		free(d);
+		if (err) {
+			errno = err;
+			return -1;
+		}
+		return n;
+	}
+	n = recvfrom(lw_nl_fd(nl), buf, size, MSG_DONTWAIT | MSG_TRUNC,
+		     (struct sockaddr *)&sa, &salen);
+	if (n >= 0)
+		*sender = sa.nl_pid;
+	return n;
+}
+
+bool lw_nl_pending(const struct lw_nl *nl)
+{
+	return nl->kept != NULL;
 }
 
 /* Past rmem_max if we may, else as much as it allows. */

@@ -6,11 +6,11 @@
  * into its CPU's ring under a raw spinlock: no allocation, no sleeping
  * lock, nothing that can fail but a full ring, which is counted. A work
  * item drains the rings from process context, numbers each record in the
- * order they go out, keeps it for replay (replay.c) and multicasts it, so
- * a listener sees sequence numbers rise by one; a send that fails, or
- * events sent while it was not subscribed, leave a gap. Everything lost
- * is counted, and announced to the listeners with a LATWATCH_CMD_LOST
- * record.
+ * order they go out, keeps it for replay (replay.c) and sends it to each
+ * subscriber (genl.c), so a subscriber sees sequence numbers rise by one;
+ * a send that fails, or events sent while it was not subscribed, leave a
+ * gap. Everything lost is counted, and announced to the subscribers with
+ * a LATWATCH_CMD_LOST record.
  *
  * A per-CPU token bucket bounds what a storm (a threshold set too low)
  * costs: a detector asks lw_event_admit() before it captures anything, and
@@ -157,6 +157,11 @@ static bool lw_pop(struct lw_cpu *c, struct lw_event *out)
 	return got;
 }
 
+/*
+ * @err from lw_genl_send_event(): 0, one subscriber at least got the event
+ * (delivered); -ESRCH, there was none (unheard); else it reached none
+ * (lost).
+ */
 static void lw_account_send(struct lw_cpu *c, int err)
 {
 	unsigned long flags;
@@ -181,7 +186,7 @@ static void lw_announce_lost(void)
 	if (total == lw_lost_announced)
 		return;
 	/*
-	 * Announced once, whatever the outcome: a listener that misses this
+	 * Announced once, whatever the outcome: a subscriber that misses this
 	 * record has overrun its socket and is told so by ENOBUFS; the
 	 * totals stay in the per-CPU statistics.
 	 */

@@ -2,11 +2,18 @@
 /*
  * latwatch: the generic netlink family.
  *
- * Every command needs CAP_NET_ADMIN, and so does joining "events": events
- * carry kernel stacks. Requests are validated strictly against per-command
- * policies. The ops run in parallel, each under the lock of what it
- * touches: the configuration's (CONFIG_SET), the replay ring's (its dump);
- * statistics and histograms are read without one.
+ * Every command needs CAP_NET_ADMIN: events carry kernel stacks. Requests
+ * are validated strictly against per-command policies. The ops run in
+ * parallel, each under the lock of what it touches: the configuration's
+ * (CONFIG_SET), the subscribers' (SUBSCRIBE, UNSUBSCRIBE), the replay
+ * ring's (its dump); statistics and histograms are read without one.
+ *
+ * Events go to subscribers only: sockets that asked for them with
+ * LATWATCH_CMD_SUBSCRIBE, each sent its own copy by unicast. The family has
+ * no multicast group, so there is nothing to join: a group's
+ * GENL_MCAST_CAP_NET_ADMIN flag, which keeps the unprivileged out, is
+ * missing from older kernels (5.10; Debian's 6.1 before 6.1.0-50), and
+ * there anybody may join any group of the family.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -14,17 +21,52 @@
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/limits.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/notifier.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
+#include <net/sock.h>
 
 #include "compat.h"
 #include "latwatch.h"
 
-enum lw_mcgrp {
-	LW_MCGRP_EVENTS,
+/*
+ * Subscribers: the sockets, all in init_net (the family is not netnsok),
+ * that sent LATWATCH_CMD_SUBSCRIBE and have neither unsubscribed nor been
+ * released. Each event is unicast to every one's port.
+ *
+ * A port is only a number, free for anybody to bind again once its socket
+ * is released; the release notifier (NETLINK_URELEASE) removes the
+ * subscriber, but netlink_release() frees the port before it calls the
+ * notifier. So each entry also holds a reference to its socket, and the
+ * sender skips (and drops) one whose socket is dead: sock_orphan() sets
+ * SOCK_DEAD in netlink_release() before the notifier runs, and a socket
+ * never comes back to life. A port that refuses a unicast (ECONNREFUSED:
+ * its socket is gone, or connected elsewhere) drops the subscriber too.
+ *
+ * lw_subs_lock, a mutex, guards the table and is held across each send, so
+ * once SUBSCRIBE, UNSUBSCRIBE or the notifier have removed an entry, no
+ * message goes to its port any more. Everything that takes it runs in
+ * process context: the ops (in parallel, under no other lock), the
+ * notifier (from close()) and the flush work (event.c). A unicast with
+ * MSG_DONTWAIT never waits for its receiver: a full receive buffer fails
+ * it with EAGAIN and marks the receiver overrun (ENOBUFS on its next
+ * recv).
+ */
+#define LW_MAX_SUBSCRIBERS	8
+
+struct lw_sub {
+	struct sock *sk;	/* a reference; NULL: a free slot */
+	u32 portid;
 };
+
+static DEFINE_MUTEX(lw_subs_lock);
+static struct lw_sub lw_subs[LW_MAX_SUBSCRIBERS];
 
 static const struct nla_policy lw_config_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_CFG_IRQOFF_THRESHOLD_US]	= { .type = NLA_U32 },
@@ -292,6 +334,95 @@ static int lw_replay_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/* Under lw_subs_lock. */
+static void lw_sub_drop(struct lw_sub *s)
+{
+	sock_put(s->sk);
+	s->sk = NULL;
+	s->portid = 0;
+}
+
+/*
+ * Idempotent: a socket subscribed already stays so. Dead sockets still in
+ * the table (their release notification is on its way) make room first.
+ */
+static int lw_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sock *sk = NETLINK_CB(skb).sk;
+	struct lw_sub *slot = NULL;
+	unsigned int i;
+	int ret = 0;
+
+	mutex_lock(&lw_subs_lock);
+	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++) {
+		struct lw_sub *s = &lw_subs[i];
+
+		if (s->sk && sock_flag(s->sk, SOCK_DEAD))
+			lw_sub_drop(s);
+		if (s->sk == sk)
+			goto out;
+		if (!s->sk && !slot)
+			slot = s;
+	}
+	if (!slot) {
+		NL_SET_ERR_MSG(info->extack,
+			       "too many subscribers (at most "
+			       __stringify(LW_MAX_SUBSCRIBERS) ")");
+		ret = -EBUSY;
+		goto out;
+	}
+	sock_hold(sk);
+	slot->sk = sk;
+	slot->portid = NETLINK_CB(skb).portid;
+out:
+	mutex_unlock(&lw_subs_lock);
+	return ret;
+}
+
+/* Not subscribed is fine: the request's effect is there already. */
+static int lw_unsubscribe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sock *sk = NETLINK_CB(skb).sk;
+	unsigned int i;
+
+	mutex_lock(&lw_subs_lock);
+	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++)
+		if (lw_subs[i].sk == sk)
+			lw_sub_drop(&lw_subs[i]);
+	mutex_unlock(&lw_subs_lock);
+	return 0;
+}
+
+/*
+ * A socket of init_net's NETLINK_GENERIC is being released: forget it.
+ * Only a dead socket, so that another one that has bound the port since
+ * and subscribed keeps its place.
+ */
+static int lw_netlink_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	unsigned int i;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !net_eq(n->net, &init_net))
+		return NOTIFY_DONE;
+	mutex_lock(&lw_subs_lock);
+	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++) {
+		struct lw_sub *s = &lw_subs[i];
+
+		if (s->sk && s->portid == n->portid &&
+		    sock_flag(s->sk, SOCK_DEAD))
+			lw_sub_drop(s);
+	}
+	mutex_unlock(&lw_subs_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block lw_netlink_nb = {
+	.notifier_call	= lw_netlink_event,
+};
+
 static const struct genl_ops lw_ops[] = {
 	{
 		.cmd	= LATWATCH_CMD_CONFIG_GET,
@@ -336,12 +467,19 @@ static const struct genl_ops lw_ops[] = {
 		.maxattr = LATWATCH_A_MAX,
 		.flags	= GENL_ADMIN_PERM,
 	},
-};
-
-static const struct genl_multicast_group lw_mcgrps[] = {
-	[LW_MCGRP_EVENTS] = {
-		.name	= LATWATCH_GENL_MCGRP_EVENTS,
-		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	{
+		.cmd	= LATWATCH_CMD_SUBSCRIBE,
+		.doit	= lw_subscribe_doit,
+		.policy	= lw_no_attrs_policy,
+		.maxattr = 1,
+		.flags	= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd	= LATWATCH_CMD_UNSUBSCRIBE,
+		.doit	= lw_unsubscribe_doit,
+		.policy	= lw_no_attrs_policy,
+		.maxattr = 1,
+		.flags	= GENL_ADMIN_PERM,
 	},
 };
 
@@ -351,8 +489,6 @@ static struct genl_family lw_family = {
 	.module		= THIS_MODULE,
 	.ops		= lw_ops,
 	.n_ops		= ARRAY_SIZE(lw_ops),
-	.mcgrps		= lw_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(lw_mcgrps),
 	/*
 	 * The ops do not take the genetlink mutex: a CONFIG_SET waits for
 	 * probes to finish and for every CPU, and must not hold up every
@@ -365,9 +501,18 @@ static struct genl_family lw_family = {
 	 */
 };
 
+/* Process context: is there a subscriber whose socket is not dead? */
 bool lw_genl_listening(void)
 {
-	return genl_has_listeners(&lw_family, &init_net, LW_MCGRP_EVENTS);
+	bool live = false;
+	unsigned int i;
+
+	mutex_lock(&lw_subs_lock);
+	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++)
+		if (lw_subs[i].sk && !sock_flag(lw_subs[i].sk, SOCK_DEAD))
+			live = true;
+	mutex_unlock(&lw_subs_lock);
+	return live;
 }
 
 /* latwatch's own frames and the tracepoint's lead tracepoint stacks. */
@@ -475,8 +620,61 @@ static int lw_put_event(struct sk_buff *msg, const struct lw_event *ev)
 }
 
 /*
- * Process context: keep @ev for replay and multicast it. 0, -ESRCH
- * (nobody listens) or another error.
+ * Under lw_subs_lock: @skb (consumed; NULL: a copy that could not be made)
+ * to subscriber @s. *ret becomes 0 once one got its copy, else the error of
+ * the last that failed; a port that refuses drops its subscriber and does
+ * not count.
+ */
+static void lw_sub_send(struct lw_sub *s, struct sk_buff *skb, int *ret)
+{
+	int err = -ENOMEM;
+
+	if (skb)
+		err = genlmsg_unicast(&init_net, skb, s->portid);
+	if (err == -ECONNREFUSED)
+		lw_sub_drop(s);
+	else if (!err || *ret)
+		*ret = err;
+}
+
+/*
+ * Process context: @msg (consumed) to every subscriber whose socket is
+ * alive, a clone each but the last. 0: at least one got it; -ESRCH: there
+ * was nobody; else every one failed (EAGAIN: its receive buffer was full,
+ * and it is told so by ENOBUFS), and this is the last error.
+ */
+static int lw_unicast_all(struct sk_buff *msg)
+{
+	struct lw_sub *prev = NULL;
+	int ret = -ESRCH;
+	unsigned int i;
+
+	mutex_lock(&lw_subs_lock);
+	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++) {
+		struct lw_sub *s = &lw_subs[i];
+
+		if (!s->sk)
+			continue;
+		if (sock_flag(s->sk, SOCK_DEAD)) {
+			lw_sub_drop(s);
+			continue;
+		}
+		if (prev)
+			lw_sub_send(prev, skb_clone(msg, GFP_KERNEL), &ret);
+		prev = s;
+	}
+	if (prev)
+		lw_sub_send(prev, msg, &ret);
+	else
+		nlmsg_free(msg);
+	mutex_unlock(&lw_subs_lock);
+	return ret;
+}
+
+/*
+ * Process context: keep @ev for replay and send it to the subscribers. 0
+ * (delivered to one at least), -ESRCH (nobody subscribed) or another
+ * error (every subscriber failed).
  */
 int lw_genl_send_event(const struct lw_event *ev)
 {
@@ -501,8 +699,7 @@ int lw_genl_send_event(const struct lw_event *ev)
 		nlmsg_free(msg);
 		return -ESRCH;
 	}
-	return genlmsg_multicast(&lw_family, msg, 0, LW_MCGRP_EVENTS,
-				 GFP_KERNEL);
+	return lw_unicast_all(msg);
 }
 
 int lw_genl_send_lost(u64 count, u64 total)
@@ -523,16 +720,42 @@ int lw_genl_send_lost(u64 count, u64 total)
 		return -EMSGSIZE;
 	}
 	genlmsg_end(msg, hdr);
-	return genlmsg_multicast(&lw_family, msg, 0, LW_MCGRP_EVENTS,
-				 GFP_KERNEL);
+	return lw_unicast_all(msg);
 }
 
+/*
+ * The release notifier first, so that no subscriber can come before it. A
+ * SUBSCRIBE that comes as soon as the family is there is undone by
+ * lw_genl_exit() if the module does not load after all.
+ */
 int lw_genl_init(void)
 {
-	return genl_register_family(&lw_family);
+	int ret;
+
+	ret = netlink_register_notifier(&lw_netlink_nb);
+	if (ret)
+		return ret;
+	ret = genl_register_family(&lw_family);
+	if (ret)
+		netlink_unregister_notifier(&lw_netlink_nb);
+	return ret;
 }
 
+/*
+ * The events are out (lw_events_flush()) and no more come. Once the family
+ * is gone no op runs or will run (unregistering waits for those under way),
+ * and once the notifier is gone no release notification runs either: the
+ * subscribers' references can go.
+ */
 void lw_genl_exit(void)
 {
+	unsigned int i;
+
 	genl_unregister_family(&lw_family);
+	netlink_unregister_notifier(&lw_netlink_nb);
+	mutex_lock(&lw_subs_lock);
+	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++)
+		if (lw_subs[i].sk)
+			lw_sub_drop(&lw_subs[i]);
+	mutex_unlock(&lw_subs_lock);
 }

@@ -3,8 +3,9 @@
  * latwatch: the user/kernel interface of latwatch.ko.
  *
  * Generic netlink family LATWATCH_GENL_NAME. Every command needs
- * CAP_NET_ADMIN, and so does joining the "events" multicast group: events
- * carry kernel stacks.
+ * CAP_NET_ADMIN: events carry kernel stacks. The family has no multicast
+ * group (there was an "events" group; it is gone): events go by unicast to
+ * the sockets that subscribed, on every kernel.
  *
  * Commands
  *   LATWATCH_CMD_CONFIG_GET  request: no attributes.
@@ -15,9 +16,9 @@
  *                            in the extended ack.
  *   LATWATCH_CMD_STATS_GET   dump: one message per possible CPU, each with
  *                            LATWATCH_A_STAT_* attributes.
- *   LATWATCH_CMD_EVENT       multicast on "events": one detected window,
- *                            LATWATCH_A_EV_* attributes.
- *   LATWATCH_CMD_LOST        multicast on "events": events were lost,
+ *   LATWATCH_CMD_EVENT       unicast to each subscriber: one detected
+ *                            window, LATWATCH_A_EV_* attributes.
+ *   LATWATCH_CMD_LOST        unicast to each subscriber: events were lost,
  *                            LATWATCH_A_LOST_* attributes.
  *   LATWATCH_CMD_HIST_GET    dump: one message per CPU and event type with
  *                            a histogram, LATWATCH_A_HIST_* attributes.
@@ -28,25 +29,37 @@
  *                            oldest first, as LATWATCH_CMD_EVENT messages;
  *                            with LATWATCH_A_REPLAY_SINCE, only those whose
  *                            sequence number is greater.
+ *   LATWATCH_CMD_SUBSCRIBE   request: no attributes. From now on the
+ *                            requesting socket gets every EVENT and LOST
+ *                            message, with sequence number and port 0 in
+ *                            the header, until it sends UNSUBSCRIBE or is
+ *                            closed. Subscribing again changes nothing. At
+ *                            most 8 sockets at a time: EBUSY (and a message
+ *                            in the extended ack) beyond. Events may come
+ *                            before the acknowledgement.
+ *   LATWATCH_CMD_UNSUBSCRIBE request: no attributes. No more events to this
+ *                            socket (also fine if it was not subscribed).
  *
  * Unknown attributes are rejected. New attributes are only ever appended.
  *
  * Accounting, per CPU: every event a detector records counts once in
  * _STAT_EVENTS and ends up in exactly one of
- *   _STAT_DELIVERED  multicast to the listeners without an error;
- *   _STAT_LOST       never reached the listeners: over the rate limit (also
+ *   _STAT_DELIVERED  reached one subscriber at least;
+ *   _STAT_LOST       reached no subscriber: over the rate limit (also
  *                    counted in _STAT_RATELIMITED; such an event is counted
  *                    but not captured, no stack nor cgroup is taken), the
- *                    ring full, or the send failed (a listener's socket
- *                    overran, no memory);
- *   _STAT_UNHEARD    sent while nobody was subscribed to "events" (still
- *                    kept for LATWATCH_CMD_REPLAY_GET);
+ *                    ring full, or the send failed for every subscriber
+ *                    (its socket overran, no memory);
+ *   _STAT_UNHEARD    sent while nobody was subscribed (still kept for
+ *                    LATWATCH_CMD_REPLAY_GET);
  * or is still queued for sending (at most a ring's worth per CPU, none once
  * the flush work has run). So, once the events have drained:
  *   EVENTS == DELIVERED + LOST + UNHEARD.
  * A LATWATCH_CMD_LOST record's _LOST_TOTAL is the sum of _STAT_LOST over
  * all CPUs, and its _LOST_COUNT what that sum grew by since the previous
- * record. Rate limiting (LATWATCH_A_CFG_MAX_EVENTS_PER_SEC) is a token
+ * record. A subscriber whose receive buffer was full when an event reached
+ * another one misses it without a LOST record: its next recv() fails with
+ * ENOBUFS instead. Rate limiting (LATWATCH_A_CFG_MAX_EVENTS_PER_SEC) is a token
  * bucket per CPU: up to max_events_per_sec events at once, refilled at
  * max_events_per_sec per second.
  */
@@ -55,7 +68,6 @@
 
 #define LATWATCH_GENL_NAME		"latwatch"
 #define LATWATCH_GENL_VERSION		1
-#define LATWATCH_GENL_MCGRP_EVENTS	"events"
 
 /* Most frames an event's stack carries. */
 #define LATWATCH_STACK_MAX		32
@@ -77,6 +89,8 @@ enum latwatch_cmd {
 	LATWATCH_CMD_HIST_GET,
 	LATWATCH_CMD_HIST_RESET,
 	LATWATCH_CMD_REPLAY_GET,
+	LATWATCH_CMD_SUBSCRIBE,
+	LATWATCH_CMD_UNSUBSCRIBE,
 
 	__LATWATCH_CMD_MAX,
 };
@@ -143,7 +157,7 @@ enum latwatch_attr {
 					 * softirqs off; not reported
 					 */
 	LATWATCH_A_STAT_UNHEARD,	/* u64: events sent while nobody was
-					 * subscribed to "events"
+					 * subscribed
 					 */
 
 	/* Event (LATWATCH_CMD_EVENT). */
@@ -213,8 +227,8 @@ enum latwatch_attr {
 	LATWATCH_A_CFG_MAX_EVENTS_PER_SEC,
 
 	/* More statistics of one CPU, u64 (see "Accounting" above). */
-	LATWATCH_A_STAT_DELIVERED,	/* events multicast to the listeners
-					 * without an error
+	LATWATCH_A_STAT_DELIVERED,	/* events that reached one subscriber
+					 * at least
 					 */
 	LATWATCH_A_STAT_RATELIMITED,	/* events over max_events_per_sec, not
 					 * queued; also counted in _LOST

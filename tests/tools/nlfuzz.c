@@ -5,6 +5,8 @@
  *
  * Usage: nlfuzz [-n COUNT] [-s SEED] [-q]
  *        nlfuzz -p
+ *        nlfuzz -l SECS [-P PORT]
+ *        nlfuzz -r ROUNDS
  *
  * Fuzzing (default): COUNT datagrams (default 100000), each built from a
  * PRNG seeded with SEED (default 1): random command numbers, flags and
@@ -26,6 +28,9 @@
  *     with CAP_NET_ADMIN, or whose attributes are not exactly what the UAPI
  *     header documents (a dump: one message per possible CPU, or per CPU
  *     and histogram type);
+ *   - it is an event or a lost record (sequence number 0: the fuzzing sends
+ *     SUBSCRIBE now and then) without CAP_NET_ADMIN, or with attributes
+ *     other than those of an event or a lost record;
  *   - it is an error for a message the kernel must ignore (not a request,
  *     or a control message type), or an acknowledgement nobody asked for;
  *   - a message asked for an acknowledgement (NLM_F_ACK) and got none, a
@@ -39,9 +44,10 @@
  *     EPERM too there without CAP_NET_ADMIN, which 6.1 checks first), EPERM
  *     (without CAP_NET_ADMIN, anything else);
  *   - with CAP_NET_ADMIN: EPERM; an error for a well-formed request without
- *     attributes (EBUSY allowed for a dump while another one runs); no
- *     EINVAL with an extended-ack message for a well-formed CONFIG_SET with
- *     a value out of the module's range.
+ *     attributes (EBUSY allowed for a dump while another one runs, and for
+ *     a SUBSCRIBE that says the module has all the subscribers it takes);
+ *     no EINVAL with an extended-ack message for a well-formed CONFIG_SET
+ *     with a value out of the module's range.
  * With CAP_NET_ADMIN nlfuzz also keeps a model of the configuration: it
  * reads it first, applies every CONFIG_SET the kernel accepted (no error
  * reply) and compares the model with the configuration at the end. A
@@ -49,14 +55,34 @@
  * harmless ranges (thresholds of 5 ms and more) so that an accepted request
  * never turns the module into an event storm.
  * Output: "nlfuzz: sent=N replies=N errors=N acks=N data=N extack=N
- * unexpected=N ..." and the errno counts; exit status 0 when nothing was
- * unexpected, 1 otherwise.
+ * unexpected=N ... events=N lost=N ..." and the errno counts; exit status 0
+ * when nothing was unexpected, 1 otherwise.
  *
  * Privilege probe (-p): each command once, well-formed (CONFIG_GET,
  * CONFIG_SET without attributes, STATS_GET dump, HIST_GET dump,
- * HIST_RESET, REPLAY_GET dump), then joining the "events" multicast group; one line each,
- * "nlfuzz: probe NAME errno=EPERM" (errno=0: it worked). Exit status 0 when
- * every probe got a well-formed answer.
+ * HIST_RESET, REPLAY_GET dump, SUBSCRIBE, UNSUBSCRIBE), one line each,
+ * "nlfuzz: probe NAME errno=EPERM data=0" (errno=0: it worked); then
+ * "events-join", every way there is to get events: SUBSCRIBE, and joining
+ * each multicast group the family advertises (it should have none),
+ * "nlfuzz: probe events-join errno=E groups=N joined=J": errno=0 if any
+ * way worked, else the SUBSCRIBE's. Exit status 0 when every probe got a
+ * well-formed answer.
+ *
+ * Listener (-l SECS): one socket (bound to PORT with -P) tries every way to
+ * get events as in "events-join", listens for SECS seconds (0: none, it
+ * just closes its socket) and prints "nlfuzz: listen portid=P subscribe=E
+ * groups=N joined=J events=N lost=N other=N overruns=N"; events and lost
+ * are the family's EVENT and LOST messages it received (also those that
+ * came while it waited for an answer), other any other message of the
+ * family that answers nothing it asked. Once in, before it listens, it
+ * prints "nlfuzz: listening portid=P subscribe=E groups=N joined=J".
+ * Exit status 0.
+ *
+ * Churn (-r ROUNDS): ROUNDS times a new socket subscribes (every other
+ * one unsubscribes again) and closes, as fast as it can; a family that is
+ * not there (the module unloaded) just counts. Prints "nlfuzz: churn
+ * rounds=N subscribed=N unsubscribed=N nofamily=N failed=N", exit status
+ * 0.
  *
  * Exit status 2: usage; 3: no netlink socket, or no "latwatch" family.
  */
@@ -203,10 +229,15 @@ static uint32_t cfg_bad(unsigned int k)
 
 /* ---- netlink plumbing ---- */
 
+#define MAX_GRPS	32
+
 static int fam_id;
-static uint32_t grp_events;
+static uint32_t grps[MAX_GRPS];	/* the family's multicast groups */
+static unsigned int ngrps;
 static uint32_t my_portid;
 static bool quiet;
+/* Unsolicited messages of the family: events and lost records. */
+static unsigned long c_events, c_lost, c_other;
 
 static const char *errname(int e)
 {
@@ -244,9 +275,10 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int nl_open(void)
+/* A NETLINK_GENERIC socket, bound to port (0: the kernel picks one). */
+static int nl_open(uint32_t port)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_pid = port };
 	socklen_t salen = sizeof(sa);
 	int one = 1, rcvbuf = 4 << 20;
 	int fd;
@@ -405,16 +437,16 @@ static size_t nla_walk(const uint8_t *p, size_t len, nla_fn fn, void *ctx,
 
 struct fam_ctx {
 	int id;
-	uint32_t grp;
+	uint32_t grps[MAX_GRPS];
+	unsigned int ngrps;
 };
 
+/* One group of CTRL_ATTR_MCAST_GROUPS: keep its id, whatever its name. */
 static bool grp_attr(void *ctx, uint16_t type, const uint8_t *d, uint16_t n)
 {
 	struct fam_ctx *f = ctx;
 	const uint8_t *p = d;
 	size_t left = n;
-	uint32_t id = 0;
-	bool named = false;
 
 	(void)type;
 	while (left >= NLA_HDRLEN) {
@@ -423,21 +455,13 @@ static bool grp_attr(void *ctx, uint16_t type, const uint8_t *d, uint16_t n)
 		if (a.nla_len < NLA_HDRLEN || a.nla_len > left)
 			break;
 		if (a.nla_type == CTRL_ATTR_MCAST_GRP_ID &&
-		    a.nla_len >= NLA_HDRLEN + 4)
-			id = u32_at(p + NLA_HDRLEN);
-		if (a.nla_type == CTRL_ATTR_MCAST_GRP_NAME &&
-		    a.nla_len > NLA_HDRLEN &&
-		    !strncmp((const char *)p + NLA_HDRLEN,
-			     LATWATCH_GENL_MCGRP_EVENTS,
-			     a.nla_len - NLA_HDRLEN))
-			named = true;
+		    a.nla_len >= NLA_HDRLEN + 4 && f->ngrps < MAX_GRPS)
+			f->grps[f->ngrps++] = u32_at(p + NLA_HDRLEN);
 		if ((size_t)NLA_ALIGN(a.nla_len) >= left)
 			break;
 		left -= NLA_ALIGN(a.nla_len);
 		p += NLA_ALIGN(a.nla_len);
 	}
-	if (named)
-		f->grp = id;
 	return true;
 }
 
@@ -462,7 +486,7 @@ static int resolve_family(int fd)
 {
 	static uint8_t buf[RECV_MAX];
 	uint8_t req[64], *p;
-	struct fam_ctx f = { .id = -1, .grp = 0 };
+	struct fam_ctx f = { .id = -1 };
 	const uint32_t seq = 1;
 	bool trunc, fk;
 	int err;
@@ -505,7 +529,8 @@ static int resolve_family(int fd)
 				if (f.id < 0)
 					return -EPROTO;
 				fam_id = f.id;
-				grp_events = f.grp;
+				memcpy(grps, f.grps, sizeof(grps));
+				ngrps = f.ngrps;
 				return 0;
 			}
 			if (NLMSG_ALIGN(h.nlmsg_len) >= left)
@@ -644,6 +669,7 @@ static const uint8_t real_cmds[] = {
 	LATWATCH_CMD_CONFIG_GET, LATWATCH_CMD_CONFIG_SET,
 	LATWATCH_CMD_STATS_GET, LATWATCH_CMD_HIST_GET,
 	LATWATCH_CMD_HIST_RESET, LATWATCH_CMD_REPLAY_GET,
+	LATWATCH_CMD_SUBSCRIBE, LATWATCH_CMD_UNSUBSCRIBE,
 };
 
 static bool is_dump_cmd(unsigned int cmd)
@@ -1329,6 +1355,9 @@ static bool data_attr(void *ctx, uint16_t type, const uint8_t *d, uint16_t n)
 		default:
 			return false;
 		}
+	case LATWATCH_CMD_LOST:
+		return (type == LATWATCH_A_LOST_COUNT ||
+			type == LATWATCH_A_LOST_TOTAL) && n == 8;
 	case LATWATCH_CMD_STATS_GET:
 		switch (type) {
 		case LATWATCH_A_STAT_CPU:
@@ -1394,6 +1423,9 @@ static bool check_data(unsigned int cmd, const uint8_t *p, size_t len,
 		       c->got[LATWATCH_A_INSTANCE] == 1 &&
 		       c->val[LATWATCH_A_EV_TYPE] >= 1 &&
 		       c->val[LATWATCH_A_EV_TYPE] <= LATWATCH_EV_MAX;
+	case LATWATCH_CMD_LOST:
+		return c->got[LATWATCH_A_LOST_COUNT] == 1 &&
+		       c->got[LATWATCH_A_LOST_TOTAL] == 1;
 	case LATWATCH_CMD_STATS_GET:
 		for (k = LATWATCH_A_STAT_CPU; k <= LATWATCH_A_STAT_UNHEARD; k++)
 			if (c->got[k] != 1)
@@ -1550,6 +1582,52 @@ static void handle_done(const uint8_t *m, const struct nlmsghdr *h)
 	}
 }
 
+/*
+ * A message of the family with sequence number 0 and port 0 answers no
+ * request (nlfuzz numbers every one from 1000 on): an event or a lost
+ * record, sent to a subscriber. true if it is one of those; counted, and
+ * checked when check is set.
+ */
+static bool unsolicited(const uint8_t *m, const struct nlmsghdr *h, bool check)
+{
+	struct genlmsghdr g;
+	struct data_ctx c;
+	unsigned int cmd;
+
+	if (h->nlmsg_type != fam_id || h->nlmsg_seq || h->nlmsg_pid)
+		return false;
+	if (h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN) {
+		c_other++;
+		if (check)
+			unexpected("a message of the family without a genetlink header");
+		return true;
+	}
+	memcpy(&g, m + NLMSG_HDRLEN, sizeof(g));
+	if (g.cmd == LATWATCH_CMD_EVENT) {
+		c_events++;
+		cmd = LATWATCH_CMD_REPLAY_GET;	/* what a replayed event has */
+	} else if (g.cmd == LATWATCH_CMD_LOST) {
+		c_lost++;
+		cmd = LATWATCH_CMD_LOST;
+	} else {
+		c_other++;
+		if (check)
+			unexpected("cmd %u from the family out of the blue", g.cmd);
+		return true;
+	}
+	if (!check)
+		return true;
+	if (!privileged)
+		unexpected("%s without CAP_NET_ADMIN",
+			   g.cmd == LATWATCH_CMD_EVENT ? "an event" : "a lost record");
+	else if ((h->nlmsg_flags & NLM_F_MULTI) ||
+		 !check_data(cmd, m + NLMSG_HDRLEN + GENL_HDRLEN,
+			     h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, &c))
+		unexpected("a malformed %s",
+			   g.cmd == LATWATCH_CMD_EVENT ? "event" : "lost record");
+	return true;
+}
+
 static void handle_buf(const uint8_t *buf, size_t n)
 {
 	size_t left = n;
@@ -1568,6 +1646,8 @@ static void handle_buf(const uint8_t *buf, size_t n)
 				   h.nlmsg_len, left);
 			return;
 		}
+		if (unsolicited(m, &h, true))
+			goto next;
 		c_replies++;
 		if (h.nlmsg_pid != my_portid)
 			unexpected("reply addressed to port %u", h.nlmsg_pid);
@@ -1579,6 +1659,7 @@ static void handle_buf(const uint8_t *buf, size_t n)
 			handle_data(m, &h);
 		else
 			unexpected("reply of type %u", h.nlmsg_type);
+next:
 		if (NLMSG_ALIGN(h.nlmsg_len) >= left)
 			break;
 		left -= NLMSG_ALIGN(h.nlmsg_len);
@@ -1738,7 +1819,9 @@ static void check_recs(void)
 			unexpected("seq %u: EPERM with CAP_NET_ADMIN %s", r->seq,
 				   desc(r));
 		if (r->tag == TAG_CLEAN && r->n_err &&
-		    !(r->dump && r->err == -EBUSY))
+		    !(r->dump && r->err == -EBUSY) &&
+		    !(r->cmd == LATWATCH_CMD_SUBSCRIBE && r->err == -EBUSY &&
+		      strstr(r->extack, "too many subscribers")))
 			unexpected("seq %u: well-formed cmd %u refused: %s %s",
 				   r->seq, r->cmd, errname(-r->err), desc(r));
 		if (r->tag == TAG_CFG_BAD &&
@@ -1788,7 +1871,8 @@ static void simple_buf(const uint8_t *buf, size_t n, uint32_t seq,
 			s->malformed = true;
 			return;
 		}
-		if (h.nlmsg_seq == seq) {
+		/* An event or a lost record is counted, and answers nothing. */
+		if (!unsolicited(m, &h, false) && h.nlmsg_seq == seq) {
 			if (h.nlmsg_type == NLMSG_ERROR &&
 			    h.nlmsg_len >= NLMSG_HDRLEN + sizeof(struct nlmsgerr)) {
 				memcpy(&s->err, m + NLMSG_HDRLEN, sizeof(int));
@@ -1868,7 +1952,26 @@ static bool config_read(int fd, uint32_t *vals)
 	return true;
 }
 
-/* ---- -p ---- */
+/* ---- -p, -l and -r ---- */
+
+/*
+ * Every way there is to get events on fd: SUBSCRIBE, and joining each
+ * multicast group the family advertises. *sub: SUBSCRIBE's errno (0: it
+ * worked; -1: no well-formed answer). Returns how many groups it joined.
+ */
+static unsigned int every_way(int fd, int *sub)
+{
+	unsigned int i, joined = 0;
+	struct simple s;
+
+	simple_req(fd, LATWATCH_CMD_SUBSCRIBE, NLM_F_ACK, NULL, 0, &s);
+	*sub = !s.answered || s.malformed || s.err > 0 ? -1 : -s.err;
+	for (i = 0; i < ngrps; i++)
+		if (!setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				&grps[i], sizeof(grps[i])))
+			joined++;
+	return joined;
+}
 
 static int probe(int fd)
 {
@@ -1883,9 +1986,11 @@ static int probe(int fd)
 		{ "HIST_GET", LATWATCH_CMD_HIST_GET, NLM_F_ACK | NLM_F_DUMP },
 		{ "HIST_RESET", LATWATCH_CMD_HIST_RESET, NLM_F_ACK },
 		{ "REPLAY_GET", LATWATCH_CMD_REPLAY_GET, NLM_F_ACK | NLM_F_DUMP },
+		{ "SUBSCRIBE", LATWATCH_CMD_SUBSCRIBE, NLM_F_ACK },
+		{ "UNSUBSCRIBE", LATWATCH_CMD_UNSUBSCRIBE, NLM_F_ACK },
 	};
-	unsigned int i;
-	int ret = 0, e;
+	unsigned int i, joined;
+	int ret = 0, sub;
 
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		struct simple s;
@@ -1901,19 +2006,106 @@ static int probe(int fd)
 		printf("nlfuzz: probe %s errno=%s data=%u\n", probes[i].name,
 		       errname(-s.err), s.data);
 	}
-	if (!grp_events) {
-		printf("nlfuzz: probe events-join no such group\n");
+	joined = every_way(fd, &sub);
+	if (sub < 0) {
+		printf("nlfuzz: probe events-join no answer to SUBSCRIBE\n");
 		return 1;
 	}
-	e = 0;
-	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &grp_events,
-		       sizeof(grp_events)))
-		e = errno;
-	else
-		setsockopt(fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, &grp_events,
-			   sizeof(grp_events));
-	printf("nlfuzz: probe events-join errno=%s\n", errname(e));
+	printf("nlfuzz: probe events-join errno=%s groups=%u joined=%u\n",
+	       errname(joined || !sub ? 0 : sub), ngrps, joined);
 	return ret;
+}
+
+/*
+ * -l: every way in, then count what comes for secs seconds: the family's
+ * events and lost records (and whatever else of it answers nothing).
+ */
+static int listen_for(int fd, unsigned int secs)
+{
+	double end;
+	unsigned int joined;
+	unsigned long overruns = 0;
+	int sub;
+
+	joined = every_way(fd, &sub);
+	printf("nlfuzz: listening portid=%u subscribe=%s groups=%u joined=%u\n",
+	       my_portid, sub < 0 ? "none" : errname(sub), ngrps, joined);
+	end = now_s() + secs;
+	while (now_s() < end) {
+		int ms = (int)((end - now_s()) * 1000) + 1;
+		const uint8_t *m = rbuf;
+		bool trunc, fk;
+		ssize_t n;
+		size_t left;
+
+		if (!wait_readable(fd, ms))
+			continue;
+		n = nl_recv(fd, rbuf, sizeof(rbuf), true, &trunc, &fk);
+		if (n == -ENOBUFS)
+			overruns++;
+		if (n <= 0 || !fk)
+			continue;
+		for (left = trunc ? sizeof(rbuf) : (size_t)n; left >= NLMSG_HDRLEN;) {
+			struct nlmsghdr h = hdr_at(m);
+
+			if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > left)
+				break;
+			if (!unsolicited(m, &h, false) && h.nlmsg_type == fam_id)
+				c_other++;
+			if (NLMSG_ALIGN(h.nlmsg_len) >= left)
+				break;
+			left -= NLMSG_ALIGN(h.nlmsg_len);
+			m += NLMSG_ALIGN(h.nlmsg_len);
+		}
+	}
+	printf("nlfuzz: listen portid=%u subscribe=%s groups=%u joined=%u events=%lu lost=%lu other=%lu overruns=%lu %s\n",
+	       my_portid, sub < 0 ? "none" : errname(sub), ngrps, joined,
+	       c_events, c_lost, c_other, overruns,
+	       have_net_admin() ? "privileged" : "unprivileged");
+	return 0;
+}
+
+/* -r: sockets that subscribe and close, one after the other. */
+static int churn(unsigned long rounds)
+{
+	unsigned long i, subscribed = 0, unsubscribed = 0, nofamily = 0;
+	unsigned long failed = 0;
+	int first = 0;
+
+	for (i = 0; i < rounds; i++) {
+		struct simple s;
+		int fd = nl_open(0);
+
+		if (fd < 0) {
+			if (!failed++)
+				first = errno;
+			continue;
+		}
+		if (resolve_family(fd)) {
+			nofamily++;
+			close(fd);
+			continue;
+		}
+		simple_req(fd, LATWATCH_CMD_SUBSCRIBE, NLM_F_ACK, NULL, 0, &s);
+		if (s.answered && !s.malformed && !s.err) {
+			subscribed++;
+			if (i % 2) {
+				simple_req(fd, LATWATCH_CMD_UNSUBSCRIBE,
+					   NLM_F_ACK, NULL, 0, &s);
+				if (s.answered && !s.malformed && !s.err)
+					unsubscribed++;
+			}
+		} else if (s.answered && s.err == -ENOENT) {
+			nofamily++;	/* gone since it was resolved */
+		} else if (!failed++) {
+			first = s.answered ? -s.err : ETIMEDOUT;
+		}
+		close(fd);
+	}
+	printf("nlfuzz: churn rounds=%lu subscribed=%lu unsubscribed=%lu nofamily=%lu failed=%lu%s%s\n",
+	       rounds, subscribed, unsubscribed, nofamily, failed,
+	       failed ? " first=" : "", failed ? errname(first) : "");
+	return 0;
 }
 
 /* ---- main ---- */
@@ -1922,11 +2114,16 @@ static void usage(FILE *f)
 {
 	fputs("usage: nlfuzz [-n COUNT] [-s SEED] [-q]\n"
 	      "       nlfuzz -p\n"
-	      "  -n COUNT  datagrams to send (default 100000)\n"
-	      "  -s SEED   PRNG seed (default 1)\n"
-	      "  -q        print the summary only\n"
-	      "  -p        send each latwatch command once, join \"events\",\n"
-	      "            print the errno of each\n", f);
+	      "       nlfuzz -l SECS [-P PORT]\n"
+	      "       nlfuzz -r ROUNDS\n"
+	      "  -n COUNT   datagrams to send (default 100000)\n"
+	      "  -s SEED    PRNG seed (default 1)\n"
+	      "  -q         print the summary only\n"
+	      "  -p         send each latwatch command once, try to get events,\n"
+	      "             print the errno of each\n"
+	      "  -l SECS    try every way to get events, count those that come\n"
+	      "  -P PORT    -l on a socket bound to this port\n"
+	      "  -r ROUNDS  subscribe and close, ROUNDS sockets in a row\n", f);
 }
 
 /* The running kernel is MAJOR.MINOR or later (true when unknown). */
@@ -1942,16 +2139,17 @@ static bool kernel_at_least(unsigned int major, unsigned int minor)
 
 int main(int argc, char **argv)
 {
-	unsigned long count = 100000, seed = 1, i;
+	unsigned long count = 100000, seed = 1, i, listen_secs = 0;
+	unsigned long rounds = 0, port = 0;
 	uint32_t final[NKEYS];
-	bool probe_mode = false;
+	bool probe_mode = false, listen_mode = false;
 	double t0, secs;
 	char *end;
 	int fd, opt, err;
 	unsigned int k;
 
 	header_checked = kernel_at_least(6, 1);
-	while ((opt = getopt(argc, argv, "n:s:qph")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:qpl:P:r:h")) != -1) {
 		switch (opt) {
 		case 'n':
 			errno = 0;
@@ -1975,6 +2173,25 @@ int main(int argc, char **argv)
 		case 'p':
 			probe_mode = true;
 			break;
+		case 'l':
+		case 'P':
+		case 'r':
+			errno = 0;
+			i = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg ||
+			    (opt == 'P' && (!i || i > UINT32_MAX))) {
+				usage(stderr);
+				return 2;
+			}
+			if (opt == 'l') {
+				listen_mode = true;
+				listen_secs = i;
+			} else if (opt == 'P') {
+				port = i;
+			} else {
+				rounds = i;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -1983,12 +2200,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc) {
+	if (optind != argc || (port && !listen_mode)) {
 		usage(stderr);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	fd = nl_open();
+	if (rounds)
+		return churn(rounds);
+	fd = nl_open((uint32_t)port);
 	if (fd < 0) {
 		fprintf(stderr, "nlfuzz: netlink socket: %s\n", strerror(errno));
 		return 3;
@@ -2001,6 +2220,8 @@ int main(int argc, char **argv)
 	}
 	if (probe_mode)
 		return probe(fd);
+	if (listen_mode)
+		return listen_for(fd, (unsigned int)listen_secs);
 
 	privileged = have_net_admin();
 	ncpus = possible_cpus();
@@ -2039,8 +2260,9 @@ int main(int argc, char **argv)
 	printf("nlfuzz: sent=%lu replies=%lu errors=%lu acks=%lu data=%lu extack=%lu unexpected=%lu",
 	       c_sent, c_replies, c_errors, c_acks, c_data, c_extack,
 	       c_unexpected);
-	printf(" msgs=%lu dones=%lu seed=%lu secs=%.1f rate=%.0f/s %s\n",
-	       c_msgs, c_dones, seed, secs, secs > 0 ? (double)c_sent / secs : 0,
+	printf(" msgs=%lu dones=%lu events=%lu lost=%lu seed=%lu secs=%.1f rate=%.0f/s %s\n",
+	       c_msgs, c_dones, c_events, c_lost, seed, secs,
+	       secs > 0 ? (double)c_sent / secs : 0,
 	       privileged ? "privileged" : "unprivileged");
 	if (!quiet) {
 		printf("nlfuzz: errnos");

@@ -382,7 +382,7 @@ static void test_module_stats(void **state)
 
 	(void)state;
 	out = render(m);
-	want_line(out, "# HELP latwatch_module_delivered_total Events the kernel module multicast to its listeners, by CPU.");
+	want_line(out, "# HELP latwatch_module_delivered_total Events that reached one subscriber at least, by CPU.");
 	want_line(out, "# HELP latwatch_module_ratelimited_total Events over the kernel module's max_events_per_sec, by CPU; also counted as lost.");
 	assert_null(strstr(out, "latwatch_module_delivered_total{"));
 	assert_null(strstr(out, "latwatch_module_ratelimited_total{"));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 
+#include <netlink/genl/ctrl.h>
+
 #include "testutil.h"
 #include "msgutil.h"
 #include "nl.h"
@@ -121,6 +123,127 @@ static void test_genl_cmd(void **state)
 	nlmsg_free(msg);
 }
 
+/*
+ * The answer to a request is the NLMSG_ERROR with its sequence number;
+ * events and notifications (sequence number 0) and the answers to other
+ * requests are not.
+ */
+static void test_answer(void **state)
+{
+	struct nl_msg *ack = nlerr_msg(0, true, NULL);
+	struct nl_msg *busy = nlerr_msg(-EBUSY, true, "too many subscribers");
+	struct nl_msg *ev = genl_msg(TEST_FAMILY, LATWATCH_CMD_EVENT);
+	struct nlmsghdr *nlh = nlmsg_hdr(ack);
+	char msg[LW_ERR_LEN] = "junk";
+	int err = 1;
+
+	(void)state;
+	assert_true(lw_nl_answer(nlh, nlh->nlmsg_len, 1, &err, msg,
+				 sizeof(msg)));
+	assert_int_equal(err, 0);
+	assert_string_equal(msg, "");
+	assert_false(lw_nl_answer(nlh, nlh->nlmsg_len, 2, &err, msg,
+				  sizeof(msg)));
+	nlh = nlmsg_hdr(busy);
+	assert_true(lw_nl_answer(nlh, nlh->nlmsg_len, 1, &err, msg,
+				 sizeof(msg)));
+	assert_int_equal(err, -EBUSY);
+	assert_string_equal(msg, "too many subscribers");
+	/* cut short of struct nlmsgerr: not an answer */
+	nlh->nlmsg_len = NLMSG_HDRLEN + 4;
+	assert_false(lw_nl_answer(nlh, nlh->nlmsg_len, 1, &err, msg,
+				  sizeof(msg)));
+	nlh = nlmsg_hdr(ev);
+	assert_false(lw_nl_answer(nlh, nlh->nlmsg_len, 0, &err, msg,
+				  sizeof(msg)));
+	nlmsg_free(ack);
+	nlmsg_free(busy);
+	nlmsg_free(ev);
+}
+
+/*
+ * Against the running kernel, which has no family 0xfff0: what comes
+ * before the answer to the subscription (here the answer to an nlctrl
+ * request sent first, and its acknowledgement) is kept and read back in
+ * order.
+ */
+static void test_subscribe_keeps(void **state)
+{
+	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nl_msg *msg;
+	struct lw_nl nl;
+	uint32_t sender = 1;
+	uint32_t seq;
+	ssize_t n;
+	int err;
+
+	(void)state;
+	if (lw_nl_connect(&nl)) {
+		skip();
+		return;
+	}
+	msg = nlmsg_alloc();
+	assert_non_null(msg);
+	assert_non_null(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ,
+				    GENL_ID_CTRL, 0, NLM_F_ACK,
+				    CTRL_CMD_GETFAMILY, 1));
+	assert_int_equal(nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl"),
+			 0);
+	assert_true(nl_send_auto(nl.sk, msg) >= 0);
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
+	nlmsg_free(msg);
+
+	nl.family = 0xfff0;
+	assert_false(lw_nl_pending(&nl));
+	assert_int_equal(lw_nl_subscribe(&nl), -ENOENT);
+	assert_true(lw_nl_pending(&nl));
+
+	n = lw_nl_recv(&nl, buf, sizeof(buf), &sender);
+	assert_true(n > 0 && (size_t)n <= sizeof(buf));
+	assert_int_equal(sender, 0);
+	assert_int_equal(nlh->nlmsg_type, GENL_ID_CTRL);
+	assert_int_equal(nlh->nlmsg_seq, seq);
+	assert_int_equal(lw_genl_cmd(nlh), CTRL_CMD_NEWFAMILY);
+
+	n = lw_nl_recv(&nl, buf, sizeof(buf), &sender);
+	assert_true(n > 0 && (size_t)n <= sizeof(buf));
+	assert_true(lw_nl_answer(buf, (size_t)n, seq, &err, nl.msg,
+				 sizeof(nl.msg)));
+	assert_int_equal(err, 0);
+
+	assert_false(lw_nl_pending(&nl));
+	assert_int_equal(lw_nl_recv(&nl, buf, sizeof(buf), &sender), -1);
+	assert_int_equal(errno, EAGAIN);
+	lw_nl_close(&nl);
+}
+
+/* Kept datagrams that nobody read go with the socket. */
+static void test_close_frees_kept(void **state)
+{
+	struct nl_msg *msg;
+	struct lw_nl nl;
+
+	(void)state;
+	if (lw_nl_connect(&nl)) {
+		skip();
+		return;
+	}
+	msg = nlmsg_alloc();
+	assert_non_null(msg);
+	assert_non_null(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ,
+				    GENL_ID_CTRL, 0, NLM_F_ACK,
+				    CTRL_CMD_GETFAMILY, 1));
+	assert_int_equal(nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl"),
+			 0);
+	assert_true(nl_send_auto(nl.sk, msg) >= 0);
+	nlmsg_free(msg);
+	nl.family = 0xfff0;
+	assert_int_equal(lw_nl_subscribe(&nl), -ENOENT);
+	assert_true(lw_nl_pending(&nl));
+	lw_nl_close(&nl);	/* LeakSanitizer checks the rest */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +251,9 @@ int main(void)
 		cmocka_unit_test(test_extack_truncated),
 		cmocka_unit_test(test_family_gone),
 		cmocka_unit_test(test_genl_cmd),
+		cmocka_unit_test(test_answer),
+		cmocka_unit_test(test_subscribe_keeps),
+		cmocka_unit_test(test_close_frees_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

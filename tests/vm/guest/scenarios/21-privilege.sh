@@ -1,16 +1,25 @@
 #!/bin/sh
-# lwtest-timeout: 90
+# lwtest-timeout: 150
 # Without CAP_NET_ADMIN (uid 65534) every command of the family is refused
-# with EPERM, and so is joining "events": through the CLI (one line saying
-# so, exit code 4) and through raw requests (nlfuzz -p sends each command
-# once, so this does not depend on the CLI). The same probe as root gets
-# every command through, a control that it can see a success. Afterwards
-# the configuration is what it was, and the histogram still holds a window
-# counted before the refused resets.
+# with EPERM, SUBSCRIBE included: through the CLI (one line saying so, exit
+# code 4) and through raw requests (nlfuzz -p sends each command once, so
+# this does not depend on the CLI). The same probe as root gets every
+# command through, a control that it can see a success. The family has no
+# multicast group to join, on any kernel.
+#
+# Nobody receives an event, whatever it tries: a socket of its own that
+# sends SUBSCRIBE and joins every group the family advertises (nlfuzz -l)
+# gets no datagram of the family while windows are injected, and root's
+# listener, the same program, gets every one (the control). The same on
+# the port of a subscriber root has just closed, bound again by nobody:
+# the module forgets a subscriber when its socket goes.
+#
+# Afterwards the configuration is what it was, and the histogram still
+# holds a window counted before the refused resets.
 . /tests/lib/assert.sh
 . /tests/lib/latwatch.sh
 
-PROBES="CONFIG_GET CONFIG_SET STATS_GET HIST_GET HIST_RESET REPLAY_GET events-join"
+PROBES="CONFIG_GET CONFIG_SET STATS_GET HIST_GET HIST_RESET REPLAY_GET SUBSCRIBE UNSUBSCRIBE events-join"
 
 check "latwatch.ko loads with defaults" lw_load
 before=$(latwatch config)
@@ -39,6 +48,11 @@ for p in CONFIG_GET STATS_GET HIST_GET; do
 	*) ok "root: $p returned data" ;;
 	esac
 done
+l=$(probe_line "$out" events-join)
+case $l in
+*" groups=0 "*) ok "the family has no multicast group" ;;
+*) fail "the family has no multicast group" "${l:-no events-join line}" ;;
+esac
 
 # A window the histograms count, so that a reset would show.
 check "latwatch watch --json subscribes" lw_watch_start
@@ -100,6 +114,72 @@ for p in $PROBES; do
 	*) fail "unprivileged: raw $p refused with EPERM" "${l:-no line for $p}" ;;
 	esac
 done
+l=$(probe_line "$out" events-join)
+case $l in
+*" joined=0"*) ok "unprivileged: joined no group" ;;
+*) fail "unprivileged: joined no group" "${l:-no events-join line}" ;;
+esac
+
+# lfield FILE KEY: KEY's value in nlfuzz -l's last line
+lfield() {
+	grep '^nlfuzz: listen ' "$1" | tail -n 1 | tr ' ' '\n' |
+		sed -n "s/^$2=//p"
+}
+
+# listen_both WHAT [closed]: root's listener (nlfuzz -l) and nobody's
+# while 6 windows come: root's gets them all, nobody's none. With closed,
+# once root's listener is in, another root socket subscribes and closes,
+# and nobody's listener binds its port: nothing subscribes in between,
+# so only the module's handling of the release keeps the events from
+# that port.
+listen_both() {
+	_what=$1 _closed=${2:-} _port=
+	: >/tmp/listen.root
+	: >/tmp/listen.nobody
+	nlfuzz -l 10 >/tmp/listen.root 2>&1 &
+	_rpid=$!
+	check "$_what: root listens" \
+		wait_for 10 grep -q '^nlfuzz: listening ' /tmp/listen.root
+	if [ -n "$_closed" ]; then
+		nlfuzz -l 0 >/tmp/listen.closed 2>&1
+		sed 's/^/LWNOTE root, then closed: /' /tmp/listen.closed
+		_port=$(lfield /tmp/listen.closed portid)
+		check "$_what: a root socket subscribed on port ${_port:-?} and closed" \
+			test "$(lfield /tmp/listen.closed subscribe)" = 0
+		as_user nlfuzz -l 6 -P "${_port:-0}" >/tmp/listen.nobody 2>&1 &
+	else
+		as_user nlfuzz -l 6 >/tmp/listen.nobody 2>&1 &
+	fi
+	_upid=$!
+	check "$_what: nobody listens" \
+		wait_for 10 grep -q '^nlfuzz: listening ' /tmp/listen.nobody
+	for _i in 1 2 3; do
+		inject irqoff 1 20
+		inject softirqoff 1 20
+	done
+	wait "$_rpid"
+	wait "$_upid"
+	sed 's/^/LWNOTE root: /' /tmp/listen.root
+	sed 's/^/LWNOTE nobody: /' /tmp/listen.nobody
+	check "$_what: root subscribed" test "$(lfield /tmp/listen.root subscribe)" = 0
+	_n=$(lfield /tmp/listen.root events)
+	check "$_what: root's listener got the 6 windows ($_n events)" \
+		test "${_n:-0}" -ge 6
+	if [ -n "$_closed" ]; then
+		check "$_what: nobody's listener had port $_port" \
+			test "$(lfield /tmp/listen.nobody portid)" = "$_port"
+	fi
+	check "$_what: nobody's SUBSCRIBE refused with EPERM" \
+		test "$(lfield /tmp/listen.nobody subscribe)" = EPERM
+	check "$_what: nobody joined no group" \
+		test "$(lfield /tmp/listen.nobody joined)" = 0
+	_got="$(lfield /tmp/listen.nobody events)/$(lfield /tmp/listen.nobody lost)/$(lfield /tmp/listen.nobody other)"
+	check "$_what: nobody got no event, lost record or other message ($_got)" \
+		test "$_got" = 0/0/0
+}
+
+listen_both "a socket of nobody's own"
+listen_both "the port of a closed subscriber" closed
 
 check "configuration unchanged" test "$(latwatch config)" = "$before"
 now=$(hist_bucket)

@@ -3,10 +3,15 @@
 # insmod/rmmod latwatch.ko in a loop (50 cycles; 1000 under lwvm.stress=1)
 # while the injector (loaded once) holds interrupts and softirqs off on
 # CPU 1 over and over, `latwatch watch --json` runs (restarted whenever the
-# module goes away) and, in the second half, `latwatch config`, `stats` and
-# `hist` run without pause. Every load and unload must work, events must
-# flow, the kernel must log nothing but the load lines (the runner fails the
-# scenario on any WARNING, BUG or Oops), and memory must come back.
+# module goes away), sockets subscribe and close one after the other
+# (`nlfuzz -r`: every other one unsubscribes first), racing the module's
+# release notifier, its sends and its unload, and, in the second half,
+# `latwatch config`, `stats` and `hist` run without pause. Every load and
+# unload must work, events must flow, every subscription the module
+# answered must have been taken (or refused because the family was gone),
+# the kernel must log nothing but the load lines (the runner fails the
+# scenario on any WARNING, BUG or Oops), and memory must come back (a
+# subscriber's socket the module kept would not).
 #
 # Memory: /proc/meminfo and /proc/slabinfo after dropping caches, before
 # and after the cycles (after two warm-up cycles, which create what a
@@ -101,6 +106,8 @@ bg_start storm sh -c "while :; do
 	echo 'softirqoff 1 12' >$LW_INJECT
 	sleep 0.2
 done"
+# Each run's summary goes to the log: "nlfuzz: churn rounds=N ...".
+bg_start churn sh -c 'while :; do nlfuzz -r 50; done'
 # Each watch's exit status goes to the log too: "watch-exit N".
 bg_start watch sh -c 'while :; do
 	latwatch watch --json
@@ -136,6 +143,7 @@ while [ "$i" -le "$CYCLES" ]; do
 done
 t1=$(cut -d' ' -f1 /proc/uptime)
 bg_stop clients
+bg_stop churn
 bg_stop watch
 bg_stop storm
 secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -160,6 +168,18 @@ grep -v '^{\|^watch-exit ' /tmp/bg.watch.log | sed 's/^[^:]*: //' | sort |
 # watch was connecting. 128 and up: killed by a signal (SIGSEGV, SIGABRT).
 crashed=$(grep -c '^watch-exit \(1[3-9][0-9]\|12[89]\|2[0-9][0-9]\)$' /tmp/bg.watch.log)
 check "watch never crashed ($crashed)" test "$crashed" = 0
+
+# churn_sum KEY: KEY=N summed over the churn runs that finished
+churn_sum() {
+	grep '^nlfuzz: churn ' /tmp/bg.churn.log | tr ' ' '\n' |
+		awk -F= -v k="$1" '$1 == k { n += $2 } END { print n + 0 }'
+}
+echo "LWNOTE subscriptions: $(churn_sum rounds) sockets, $(churn_sum subscribed) subscribed, $(churn_sum unsubscribed) unsubscribed again, $(churn_sum nofamily) found no module"
+check "sockets subscribed while the module came and went ($(churn_sum subscribed))" \
+	test "$(churn_sum subscribed)" -gt 0
+check "no subscription failed but for a missing module ($(churn_sum failed))" \
+	test "$(churn_sum failed)" = 0 ||
+	grep -m 3 'failed=[1-9]' /tmp/bg.churn.log | sed 's/^/LWNOTE /'
 
 scan_log
 check "one load line per cycle in the kernel log ($loads_logged)" \
