@@ -162,6 +162,27 @@ static void test_answer(void **state)
 }
 
 /*
+ * Ask nlctrl about itself, with an ack: two answers that come before any
+ * reply to what the test sends next. Returns the request's sequence number.
+ */
+static uint32_t ask_nlctrl(struct lw_nl *nl)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	uint32_t seq;
+
+	assert_non_null(msg);
+	assert_non_null(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ,
+				    GENL_ID_CTRL, 0, NLM_F_ACK,
+				    CTRL_CMD_GETFAMILY, 1));
+	assert_int_equal(nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl"),
+			 0);
+	assert_true(nl_send_auto(nl->sk, msg) >= 0);
+	seq = nlmsg_hdr(msg)->nlmsg_seq;
+	nlmsg_free(msg);
+	return seq;
+}
+
+/*
  * Against the running kernel, which has no family 0xfff0: what comes
  * before the answer to the subscription (here the answer to an nlctrl
  * request sent first, and its acknowledgement) is kept and read back in
@@ -171,7 +192,6 @@ static void test_subscribe_keeps(void **state)
 {
 	char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
-	struct nl_msg *msg;
 	struct lw_nl nl;
 	uint32_t sender = 1;
 	uint32_t seq;
@@ -183,16 +203,7 @@ static void test_subscribe_keeps(void **state)
 		skip();
 		return;
 	}
-	msg = nlmsg_alloc();
-	assert_non_null(msg);
-	assert_non_null(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ,
-				    GENL_ID_CTRL, 0, NLM_F_ACK,
-				    CTRL_CMD_GETFAMILY, 1));
-	assert_int_equal(nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl"),
-			 0);
-	assert_true(nl_send_auto(nl.sk, msg) >= 0);
-	seq = nlmsg_hdr(msg)->nlmsg_seq;
-	nlmsg_free(msg);
+	seq = ask_nlctrl(&nl);
 
 	nl.family = 0xfff0;
 	assert_false(lw_nl_pending(&nl));
@@ -221,7 +232,6 @@ static void test_subscribe_keeps(void **state)
 /* Kept datagrams that nobody read go with the socket. */
 static void test_close_frees_kept(void **state)
 {
-	struct nl_msg *msg;
 	struct lw_nl nl;
 
 	(void)state;
@@ -229,15 +239,7 @@ static void test_close_frees_kept(void **state)
 		skip();
 		return;
 	}
-	msg = nlmsg_alloc();
-	assert_non_null(msg);
-	assert_non_null(genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ,
-				    GENL_ID_CTRL, 0, NLM_F_ACK,
-				    CTRL_CMD_GETFAMILY, 1));
-	assert_int_equal(nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, "nlctrl"),
-			 0);
-	assert_true(nl_send_auto(nl.sk, msg) >= 0);
-	nlmsg_free(msg);
+	ask_nlctrl(&nl);
 	nl.family = 0xfff0;
 	assert_int_equal(lw_nl_subscribe(&nl), -ENOENT);
 	assert_true(lw_nl_pending(&nl));
