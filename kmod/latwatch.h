@@ -283,6 +283,8 @@ int lw_events_init(void);
 void lw_events_exit(void);
 bool lw_event_admit(struct lw_cpu *c);
 void lw_emit(struct lw_cpu *c, struct lw_event *ev);
+void lw_event_lost(struct lw_cpu *c);
+void lw_deliver(struct lw_cpu *c, struct lw_event *ev);
 void lw_events_flush(void);
 void lw_stats_get(unsigned int cpu, struct lw_stats *st);
 
