@@ -10,6 +10,8 @@
 #include <linux/compiler.h>
 #include <linux/kernel.h>
 #include <linux/moduleparam.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
 #include <linux/stringify.h>
 #include <linux/time64.h>
 
@@ -221,10 +223,32 @@ const char *lw_config_check(const struct lw_config *cfg, enum lw_key *bad_key)
 
 struct lw_thresholds lw_thr __read_mostly;
 u64 lw_event_interval_ns __read_mostly;
+struct lw_sampling __rcu *lw_sampling_ptr;
 
-/* Caller has checked @cfg; serialised by the genl mutex. */
-void lw_config_set(const struct lw_config *cfg)
+/* Process context: the sampler's snapshot of @cfg, for lw_config_set(). */
+struct lw_sampling *lw_sampling_alloc(const struct lw_config *cfg)
 {
+	struct lw_sampling *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	s->period_ns = (u64)cfg->val[LW_SAMPLE_PERIOD_US] * NSEC_PER_USEC;
+	s->irqoff_ns = (u64)cfg->val[LW_IRQOFF_THRESHOLD_US] * NSEC_PER_USEC;
+	s->softirqoff_ns = (u64)cfg->val[LW_SOFTIRQOFF_THRESHOLD_US] *
+			   NSEC_PER_USEC;
+	s->irqoff_on = cfg->val[LW_IRQOFF_ENABLED];
+	s->softirqoff_on = cfg->val[LW_SOFTIRQOFF_ENABLED];
+	s->idle_pause = cfg->val[LW_IDLE_PAUSE];
+	return s;
+}
+
+/*
+ * Put @cfg in force; @s is lw_sampling_alloc(@cfg), and is published whole.
+ * The caller has checked @cfg and holds lw_config_lock(), or is module init.
+ */
+void lw_config_set(const struct lw_config *cfg, struct lw_sampling *s)
+{
+	struct lw_sampling *old;
 	int k;
 
 	for (k = 0; k < LW_NR_KEYS; k++)
@@ -237,6 +261,15 @@ void lw_config_set(const struct lw_config *cfg)
 		   (u64)cfg->val[LW_HARDIRQ_THRESHOLD_US] * NSEC_PER_USEC);
 	WRITE_ONCE(lw_event_interval_ns, cfg->val[LW_MAX_EVENTS_PER_SEC] ?
 		   NSEC_PER_SEC / cfg->val[LW_MAX_EVENTS_PER_SEC] : 0);
+	old = rcu_replace_pointer(lw_sampling_ptr, s, true);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/* Module exit or failed init: the sampler and its probe are stopped. */
+void lw_config_exit(void)
+{
+	kfree(rcu_replace_pointer(lw_sampling_ptr, NULL, true));
 }
 
 u32 lw_cfg(enum lw_key key)
@@ -244,7 +277,3 @@ u32 lw_cfg(enum lw_key key)
 	return READ_ONCE(*lw_keys[key].val);
 }
 
-u64 lw_cfg_us_ns(enum lw_key key)
-{
-	return (u64)lw_cfg(key) * NSEC_PER_USEC;
-}

@@ -8,6 +8,7 @@
 
 #include <linux/kernel.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 
 #include "latwatch.h"
 
@@ -136,12 +137,18 @@ void lw_detectors_stop(void)
  */
 int lw_config_change(const struct lw_config *cfg, const char **msg)
 {
+	struct lw_sampling *s = NULL;
 	bool was_pausing;
 	int ret = -ENODEV;
 
 	lockdep_assert_held(&lw_cfg_mutex);
 	*msg = "latwatch is being unloaded";
 	if (!lw_live)
+		goto out;
+	*msg = "out of memory";
+	ret = -ENOMEM;
+	s = lw_sampling_alloc(cfg);
+	if (!s)
 		goto out;
 	*msg = "no memory for the replay_events asked";
 	ret = lw_replay_resize(cfg->val[LW_REPLAY_EVENTS]);
@@ -153,10 +160,12 @@ int lw_config_change(const struct lw_config *cfg, const char **msg)
 		lw_replay_resize(lw_cfg(LW_REPLAY_EVENTS));	/* back */
 		goto out;
 	}
-	lw_config_set(cfg);
+	lw_config_set(cfg, s);
+	s = NULL;
 	/* Idle CPUs do not wait for their next task. */
 	if (was_pausing && !cfg->val[LW_IDLE_PAUSE])
 		lw_sampler_resume_all();
 out:
+	kfree(s);
 	return ret;
 }

@@ -12,6 +12,13 @@
  * gap. Everything lost is counted, and announced to the subscribers with
  * a LATWATCH_CMD_LOST record.
  *
+ * The work runs on an unbound workqueue: the CPU whose window is measured
+ * does not also pay for its delivery.
+ *
+ * A detector that runs in process context itself (the hung-task scan)
+ * hands its events to lw_deliver() instead, which numbers and sends them at
+ * once, in order with the work's: no ring to overflow.
+ *
  * A per-CPU token bucket bounds what a storm (a threshold set too low)
  * costs: a detector asks lw_event_admit() before it captures anything, and
  * past max_events_per_sec the event is neither captured nor queued but
@@ -21,6 +28,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/errno.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
@@ -32,12 +40,20 @@ struct lw_cpu __percpu *lw_pcpu __read_mostly;
 
 /* Owned by the flush work, which never runs concurrently with itself. */
 static struct lw_event lw_out;
+/* Numbering, sending and announcing losses: the flush work, lw_deliver(). */
+static DEFINE_MUTEX(lw_send_mutex);
 static u64 lw_seq;
 static u64 lw_lost_announced;
 
 static void lw_flush_fn(struct work_struct *work);
 static DECLARE_WORK(lw_flush_work, lw_flush_fn);
 static bool lw_pop(struct lw_cpu *c, struct lw_event *out);
+
+/* Any context: have the flush work run, on any CPU. */
+static void lw_flush_kick(void)
+{
+	queue_work(system_unbound_wq, &lw_flush_work);
+}
 
 int lw_events_init(void)
 {
@@ -112,8 +128,20 @@ bool lw_event_admit(struct lw_cpu *c)
 	}
 	raw_spin_unlock_irqrestore(&c->lock, flags);
 	if (!admitted)
-		schedule_work(&lw_flush_work);	/* to announce the loss */
+		lw_flush_kick();	/* to announce the loss */
 	return admitted;
+}
+
+/* Any context: one event that could not even be recorded. */
+void lw_event_lost(struct lw_cpu *c)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&c->lock, flags);
+	c->events++;
+	c->lost++;
+	raw_spin_unlock_irqrestore(&c->lock, flags);
+	lw_flush_kick();
 }
 
 /*
@@ -139,7 +167,7 @@ void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 		ev->cgrp = NULL;
 	else
 		lw_event_put(ev);
-	schedule_work(&lw_flush_work);
+	lw_flush_kick();
 }
 
 static bool lw_pop(struct lw_cpu *c, struct lw_event *out)
@@ -198,6 +226,7 @@ static void lw_flush_fn(struct work_struct *work)
 {
 	unsigned int cpu;
 
+	mutex_lock(&lw_send_mutex);
 	for_each_possible_cpu(cpu) {
 		struct lw_cpu *c = per_cpu_ptr(lw_pcpu, cpu);
 
@@ -213,6 +242,30 @@ static void lw_flush_fn(struct work_struct *work)
 		}
 	}
 	lw_announce_lost();
+	mutex_unlock(&lw_send_mutex);
+}
+
+/*
+ * Process context, for a detector that runs there: count @ev on @c, number
+ * it and send it now. Not rate limited (the caller bounds what it sends);
+ * its cgroup reference is dropped.
+ */
+void lw_deliver(struct lw_cpu *c, struct lw_event *ev)
+{
+	unsigned long flags;
+	int err;
+
+	raw_spin_lock_irqsave(&c->lock, flags);
+	c->events++;
+	raw_spin_unlock_irqrestore(&c->lock, flags);
+	mutex_lock(&lw_send_mutex);
+	ev->seq = ++lw_seq;
+	err = lw_genl_send_event(ev);
+	lw_event_put(ev);
+	lw_account_send(c, err);
+	if (err && err != -ESRCH)
+		lw_announce_lost();
+	mutex_unlock(&lw_send_mutex);
 }
 
 void lw_stats_get(unsigned int cpu, struct lw_stats *st)

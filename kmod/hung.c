@@ -11,9 +11,19 @@
  * Both are known to within one scan interval.
  *
  * The walk drops the RCU read lock every LW_HUNG_BATCH threads, so a host
- * with tens of thousands of threads sees no long RCU read-side section. A
- * walk cut short that way (a thread went away under it) does not close
- * the episodes of threads it did not reach.
+ * with tens of thousands of threads sees no long RCU read-side section. If
+ * the thread it stopped at went away meanwhile, the walk starts over (what
+ * it saw already is seen again at no cost: a thread's episode is reported
+ * once); after LW_HUNG_RESTARTS of those it gives up for this scan and does
+ * not close the episodes of threads it did not reach.
+ *
+ * The walk only decides what to report: it queues a record per event,
+ * with a reference to the thread. The events are built and sent after it,
+ * from the scan's process context (lw_deliver()), not through a CPU's
+ * ring: a storm of blocked threads (a dead NFS server) loses none. They
+ * are not rate limited either, since each thread gives at most two per
+ * episode and an episode lasts hung_threshold_ms (1 s at least).
+ * Switching the detector off ends the open episodes with a hung_end.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,7 +43,8 @@
 #include "compat.h"
 #include "latwatch.h"
 
-#define LW_HUNG_BATCH	256
+#define LW_HUNG_BATCH		256
+#define LW_HUNG_RESTARTS	8
 
 struct lw_hung {
 	struct hlist_node node;
@@ -46,8 +57,19 @@ struct lw_hung {
 	char comm[LATWATCH_COMM_LEN];
 };
 
+/* An event the walk decided on, sent after it. */
+struct lw_hung_report {
+	struct list_head node;
+	struct task_struct *task;	/* a reference, or NULL: gone */
+	u32 type;
+	pid_t pid;
+	u64 since_ns;
+	char comm[LATWATCH_COMM_LEN];
+};
+
 /* Owned by the scan work, or by whoever stopped it. */
 static DEFINE_HASHTABLE(lw_hung_tasks, 8);
+static LIST_HEAD(lw_hung_reports);
 static struct lw_event *lw_hung_ev;
 static u32 lw_hung_gen;
 
@@ -78,37 +100,63 @@ static struct lw_hung *lw_hung_find(struct task_struct *t)
 }
 
 /*
- * Under rcu_read_lock(); @t may be NULL for a thread that is gone. Counted,
- * admitted and queued on the CPU the scan runs on.
+ * Under rcu_read_lock(), or with the scan stopped; @t may be NULL for a
+ * thread that is gone. Queues the event for lw_hung_send(); one that finds
+ * no memory is counted as lost.
  */
-static void lw_hung_emit(struct lw_hung *h, struct task_struct *t, u32 type,
-			 u64 now)
+static void lw_hung_queue(struct lw_hung *h, struct task_struct *t, u32 type)
 {
-	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), get_cpu());
+	struct lw_hung_report *r;
+
+	r = kmalloc(sizeof(*r), GFP_NOWAIT | __GFP_NOWARN);
+	if (!r) {
+		lw_event_lost(per_cpu_ptr(lw_cpus(), raw_smp_processor_id()));
+		return;
+	}
+	r->task = t;
+	if (t)
+		get_task_struct(t);
+	r->type = type;
+	r->pid = h->pid;
+	r->since_ns = h->since_ns;
+	strscpy(r->comm, h->comm, sizeof(r->comm));
+	list_add_tail(&r->node, &lw_hung_reports);
+}
+
+/* Process context, after the walk: build and send what it queued. */
+static void lw_hung_send(u64 now)
+{
+	struct lw_hung_report *r, *tmp;
+	u64 resolution = (u64)lw_cfg(LW_HUNG_SCAN_INTERVAL_MS) * NSEC_PER_MSEC;
 	struct lw_event *ev = lw_hung_ev;
 
-	if (!lw_event_admit(c))
-		goto out;
-	memset(ev, 0, sizeof(*ev));
-	ev->type = type;
-	ev->ts_ns = ktime_get_real_ns();
-	ev->duration_ns = now - h->since_ns;
-	ev->resolution_ns = (u64)lw_cfg(LW_HUNG_SCAN_INTERVAL_MS) *
-			    NSEC_PER_MSEC;
-	ev->pid = h->pid;
-	strscpy(ev->comm, h->comm, sizeof(ev->comm));
-	ev->cpu = raw_smp_processor_id();
-	if (t) {
-		ev->cpu = task_cpu(t);
-		ev->cgrp = task_dfl_cgroup(t);
-		cgroup_get(ev->cgrp);
-		if (type == LATWATCH_EV_HUNG)
-			ev->nr_frames = lw_stack_save_tsk(t, ev->frames,
-							  ARRAY_SIZE(ev->frames));
+	list_for_each_entry_safe(r, tmp, &lw_hung_reports, node) {
+		struct task_struct *t = r->task;
+
+		memset(ev, 0, sizeof(*ev));
+		ev->type = r->type;
+		ev->ts_ns = ktime_get_real_ns();
+		ev->duration_ns = now - r->since_ns;
+		ev->resolution_ns = resolution;
+		ev->pid = r->pid;
+		strscpy(ev->comm, r->comm, sizeof(ev->comm));
+		ev->cpu = raw_smp_processor_id();
+		if (t) {
+			ev->cpu = task_cpu(t);
+			rcu_read_lock();
+			ev->cgrp = task_dfl_cgroup(t);
+			cgroup_get(ev->cgrp);
+			rcu_read_unlock();
+			if (r->type == LATWATCH_EV_HUNG)
+				ev->nr_frames = lw_stack_save_tsk(t, ev->frames,
+								  ARRAY_SIZE(ev->frames));
+			put_task_struct(t);
+		}
+		lw_deliver(per_cpu_ptr(lw_cpus(), raw_smp_processor_id()), ev);
+		list_del(&r->node);
+		kfree(r);
+		cond_resched();
 	}
-	lw_emit(c, ev);
-out:
-	put_cpu();
 }
 
 static void lw_hung_check(struct task_struct *t, u64 now, u64 threshold)
@@ -134,7 +182,7 @@ static void lw_hung_check(struct task_struct *t, u64 now, u64 threshold)
 	if (!blocked || switches != h->switches) {
 		/* It ran: an episode ends, another may begin. */
 		if (h->reported)
-			lw_hung_emit(h, t, LATWATCH_EV_HUNG_END, now);
+			lw_hung_queue(h, t, LATWATCH_EV_HUNG_END);
 		if (!blocked) {
 			hash_del(&h->node);
 			kfree(h);
@@ -146,7 +194,7 @@ static void lw_hung_check(struct task_struct *t, u64 now, u64 threshold)
 		return;
 	}
 	if (!h->reported && now - h->since_ns > threshold) {
-		lw_hung_emit(h, t, LATWATCH_EV_HUNG, now);
+		lw_hung_queue(h, t, LATWATCH_EV_HUNG);
 		h->reported = true;
 	}
 }
@@ -167,46 +215,60 @@ static bool lw_hung_break(struct task_struct *g, struct task_struct *t)
 	return alive;
 }
 
-/* Close the episodes of threads the whole walk did not see: gone. */
-static void lw_hung_sweep(u64 now)
+/*
+ * Close the episodes of threads the whole walk did not see (gone), or, when
+ * the detector is switched off (@all), of every thread.
+ */
+static void lw_hung_sweep(bool all)
 {
 	struct hlist_node *tmp;
 	struct lw_hung *h;
 	int bkt;
 
 	hash_for_each_safe(lw_hung_tasks, bkt, tmp, h, node) {
-		if (h->gen == lw_hung_gen)
+		if (!all && h->gen == lw_hung_gen)
 			continue;
-		if (h->reported) {
-			rcu_read_lock();
-			lw_hung_emit(h, NULL, LATWATCH_EV_HUNG_END, now);
-			rcu_read_unlock();
-		}
+		if (h->reported)
+			lw_hung_queue(h, NULL, LATWATCH_EV_HUNG_END);
 		hash_del(&h->node);
 		kfree(h);
 	}
+}
+
+/*
+ * One walk over every thread. False if it had to give up: the thread it
+ * stopped at went away during a lock break too many times.
+ */
+static bool lw_hung_walk(u64 now, u64 threshold)
+{
+	struct task_struct *g, *t;
+	unsigned int n = 0, restarts = 0;
+
+	rcu_read_lock();
+again:
+	for_each_process_thread(g, t) {
+		if (++n % LW_HUNG_BATCH == 0 && !lw_hung_break(g, t)) {
+			if (++restarts > LW_HUNG_RESTARTS) {
+				rcu_read_unlock();
+				return false;
+			}
+			goto again;
+		}
+		lw_hung_check(t, now, threshold);
+	}
+	rcu_read_unlock();
+	return true;
 }
 
 static void lw_hung_scan(struct work_struct *work)
 {
 	u64 threshold = (u64)lw_cfg(LW_HUNG_THRESHOLD_MS) * NSEC_PER_MSEC;
 	u64 now = ktime_get_ns();
-	struct task_struct *g, *t;
-	unsigned int n = 0;
-	bool whole = true;
 
 	lw_hung_gen++;
-	rcu_read_lock();
-	for_each_process_thread(g, t) {
-		if (++n % LW_HUNG_BATCH == 0 && !lw_hung_break(g, t)) {
-			whole = false;
-			break;
-		}
-		lw_hung_check(t, now, threshold);
-	}
-	rcu_read_unlock();
-	if (whole)
-		lw_hung_sweep(now);
+	if (lw_hung_walk(now, threshold))
+		lw_hung_sweep(false);
+	lw_hung_send(now);
 	queue_delayed_work(system_unbound_wq, &lw_hung_work,
 			   lw_hung_interval());
 }
@@ -221,17 +283,12 @@ int lw_hung_enable(void)
 	return 0;
 }
 
+/* Process context: the open episodes end, and are told so. */
 void lw_hung_disable(void)
 {
-	struct hlist_node *tmp;
-	struct lw_hung *h;
-	int bkt;
-
 	cancel_delayed_work_sync(&lw_hung_work);
-	hash_for_each_safe(lw_hung_tasks, bkt, tmp, h, node) {
-		hash_del(&h->node);
-		kfree(h);
-	}
+	lw_hung_sweep(true);
+	lw_hung_send(ktime_get_ns());
 	kfree(lw_hung_ev);
 	lw_hung_ev = NULL;
 }

@@ -34,14 +34,15 @@ static bool lw_ended_with_irqs_on(struct pt_regs *regs)
 	return is_idle_task(current) && !softirq_count();
 }
 
-void lw_irqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
-		      u64 gap)
+void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
+		      struct pt_regs *regs, u64 gap)
 {
 	struct lw_event *ev = &c->scratch[LW_CTX_HARD];
-	u64 period = lw_period_ns();
+	u64 period = s->period_ns;
 
 	lw_hist_add(LATWATCH_EV_IRQOFF, gap);
-	if (gap <= lw_cfg_us_ns(LW_IRQOFF_THRESHOLD_US))
+	/* The threshold is at least two periods: gap - period / 2 > 0. */
+	if (gap <= s->irqoff_ns)
 		return;
 	if (lw_ended_with_irqs_on(regs)) {
 		WRITE_ONCE(c->stalls, c->stalls + 1);

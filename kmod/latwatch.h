@@ -17,6 +17,7 @@
 #include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/time64.h>
 #include <linux/types.h>
@@ -166,9 +167,34 @@ struct lw_config {
 int lw_config_attr(enum lw_key key);
 void lw_config_get(struct lw_config *cfg);
 const char *lw_config_check(const struct lw_config *cfg, enum lw_key *bad_key);
-void lw_config_set(const struct lw_config *cfg);
+
+/*
+ * What the sampler and its probe read on every run, as one immutable
+ * snapshot published (RCU) whenever the configuration changes: a run never
+ * mixes a new period with an old threshold. Readers hold rcu_read_lock()
+ * and pass the snapshot down.
+ */
+struct lw_sampling {
+	u64 period_ns;
+	u64 irqoff_ns;
+	u64 softirqoff_ns;
+	bool irqoff_on;
+	bool softirqoff_on;
+	bool idle_pause;
+	struct rcu_head rcu;
+};
+
+extern struct lw_sampling __rcu *lw_sampling_ptr;
+
+static inline const struct lw_sampling *lw_sampling(void)
+{
+	return rcu_dereference(lw_sampling_ptr);
+}
+
+struct lw_sampling *lw_sampling_alloc(const struct lw_config *cfg);
+void lw_config_set(const struct lw_config *cfg, struct lw_sampling *s);
+void lw_config_exit(void);
 u32 lw_cfg(enum lw_key key);
-u64 lw_cfg_us_ns(enum lw_key key);
 
 /* The tracepoint detectors' thresholds in ns, kept by lw_config_set(). */
 struct lw_thresholds {
@@ -181,11 +207,6 @@ extern struct lw_thresholds lw_thr;
 
 /* ns between two events at max_events_per_sec; 0: no limit. */
 extern u64 lw_event_interval_ns;
-
-static inline u64 lw_period_ns(void)
-{
-	return lw_cfg_us_ns(LW_SAMPLE_PERIOD_US);
-}
 
 /*
  * detector.c: the detectors that hook tracepoints are switched on and off
@@ -204,11 +225,12 @@ void lw_sampler_stop(void);
 void lw_sampler_resume_all(void);
 
 /* irqoff.c and softirqoff.c: called from the sampler and the probe. */
-void lw_irqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
-		      u64 gap);
-void lw_softirqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
-			  u64 period);
-void lw_softirqoff_probe(struct lw_cpu *c, u64 now, u64 delay);
+void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
+		      struct pt_regs *regs, u64 gap);
+void lw_softirqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
+			  struct pt_regs *regs, u64 now);
+void lw_softirqoff_probe(struct lw_cpu *c, const struct lw_sampling *s,
+			 u64 delay);
 void lw_softirqoff_reset(struct lw_cpu *c);
 
 /* softirq.c, timer.c, hardirq.c: tracepoint probes. */
@@ -283,6 +305,8 @@ int lw_events_init(void);
 void lw_events_exit(void);
 bool lw_event_admit(struct lw_cpu *c);
 void lw_emit(struct lw_cpu *c, struct lw_event *ev);
+void lw_event_lost(struct lw_cpu *c);
+void lw_deliver(struct lw_cpu *c, struct lw_event *ev);
 void lw_events_flush(void);
 void lw_stats_get(unsigned int cpu, struct lw_stats *st);
 

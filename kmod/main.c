@@ -12,6 +12,7 @@
 
 static int __init latwatch_init(void)
 {
+	struct lw_sampling *s;
 	struct lw_config cfg;
 	enum lw_key bad;
 	const char *msg;
@@ -24,7 +25,10 @@ static int __init latwatch_init(void)
 		return -EINVAL;
 	}
 
-	lw_config_set(&cfg);
+	s = lw_sampling_alloc(&cfg);
+	if (!s)
+		return -ENOMEM;
+	lw_config_set(&cfg, s);
 	ret = lw_replay_init();
 	if (ret)
 		goto err_replay;
@@ -58,6 +62,7 @@ err_detectors:
 	lw_events_exit();
 err_replay:
 	lw_replay_exit();
+	lw_config_exit();
 	return ret;
 }
 
@@ -73,6 +78,7 @@ static void __exit latwatch_exit(void)
 	lw_genl_exit();
 	lw_events_exit();
 	lw_replay_exit();
+	lw_config_exit();
 }
 
 module_init(latwatch_init);

@@ -65,10 +65,12 @@ static bool lw_idle_loop(struct pt_regs *regs)
  * and nothing is pending: no softirq-off episode, the probe not overdue.
  * Returns true if paused; the caller does not restart the sampler.
  */
-static bool lw_idle_pause(struct lw_cpu *c, struct pt_regs *regs, u64 now,
-			  u64 period)
+static bool lw_idle_pause(struct lw_cpu *c, const struct lw_sampling *s,
+			  struct pt_regs *regs, u64 now)
 {
-	if (!lw_cfg(LW_IDLE_PAUSE) || !READ_ONCE(c->online) ||
+	u64 period = s->period_ns;
+
+	if (!s->idle_pause || !READ_ONCE(c->online) ||
 	    !lw_idle_loop(regs) || c->hold_valid ||
 	    now >= c->soft_due_ns + period - lw_probe_offset(period))
 		return false;
@@ -86,9 +88,14 @@ static bool lw_idle_pause(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 /* On @c's CPU: both timers on a fresh grid, the first samples P after @now. */
 static void lw_timers_start(struct lw_cpu *c, ktime_t now)
 {
-	u64 period = lw_period_ns();
-	ktime_t first = ktime_add_ns(now, period);
-	ktime_t soft = ktime_add_ns(first, lw_probe_offset(period));
+	ktime_t first, soft;
+	u64 period;
+
+	rcu_read_lock();
+	period = lw_sampling()->period_ns;
+	rcu_read_unlock();
+	first = ktime_add_ns(now, period);
+	soft = ktime_add_ns(first, lw_probe_offset(period));
 
 	c->soft_due_ns = ktime_to_ns(soft);
 	hrtimer_start(&c->sampler, first, HRTIMER_MODE_ABS_PINNED_HARD);
@@ -119,20 +126,25 @@ static enum hrtimer_restart lw_sample(struct hrtimer *t)
 {
 	struct lw_cpu *c = container_of(t, struct lw_cpu, sampler);
 	struct pt_regs *regs = get_irq_regs();
-	u64 period = lw_period_ns();
+	enum hrtimer_restart restart = HRTIMER_NORESTART;
 	u64 now = ktime_get_ns();
+	const struct lw_sampling *s;
 
+	rcu_read_lock();
+	s = lw_sampling();
 	WRITE_ONCE(c->samples, c->samples + 1);
-	if (c->last_sample_ns && lw_cfg(LW_IRQOFF_ENABLED))
-		lw_irqoff_sample(c, regs, now, now - c->last_sample_ns);
-	if (lw_cfg(LW_SOFTIRQOFF_ENABLED))
-		lw_softirqoff_sample(c, regs, now, period);
+	if (c->last_sample_ns && s->irqoff_on)
+		lw_irqoff_sample(c, s, regs, now - c->last_sample_ns);
+	if (s->softirqoff_on)
+		lw_softirqoff_sample(c, s, regs, now);
 	c->last_sample_ns = now;
 
-	if (lw_idle_pause(c, regs, now, period))
-		return HRTIMER_NORESTART;
-	hrtimer_forward_now(t, ns_to_ktime(period));
-	return HRTIMER_RESTART;
+	if (!lw_idle_pause(c, s, regs, now)) {
+		hrtimer_forward_now(t, ns_to_ktime(s->period_ns));
+		restart = HRTIMER_RESTART;
+	}
+	rcu_read_unlock();
+	return restart;
 }
 
 static enum hrtimer_restart lw_probe(struct hrtimer *t)
@@ -142,13 +154,18 @@ static enum hrtimer_restart lw_probe(struct hrtimer *t)
 	u64 now = ktime_get_ns();
 	unsigned long flags;
 
+	const struct lw_sampling *s;
+
 	/* The sampler may interrupt us: settle the episode with irqs off. */
 	local_irq_save(flags);
-	if (lw_cfg(LW_SOFTIRQOFF_ENABLED))
-		lw_softirqoff_probe(c, now, now > due ? now - due : 0);
+	rcu_read_lock();
+	s = lw_sampling();
+	if (s->softirqoff_on)
+		lw_softirqoff_probe(c, s, now > due ? now - due : 0);
 	else
 		lw_softirqoff_reset(c);
-	hrtimer_forward_now(t, ns_to_ktime(lw_period_ns()));
+	hrtimer_forward_now(t, ns_to_ktime(s->period_ns));
+	rcu_read_unlock();
 	c->soft_due_ns = ktime_to_ns(hrtimer_get_expires(t));
 	local_irq_restore(flags);
 	return HRTIMER_RESTART;

@@ -29,10 +29,10 @@
 #include "latwatch.h"
 
 /* Hard-irq context, from the sampler. */
-void lw_softirqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
-			  u64 period)
+void lw_softirqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
+			  struct pt_regs *regs, u64 now)
 {
-	if (now < c->soft_due_ns + period || c->hold_broken)
+	if (now < c->soft_due_ns + s->period_ns || c->hold_broken)
 		return;
 	if (!softirq_count()) {
 		/*
@@ -52,15 +52,16 @@ void lw_softirqoff_sample(struct lw_cpu *c, struct pt_regs *regs, u64 now,
 }
 
 /* Softirq context, from the probe, with interrupts off. */
-void lw_softirqoff_probe(struct lw_cpu *c, u64 now, u64 delay)
+void lw_softirqoff_probe(struct lw_cpu *c, const struct lw_sampling *s,
+			 u64 delay)
 {
 	lw_hist_add(LATWATCH_EV_SOFTIRQOFF, delay);
-	if (delay > lw_cfg_us_ns(LW_SOFTIRQOFF_THRESHOLD_US)) {
+	if (delay > s->softirqoff_ns) {
 		if (c->hold_valid && !c->hold_broken) {
 			if (lw_event_admit(c)) {
 				c->hold.ts_ns = ktime_get_real_ns();
 				c->hold.duration_ns = delay;
-				c->hold.resolution_ns = lw_period_ns();
+				c->hold.resolution_ns = s->period_ns;
 				lw_emit(c, &c->hold);
 			}
 		} else {

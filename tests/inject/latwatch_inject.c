@@ -19,6 +19,10 @@
  *                      else ENODEV)
  *   hung SECONDS       a kernel thread "lwinj_hung" that sleeps uninterruptibly
  *                      (state D) for SECONDS seconds (1..600), then exits
+ *   hungs COUNT SECONDS
+ *                      COUNT (1..1024) such threads, which all wake up at the
+ *                      same moment, SECONDS after the write: a storm of hung
+ *                      tasks
  *
  * irqoff, softirqoff and spin run in process context on exactly that CPU
  * (work_on_cpu()); timer, hrtimer, tasklet and hardirq arm their callback on
@@ -36,8 +40,10 @@
  * finds one of them as the innermost frame of the interrupted context.
  *
  * "hung" returns at once; it logs "hung pid=P secs=S" when the thread starts
- * and "hung pid=P done" when it wakes up. At most LWINJ_HUNG_MAX such threads
- * exist at a time (EBUSY beyond); rmmod wakes and reaps them.
+ * and "hung pid=P done" when it wakes up; "hungs" returns once its threads
+ * are started and logs "hungs count=N secs=S". At most LWINJ_HUNG_MAX such
+ * threads exist at a time (EBUSY beyond, and none is started); rmmod wakes
+ * and reaps them.
  *
  * The hardirq window uses QEMU's educational PCI device (-device edu,
  * 1234:11e8, docs/specs/edu.rst): writing a value to its interrupt raise
@@ -94,7 +100,7 @@
 #define LWINJ_PROC_NAME	"latwatch_inject"
 #define LWINJ_MAX_MS	10000U
 #define LWINJ_CMD_MAX	64
-#define LWINJ_HUNG_MAX	8
+#define LWINJ_HUNG_MAX	1024
 #define LWINJ_HUNG_MAX_SECS	600U
 
 /* QEMU edu device: BAR0 registers, see docs/specs/edu.rst */
@@ -124,6 +130,7 @@ enum lwinj_kind {
 	LWINJ_TASKLET,
 	LWINJ_HARDIRQ,
 	LWINJ_HUNG,
+	LWINJ_HUNGS,
 };
 
 static const char * const lwinj_verbs[] = {
@@ -135,6 +142,7 @@ static const char * const lwinj_verbs[] = {
 	[LWINJ_TASKLET]		= "tasklet",
 	[LWINJ_HARDIRQ]		= "hardirq",
 	[LWINJ_HUNG]		= "hung",
+	[LWINJ_HUNGS]		= "hungs",
 };
 
 struct lwinj_req {
@@ -172,7 +180,7 @@ struct lwinj_edu {
 struct lwinj_hung {
 	struct task_struct *task;	/* NULL: slot free */
 	struct completion stop;		/* rmmod: stop sleeping */
-	unsigned int secs;
+	unsigned long end;		/* wake up then (jiffies) */
 	bool sleeping;			/* set until the thread function ends */
 };
 
@@ -356,11 +364,12 @@ static irqreturn_t lwinj_irq_handler(int irq, void *arg)
 }
 
 /*
- * Split "VERB CPU MS" (or "hung SECONDS") into its words; anything else is
- * -EINVAL. For hung, *cpu is -1 and *arg the seconds, else *arg is MS.
+ * Split "VERB CPU MS" (or "hung SECONDS", "hungs COUNT SECONDS") into its
+ * words; anything else is -EINVAL. For hung and hungs, *cpu is -1, *arg
+ * the seconds and *count the threads, else *arg is MS.
  */
 static int lwinj_parse(char *buf, enum lwinj_kind *kind, int *cpu,
-		       unsigned int *arg)
+		       unsigned int *arg, unsigned int *count)
 {
 	char *word[3];
 	char *p = strim(buf);
@@ -383,9 +392,16 @@ static int lwinj_parse(char *buf, enum lwinj_kind *kind, int *cpu,
 		return -EINVAL;
 	*kind = i;
 
-	if (*kind == LWINJ_HUNG) {
+	if (*kind == LWINJ_HUNG || *kind == LWINJ_HUNGS) {
 		*cpu = -1;
-		if (n != 2 || kstrtouint(word[1], 10, arg))
+		*count = 1;
+		if (*kind == LWINJ_HUNG && n != 2)
+			return -EINVAL;
+		if (*kind == LWINJ_HUNGS &&
+		    (n != 3 || kstrtouint(word[1], 10, count) || *count < 1 ||
+		     *count > LWINJ_HUNG_MAX))
+			return -EINVAL;
+		if (kstrtouint(word[n - 1], 10, arg))
 			return -EINVAL;
 		if (*arg < 1 || *arg > LWINJ_HUNG_MAX_SECS)
 			return -EINVAL;
@@ -507,8 +523,11 @@ static int lwinj_hung_fn(void *arg)
 {
 	struct lwinj_hung *h = arg;
 
+	long left = (long)(h->end - jiffies);
+
 	/* Uninterruptible (state D), and not TASK_IDLE: a hung task. */
-	wait_for_completion_timeout(&h->stop, (unsigned long)h->secs * HZ);
+	if (left > 0)
+		wait_for_completion_timeout(&h->stop, left);
 	pr_info("hung pid=%d done\n", task_pid_nr(current));
 	WRITE_ONCE(h->sleeping, false);
 	return 0;
@@ -523,34 +542,47 @@ static void lwinj_hung_reap(struct lwinj_hung *h)
 	h->task = NULL;
 }
 
-/* hung: start a thread that sleeps @secs s in state D. Under lwinj_lock. */
-static int lwinj_start_hung(unsigned int secs)
+/*
+ * hung, hungs: start @count threads that sleep in state D until @secs s from
+ * now; all of them, or none (EBUSY). Under lwinj_lock.
+ */
+static int lwinj_start_hung(unsigned int secs, unsigned int count)
 {
-	struct lwinj_hung *free = NULL;
+	unsigned long end = jiffies + (unsigned long)secs * HZ;
+	unsigned int i, free = 0, started = 0;
 	struct task_struct *task;
-	int i;
 
 	for (i = 0; i < LWINJ_HUNG_MAX; i++) {
 		struct lwinj_hung *h = &lwinj_hung[i];
 
 		if (h->task && !READ_ONCE(h->sleeping))
 			lwinj_hung_reap(h);
-		if (!h->task && !free)
-			free = h;
+		if (!h->task)
+			free++;
 	}
-	if (!free)
+	if (free < count)
 		return -EBUSY;
 
-	reinit_completion(&free->stop);
-	free->secs = secs;
-	free->sleeping = true;
-	task = kthread_create(lwinj_hung_fn, free, "lwinj_hung");
-	if (IS_ERR(task))
-		return PTR_ERR(task);
-	get_task_struct(task);
-	free->task = task;
-	pr_info("hung pid=%d secs=%u\n", task_pid_nr(task), secs);
-	wake_up_process(task);
+	for (i = 0; i < LWINJ_HUNG_MAX && started < count; i++) {
+		struct lwinj_hung *h = &lwinj_hung[i];
+
+		if (h->task)
+			continue;
+		reinit_completion(&h->stop);
+		h->end = end;
+		h->sleeping = true;
+		task = kthread_create(lwinj_hung_fn, h, "lwinj_hung");
+		if (IS_ERR(task))
+			return PTR_ERR(task);
+		get_task_struct(task);
+		h->task = task;
+		if (count == 1)
+			pr_info("hung pid=%d secs=%u\n", task_pid_nr(task), secs);
+		wake_up_process(task);
+		started++;
+	}
+	if (count > 1)
+		pr_info("hungs count=%u secs=%u\n", count, secs);
 	return 0;
 }
 
@@ -559,7 +591,7 @@ static ssize_t lwinj_write(struct file *file, const char __user *ubuf,
 {
 	char buf[LWINJ_CMD_MAX];
 	struct lwinj_req req = {};
-	unsigned int ms;
+	unsigned int ms, threads;
 	int cpu, irq = -1, ret;
 
 	if (!capable(CAP_SYS_ADMIN))
@@ -570,13 +602,13 @@ static ssize_t lwinj_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	buf[count] = '\0';
 
-	ret = lwinj_parse(buf, &req.kind, &cpu, &ms);
+	ret = lwinj_parse(buf, &req.kind, &cpu, &ms, &threads);
 	if (ret)
 		return ret;
 
-	if (req.kind == LWINJ_HUNG) {
+	if (req.kind == LWINJ_HUNG || req.kind == LWINJ_HUNGS) {
 		mutex_lock(&lwinj_lock);
-		ret = lwinj_start_hung(ms);
+		ret = lwinj_start_hung(ms, threads);
 		mutex_unlock(&lwinj_lock);
 		return ret ? ret : count;
 	}

@@ -3,7 +3,8 @@
 # A kernel thread sleeps in D state for 4 s, hung threshold 2 s, scans
 # every 200 ms: one hung event for lwinj_hung once it has been blocked
 # for 2 s, and one hung_end with the whole time when it is gone. A 1 s
-# sleep is not reported. Switching the scan off stops the reports.
+# sleep is not reported. Switching the scan off stops the reports, and
+# ends the episodes it has open with a hung_end.
 . /tests/lib/assert.sh
 . /tests/lib/latwatch.sh
 
@@ -25,6 +26,10 @@ hung_count() {
 
 has_end() {
 	[ "$(hung_count hung_end)" -ge "$1" ]
+}
+
+has_hung() {
+	[ "$(hung_count hung)" -ge "$1" ]
 }
 
 check "inject a 4 s D-state sleep" sleeper 4
@@ -61,6 +66,18 @@ check "hung scan switched off" latwatch config hung_enabled=0
 check "inject a 3 s D-state sleep" sleeper 3
 sleep 4
 check "no report while off" test "$(hung_count hung)" = 1
+check "hung scan switched on" latwatch config hung_enabled=1
+
+# Switching the scan off ends the episodes it has open, with a hung_end.
+check "inject a 6 s D-state sleep" sleeper 6
+check "it is reported as hung" wait_for 10 has_hung 2
+check "hung scan switched off while it is blocked" latwatch config hung_enabled=0
+check "its episode ends at once" wait_for 3 has_end 2
+end=$(hung_events hung_end | tail -n 1)
+total=$(($(echo "$end" | jq .duration_ns) / 1000000))
+echo "LWNOTE hung_end at switch-off: ${total}ms of a 6000 ms sleep"
+check "the hung_end says how long so far" \
+	sh -c "[ $total -ge 2000 ] && [ $total -lt 6000 ]"
 check "hung scan switched on" latwatch config hung_enabled=1
 
 bg_stop watch
