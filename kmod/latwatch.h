@@ -29,6 +29,8 @@ struct sk_buff;
 
 /* Events one CPU can hold between two runs of the flush work. */
 #define LW_RING_SIZE	16
+/* Softirq runs one CPU may have in progress at once (PREEMPT_RT). */
+#define LW_SOFTIRQ_RUNS	4
 /* Bytes of a handler name kept in an event. */
 #define LW_NAME_LEN	32
 
@@ -56,6 +58,12 @@ struct lw_event {
 	char name[LW_NAME_LEN];
 	u32 nr_frames;
 	unsigned long frames[LATWATCH_STACK_MAX];
+};
+
+/* A softirq run in progress: who runs it, since when (mono fast ns). */
+struct lw_softirq_run {
+	struct task_struct *task;
+	u64 start;
 };
 
 struct lw_stats {
@@ -127,7 +135,7 @@ struct lw_cpu {
 	struct lw_event ring[LW_RING_SIZE];
 
 	/* Tracepoint detectors: what runs now, since when (mono fast ns). */
-	u64 softirq_start;
+	struct lw_softirq_run softirq_runs[LW_SOFTIRQ_RUNS];
 	u64 timer_start;
 	void *timer_fn;
 	u64 hrtimer_start[2];	/* [0] softirq context, [1] hard irq */

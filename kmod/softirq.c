@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * latwatch: slow softirq handlers, timed from the irq:softirq_entry and
- * irq:softirq_exit tracepoints. Softirqs do not nest on a CPU, so one
- * start time per CPU is enough. The fast path is a timestamp, a histogram
- * count and a compare. The clock is the clocksource's, not local_clock():
+ * irq:softirq_exit tracepoints. Softirqs do not nest on a CPU, except on
+ * PREEMPT_RT kernels without the per-CPU BH lock (7.x, where
+ * PREEMPT_RT_NEEDS_BH_LOCK is not set): there softirqs run in preemptible
+ * threads, and a thread may run its softirqs while another one's run on
+ * the same CPU is preempted. So each run in progress is kept with the task
+ * that runs it, and its exit finds it again by that task; elsewhere the
+ * first slot is the only one used. The fast path is a timestamp, a
+ * histogram count and a compare. The clock is the clocksource's, not local_clock():
  * on a machine whose TSC is unstable (many VMs) the scheduler clock is
  * filtered against the tick and jumps after interrupts were off.
  */
@@ -12,6 +17,7 @@
 #include <linux/interrupt.h>
 #include <linux/ktime.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <trace/events/irq.h>
 
@@ -44,21 +50,35 @@ static noinline void lw_softirq_report(struct lw_cpu *c, unsigned int vec,
 	lw_emit(c, ev);
 }
 
+/* Probes run with preemption off: nothing else on this CPU runs them. */
 static void lw_softirq_entry(void *data, unsigned int vec)
 {
-	this_cpu_write(lw_cpus()->softirq_start, ktime_get_mono_fast_ns());
+	struct lw_softirq_run *run = this_cpu_ptr(lw_cpus())->softirq_runs;
+	int i;
+
+	for (i = 0; i < LW_SOFTIRQ_RUNS; i++) {
+		if (!run[i].task) {
+			run[i].start = ktime_get_mono_fast_ns();
+			run[i].task = current;
+			return;
+		}
+	}
+	/* More runs interleaved than kept: this one goes untimed. */
 }
 
 static void lw_softirq_exit(void *data, unsigned int vec)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
-	u64 start = c->softirq_start;
+	struct lw_softirq_run *run = c->softirq_runs;
 	u64 d;
+	int i;
 
-	if (!start)
-		return;
-	c->softirq_start = 0;
-	d = ktime_get_mono_fast_ns() - start;
+	for (i = 0; i < LW_SOFTIRQ_RUNS && run[i].task != current; i++)
+		;
+	if (i == LW_SOFTIRQ_RUNS)
+		return;	/* it began before the probes were there */
+	run[i].task = NULL;
+	d = ktime_get_mono_fast_ns() - run[i].start;
 	lw_hist_add(LATWATCH_EV_SOFTIRQ, d);
 	if (d > READ_ONCE(lw_thr.softirq_ns))
 		lw_softirq_report(c, vec, d);
@@ -74,7 +94,8 @@ int lw_softirq_enable(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		per_cpu_ptr(lw_cpus(), cpu)->softirq_start = 0;
+		memset(per_cpu_ptr(lw_cpus(), cpu)->softirq_runs, 0,
+		       sizeof(per_cpu_ptr(lw_cpus(), cpu)->softirq_runs));
 	return lw_tp_register(lw_softirq_tps, ARRAY_SIZE(lw_softirq_tps));
 }
 
