@@ -222,6 +222,22 @@ static void lw_announce_lost(void)
 	lw_lost_announced = total;
 }
 
+/*
+ * Under lw_send_mutex: number @ev, send it, drop its cgroup reference and
+ * count its fate on @c. True if it was lost.
+ */
+static bool lw_send(struct lw_cpu *c, struct lw_event *ev)
+{
+	int err;
+
+	lockdep_assert_held(&lw_send_mutex);
+	ev->seq = ++lw_seq;
+	err = lw_genl_send_event(ev);
+	lw_event_put(ev);
+	lw_account_send(c, err);
+	return err && err != -ESRCH;
+}
+
 static void lw_flush_fn(struct work_struct *work)
 {
 	unsigned int cpu;
@@ -231,12 +247,7 @@ static void lw_flush_fn(struct work_struct *work)
 		struct lw_cpu *c = per_cpu_ptr(lw_pcpu, cpu);
 
 		while (lw_pop(c, &lw_out)) {
-			int err;
-
-			lw_out.seq = ++lw_seq;
-			err = lw_genl_send_event(&lw_out);
-			lw_event_put(&lw_out);
-			lw_account_send(c, err);
+			lw_send(c, &lw_out);
 			/* A storm refills the ring as fast as this drains it. */
 			cond_resched();
 		}
@@ -253,17 +264,12 @@ static void lw_flush_fn(struct work_struct *work)
 void lw_deliver(struct lw_cpu *c, struct lw_event *ev)
 {
 	unsigned long flags;
-	int err;
 
 	raw_spin_lock_irqsave(&c->lock, flags);
 	c->events++;
 	raw_spin_unlock_irqrestore(&c->lock, flags);
 	mutex_lock(&lw_send_mutex);
-	ev->seq = ++lw_seq;
-	err = lw_genl_send_event(ev);
-	lw_event_put(ev);
-	lw_account_send(c, err);
-	if (err && err != -ESRCH)
+	if (lw_send(c, ev))
 		lw_announce_lost();
 	mutex_unlock(&lw_send_mutex);
 }
