@@ -84,6 +84,19 @@ static inline struct nlattr **lw_dump_attrs(struct netlink_callback *cb)
 #define lw_in_hardirq()	in_irq()
 #endif
 
+/*
+ * Whether a CPU can have a softirq-off window at all. On PREEMPT_RT without
+ * PREEMPT_RT_NEEDS_BH_LOCK (7.x) local_bh_disable() no longer takes the
+ * per-CPU lock that serialises softirq processing: it defers softirqs only
+ * in the task that calls it, and the CPU's softirq threads run meanwhile.
+ * A task holding softirqs off then delays nobody else's softirq.
+ */
+#ifdef LW_HAVE_BH_PER_TASK
+#define lw_softirqoff_windows()	false
+#else
+#define lw_softirqoff_windows()	true
+#endif
+
 /* A task's state word: task_struct.state became __state in 5.14. */
 static inline unsigned int lw_task_state(struct task_struct *t)
 {

@@ -15,6 +15,7 @@
 #include <linux/stringify.h>
 #include <linux/time64.h>
 
+#include "compat.h"
 #include "latwatch.h"
 
 static unsigned int irqoff_threshold_us = 10000;
@@ -209,6 +210,9 @@ const char *lw_config_check(const struct lw_config *cfg, enum lw_key *bad_key)
 			return lw_keys[k].range_msg;
 		}
 	}
+	*bad_key = LW_SOFTIRQOFF_ENABLED;
+	if (v[LW_SOFTIRQOFF_ENABLED] && !lw_softirqoff_windows())
+		return LW_NO_SOFTIRQOFF_MSG;
 	/* A gap is never shorter than one period: leave room for jitter. */
 	*bad_key = LW_SAMPLE_PERIOD_US;
 	if (v[LW_SAMPLE_PERIOD_US] > v[LW_IRQOFF_THRESHOLD_US] / 2)

@@ -8,12 +8,13 @@
 # Probing features instead of comparing version numbers gets vendor
 # kernels with backports (RHEL 9's 5.14, Ubuntu's 5.15) right.
 #
-# Usage: conftest.sh MODULE_SYMVERS CC [CFLAGS...] >conftest.h
+# Usage: conftest.sh MODULE_SYMVERS KCONFIG CC [CFLAGS...] >conftest.h
 set -u
 
 symvers=$1
-cc=$2
-shift 2
+kconfig=$2
+cc=$3
+shift 3
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/latwatch-conftest.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
@@ -129,5 +130,14 @@ if grep -qsw stack_trace_save_tsk "$symvers"; then
 	echo "#define LW_HAVE_STACK_TRACE_SAVE_TSK 1"
 else
 	echo "/* LW_HAVE_STACK_TRACE_SAVE_TSK is not set */"
+fi
+# PREEMPT_RT without PREEMPT_RT_NEEDS_BH_LOCK (7.x): local_bh_disable()
+# keeps softirqs from running in the calling task only, not on its CPU.
+# Nothing in the headers differs, so the kernel's configuration answers.
+if grep -qsx 'CONFIG_PREEMPT_RT=y' "$kconfig" &&
+	grep -qsx '# CONFIG_PREEMPT_RT_NEEDS_BH_LOCK is not set' "$kconfig"; then
+	echo "#define LW_HAVE_BH_PER_TASK 1"
+else
+	echo "/* LW_HAVE_BH_PER_TASK is not set */"
 fi
 echo "#endif"

@@ -174,6 +174,9 @@ struct lw_config {
 
 int lw_config_attr(enum lw_key key);
 void lw_config_get(struct lw_config *cfg);
+/* Why softirqoff_enabled=1 is refused where lw_softirqoff_windows() is false. */
+#define LW_NO_SOFTIRQOFF_MSG \
+	"this kernel has no softirq-off windows (PREEMPT_RT without PREEMPT_RT_NEEDS_BH_LOCK)"
 const char *lw_config_check(const struct lw_config *cfg, enum lw_key *bad_key);
 
 /*

@@ -8,6 +8,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "compat.h"
 #include "latwatch.h"
 
 static int __init latwatch_init(void)
@@ -19,6 +20,10 @@ static int __init latwatch_init(void)
 	int ret;
 
 	lw_config_get(&cfg);
+	if (cfg.val[LW_SOFTIRQOFF_ENABLED] && !lw_softirqoff_windows()) {
+		pr_notice("softirqoff_enabled=0: " LW_NO_SOFTIRQOFF_MSG "\n");
+		cfg.val[LW_SOFTIRQOFF_ENABLED] = 0;
+	}
 	msg = lw_config_check(&cfg, &bad);
 	if (msg) {
 		pr_err("%s\n", msg);
