@@ -9,8 +9,16 @@
 #                              type VERB on CPU naming lwinj_VERB on top and a
 #                              duration within tolerance of the injector's
 #                              own measurement
+#                              (softirqoff where the kernel has no such
+#                              windows: expect no event, see below)
 #   lw_no_window VERB CPU MS   inject a window, expect no irqoff or
 #                              softirqoff event naming it
+#   lw_softirqoff_windows      true unless this kernel is PREEMPT_RT without
+#                              PREEMPT_RT_NEEDS_BH_LOCK (/boot/config): there
+#                              local_bh_disable() defers softirqs in the
+#                              calling task only, the CPU's softirq threads
+#                              run meanwhile, and latwatch refuses
+#                              softirqoff_enabled=1 ($LW_NO_SOFTIRQOFF)
 #   lw_rejected WHAT MSG KEY=VALUE...
 #                              latwatch config KEY=VALUE... must exit 2
 #                              with MSG (grep; "" for any) in its output:
@@ -30,6 +38,7 @@
 # reported=US error=US" for the record.
 
 LW_EVENTS=/tmp/events.json
+LW_NO_SOFTIRQOFF="no softirq-off windows on PREEMPT_RT without PREEMPT_RT_NEEDS_BH_LOCK"
 LW_PERIOD_US=1000
 LW_STALL_US=20000
 
@@ -94,10 +103,34 @@ lw_measured() {
 		tail -n 1
 }
 
+# lw_expected_log: filter out the module's lines that are not errors (stdin
+# to stdout): the line each load prints, and the notice that the detector
+# is off for good where the kernel has no softirq-off windows.
+lw_expected_log() {
+	grep -v -e 'latwatch: version .* loaded$' \
+		-e 'latwatch: softirqoff_enabled=0: this kernel has no softirq-off windows'
+}
+
+lw_softirqoff_windows() {
+	! { grep -qx 'CONFIG_PREEMPT_RT=y' /boot/config 2>/dev/null &&
+		grep -qx '# CONFIG_PREEMPT_RT_NEEDS_BH_LOCK is not set' /boot/config; }
+}
+
 lw_window() {
 	_v=$1 _c=$2 _ms=$3
 	_what="$_v ${_ms} ms on CPU $_c"
 	LW_FUNC=lwinj_$_v
+	if [ "$_v" = softirqoff ] && ! lw_softirqoff_windows; then
+		_from=$(lw_lines)
+		inject "$_v" "$_c" "$_ms" || {
+			fail "$_what: injected" "write to $LW_INJECT failed"
+			return 1
+		}
+		sleep 1
+		_n=$(lw_new_windows "$_from" | wc -l)
+		check "$_what: no event ($LW_NO_SOFTIRQOFF; got $_n)" test "$_n" = 0
+		return
+	fi
 	_from=$(lw_lines)
 	dmesg_mark
 	inject "$_v" "$_c" "$_ms" || {

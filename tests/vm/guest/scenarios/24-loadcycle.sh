@@ -104,7 +104,7 @@ scan_log() {
 			head -n 150 >/tmp/kernel-problem.log
 	fi
 	[ -n "$others" ] || others=$(echo "$_log" | grep 'latwatch:' |
-		grep -v 'latwatch: version .* loaded$' | head -n 3)
+		lw_expected_log | head -n 3)
 	dmesg_mark
 }
 

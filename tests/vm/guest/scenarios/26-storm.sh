@@ -62,7 +62,9 @@ storm_off() {
 detectors() {
 	_v=0
 	[ "$1" = on ] && _v=1
-	latwatch config irqoff_enabled=$_v softirqoff_enabled=$_v softirq_enabled=$_v \
+	_so=$_v
+	lw_softirqoff_windows || _so=0
+	latwatch config irqoff_enabled=$_v softirqoff_enabled=$_so softirq_enabled=$_v \
 		timer_enabled=$_v hardirq_enabled=$_v hung_enabled=$_v >/dev/null
 }
 

@@ -8,6 +8,10 @@
 . /tests/lib/latwatch.sh
 
 SWITCHES="irqoff_enabled softirqoff_enabled softirq_enabled timer_enabled hardirq_enabled"
+# softirqoff_enabled is 0 for good where the kernel has no softirq-off
+# windows (lw_softirqoff_windows).
+SOFTIRQOFF_ON=1
+lw_softirqoff_windows || SOFTIRQOFF_ON=0
 
 # switches_are V: config and /sys/module show every switch as V, but
 # $except as the opposite
@@ -16,6 +20,7 @@ switches_are() {
 	for k in $SWITCHES; do
 		v=$1
 		[ "$k" = "${except:-}" ] && v=$((1 - $1))
+		[ "$k" = softirqoff_enabled ] && [ "$SOFTIRQOFF_ON" = 0 ] && v=0
 		echo "$cfg" | grep -qx "$k=$v" || {
 			echo "config: $(echo "$cfg" | grep "^$k=")"
 			return 1
@@ -113,7 +118,14 @@ set_switch softirqoff_enabled 0
 w="softirqoff_enabled=0: softirqoff 30 ms on CPU 1"
 lw_inject softirqoff 1 30
 lw_expect_none "$w: no softirqoff event" "$SOFTIRQOFF"
-set_switch softirqoff_enabled 1
+if [ "$SOFTIRQOFF_ON" = 1 ]; then
+	set_switch softirqoff_enabled 1
+else
+	lw_rejected "softirqoff_enabled=1 ($LW_NO_SOFTIRQOFF)" \
+		"no softirq-off windows" softirqoff_enabled=1
+	except=
+	check "config and parameters show every other switch 1" switches_are 1
+fi
 lw_window softirqoff 1 30
 
 # Nonsense.
