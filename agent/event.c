@@ -196,6 +196,8 @@ static void lw_event_text_task(FILE *f, const struct lw_event *ev)
 		lw_sep(f, &first);
 		fputs("CGROUP: ", f);
 		lw_text_escape(f, &ev->cgroup);
+		if (ev->has & LW_EV_CGROUP_TRUNCATED)
+			fputs(" (truncated)", f);
 	}
 	fputc('\n', f);
 }
@@ -259,6 +261,10 @@ static void lw_event_json_what(struct json *j, const struct lw_event *ev)
 
 	if (ev->has & LW_EV_CGROUP)
 		lw_json_kv_str(j, "cgroup", &ev->cgroup);
+	if (ev->has & LW_EV_CGROUP_TRUNCATED) {
+		json_key(j, "cgroup_truncated");
+		json_bool(j, true);
+	}
 	if ((ev->has & LW_EV_NAME) && softirq)
 		lw_json_kv_str(j, "vector", &ev->name);
 	if (ev->has & LW_EV_VECTOR)

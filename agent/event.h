@@ -33,6 +33,7 @@ enum {
 	LW_EV_KIND		= 1u << 13,
 	LW_EV_IRQ		= 1u << 14,
 	LW_EV_INSTANCE		= 1u << 15,
+	LW_EV_CGROUP_TRUNCATED	= 1u << 16,	/* cgroup is "..." and its end */
 };
 
 /* One LATWATCH_CMD_EVENT. Its strings point into the message. */

@@ -31,6 +31,7 @@ static struct nla_policy lw_ev_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_EV_COMM]		= { .type = NLA_STRING },
 	[LATWATCH_A_EV_STACK]		= { .type = NLA_NESTED },
 	[LATWATCH_A_EV_CGROUP]		= { .type = NLA_STRING },
+	[LATWATCH_A_EV_CGROUP_TRUNCATED] = { .type = NLA_FLAG },
 	[LATWATCH_A_EV_VECTOR]		= { .type = NLA_U32 },
 	[LATWATCH_A_EV_NAME]		= { .type = NLA_STRING },
 	[LATWATCH_A_EV_FUNCTION]	= { .type = NLA_STRING },
@@ -654,6 +655,8 @@ int lw_event_parse(struct nlmsghdr *nlh, struct lw_event *ev)
 	LW_GET(tb, LATWATCH_A_EV_COMM, LW_EV_COMM, ev->comm, lw_nla_str, ev->has);
 	LW_GET(tb, LATWATCH_A_EV_CGROUP, LW_EV_CGROUP, ev->cgroup, lw_nla_str,
 	       ev->has);
+	if ((ev->has & LW_EV_CGROUP) && tb[LATWATCH_A_EV_CGROUP_TRUNCATED])
+		ev->has |= LW_EV_CGROUP_TRUNCATED;
 	LW_GET(tb, LATWATCH_A_EV_VECTOR, LW_EV_VECTOR, ev->vector, nla_get_u32,
 	       ev->has);
 	LW_GET(tb, LATWATCH_A_EV_NAME, LW_EV_NAME, ev->name, lw_nla_str, ev->has);

@@ -549,20 +549,40 @@ static int lw_put_stack(struct sk_buff *msg, const struct lw_event *ev)
 	return 0;
 }
 
-static int lw_put_cgroup(struct sk_buff *msg, const struct lw_event *ev)
+/*
+ * Best effort: an event is never lost for its cgroup. A path of
+ * LW_CGROUP_MAX bytes or more keeps its end, where the leaf names the
+ * container, after "...", and the event says it was truncated.
+ */
+#define LW_CGROUP_MAX	1024
+
+static void lw_put_cgroup(struct sk_buff *msg, const struct lw_event *ev)
 {
-	char *path;
-	int ret = 0;
+	bool truncated;
+	char *path, *p;
+	int len;
 
 	if (!ev->cgrp)
-		return 0;
+		return;
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
-		return 0;	/* the event goes out without it */
-	if (cgroup_path(ev->cgrp, path, PATH_MAX) >= 0)
-		ret = nla_put_string(msg, LATWATCH_A_EV_CGROUP, path);
+		return;
+	/* The whole path's length; the buffer holds its head if too long. */
+	len = cgroup_path(ev->cgrp, path, PATH_MAX);
+	if (len < 0)
+		goto out;
+	truncated = len >= PATH_MAX;
+	p = path;
+	len = strlen(path);
+	if (len >= LW_CGROUP_MAX) {
+		p = path + len - (LW_CGROUP_MAX - 1);
+		memcpy(p, "...", 3);
+		truncated = true;
+	}
+	if (!nla_put_string(msg, LATWATCH_A_EV_CGROUP, p) && truncated)
+		nla_put_flag(msg, LATWATCH_A_EV_CGROUP_TRUNCATED);
+out:
 	kfree(path);
-	return ret;
 }
 
 /* The callback's bare name: "estimation_timer", not "... [ip_vs]". */
@@ -594,7 +614,8 @@ static int lw_put_details(struct sk_buff *msg, const struct lw_event *ev)
 			return -EMSGSIZE;
 		break;
 	}
-	return lw_put_cgroup(msg, ev);
+	lw_put_cgroup(msg, ev);
+	return 0;
 }
 
 static int lw_put_event(struct sk_buff *msg, const struct lw_event *ev)

@@ -256,6 +256,10 @@ enum latwatch_attr {
 	LATWATCH_A_CFG_IDLE_PAUSE,
 	LATWATCH_A_STAT_IDLE_PAUSES,	/* u64: times the timers paused */
 	LATWATCH_A_STAT_IDLE_NS,	/* u64: time spent paused */
+	LATWATCH_A_EV_CGROUP_TRUNCATED,	/* flag: LATWATCH_A_EV_CGROUP is the
+					 * path's end after "...": the whole
+					 * path was too long to send
+					 */
 
 	__LATWATCH_A_MAX,
 };

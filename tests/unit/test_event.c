@@ -462,6 +462,34 @@ static void test_timer(void **state)
 	nlmsg_free(msg);
 }
 
+/* The kernel sends a long cgroup path's end, marked truncated. */
+static void test_cgroup_truncated(void **state)
+{
+	struct nl_msg *msg = genl_msg(TEST_FAMILY, LATWATCH_CMD_EVENT);
+	struct lw_event ev;
+
+	(void)state;
+	nla_put_u32(msg, LATWATCH_A_EV_TYPE, LATWATCH_EV_IRQOFF);
+	nla_put_u64(msg, LATWATCH_A_EV_SEQ, 7);
+	nla_put_string(msg, LATWATCH_A_EV_CGROUP, ".../pod1/cri-containerd-9f.scope");
+	nla_put_flag(msg, LATWATCH_A_EV_CGROUP_TRUNCATED);
+	parse(msg, &ev);
+	assert_json(&ev,
+		"{\"type\":\"irqoff\",\"seq\":7,"
+		"\"cgroup\":\".../pod1/cri-containerd-9f.scope\","
+		"\"cgroup_truncated\":true}\n");
+	nlmsg_free(msg);
+
+	/* The flag alone, without a path, says nothing. */
+	msg = genl_msg(TEST_FAMILY, LATWATCH_CMD_EVENT);
+	nla_put_u32(msg, LATWATCH_A_EV_TYPE, LATWATCH_EV_IRQOFF);
+	nla_put_u64(msg, LATWATCH_A_EV_SEQ, 8);
+	nla_put_flag(msg, LATWATCH_A_EV_CGROUP_TRUNCATED);
+	parse(msg, &ev);
+	assert_json(&ev, "{\"type\":\"irqoff\",\"seq\":8}\n");
+	nlmsg_free(msg);
+}
+
 static void test_timer_kinds(void **state)
 {
 	static const struct {
@@ -816,6 +844,7 @@ int main(void)
 		cmocka_unit_test(test_durations_secs),
 		cmocka_unit_test(test_every_byte_strings),
 		cmocka_unit_test(test_malformed_new),
+		cmocka_unit_test(test_cgroup_truncated),
 		cmocka_unit_test(test_lost_kernel),
 		cmocka_unit_test(test_lost_partial),
 		cmocka_unit_test(test_lost_overrun),
