@@ -116,6 +116,8 @@ struct agent {
 	uint64_t received;
 	uint64_t overruns;
 	uint64_t malformed;
+	struct lw_out out;	/* stdout */
+	bool out_failed;	/* it failed, and the agent said so */
 };
 
 void agent_usage(FILE *f)
@@ -494,21 +496,33 @@ static char *agent_json(const struct lw_event *ev, const char *sig,
 	return buf;
 }
 
-static void agent_print(const struct agent *a, const struct lw_event *ev,
+static void agent_print(struct agent *a, const struct lw_event *ev,
 			const char *json, const char *verdict,
 			const char *period, bool replayed)
 {
+	errno = 0;
 	if (a->o.json) {
 		if (json)
 			printf("%s\n", json);
-		return;
+	} else {
+		lw_event_print_text(stdout, ev);
+		printf("  verdict: %s\n", verdict);
+		if (period)
+			printf("  period:  %s\n", period);
+		if (replayed)
+			printf("  replayed: it came while the agent was not running\n");
 	}
-	lw_event_print_text(stdout, ev);
-	printf("  verdict: %s\n", verdict);
-	if (period)
-		printf("  period:  %s\n", period);
-	if (replayed)
-		printf("  replayed: it came while the agent was not running\n");
+	lw_out_note(&a->out);
+}
+
+static void agent_print_lost(struct agent *a, const struct lw_lost *lost)
+{
+	errno = 0;
+	if (a->o.json)
+		lw_lost_print_json(stdout, lost);
+	else
+		lw_lost_print_text(stdout, lost);
+	lw_out_note(&a->out);
 }
 
 static void agent_metrics_corr(struct agent *a, const struct lw_corr *c)
@@ -638,6 +652,22 @@ static void agent_process(struct agent *a, struct agent_pending *p)
 }
 
 /*
+ * Out with what was printed. A stdout that fails (a closed pipe: SIGPIPE
+ * is ignored) does not stop the agent, whose alerts and metrics go on; it
+ * says so once.
+ */
+static void agent_flush(struct agent *a)
+{
+	int err = lw_flush(&a->out);
+
+	if (err && !a->out_failed)
+		lw_err("agent: writing the events to stdout: %s; going on without them",
+		       strerror(err));
+	if (err)
+		a->out_failed = true;
+}
+
+/*
  * Out with what was printed, then move the cursor past it: a crash in
  * between prints the last events again on the next start, but loses none.
  */
@@ -645,7 +675,7 @@ static void agent_save_cursor(struct agent *a)
 {
 	int err;
 
-	fflush(stdout);
+	agent_flush(a);
 	if (!a->cursor_moved || a->cursor_fd < 0)
 		return;
 	a->cursor_moved = false;
@@ -729,10 +759,7 @@ static void agent_lost(struct agent *a, struct nlmsghdr *nlh)
 	lw_metrics_lost(&a->metrics, LW_LOST_KERNEL, lost.count);
 	lw_err("agent: the module lost %llu events (%llu in all)",
 	       (unsigned long long)lost.count, (unsigned long long)lost.total);
-	if (a->o.json)
-		lw_lost_print_json(stdout, &lost);
-	else
-		lw_lost_print_text(stdout, &lost);
+	agent_print_lost(a, &lost);
 }
 
 /*
@@ -753,10 +780,7 @@ static void agent_overrun(struct agent *a)
 	int err;
 
 	lw_metrics_netlink_overrun(&a->metrics);
-	if (a->o.json)
-		lw_lost_print_json(stdout, &lost);
-	else
-		lw_lost_print_text(stdout, &lost);
+	agent_print_lost(a, &lost);
 	err = lw_nl_open(&req);
 	if (err) {
 		if (err == -ENOENT)
@@ -793,7 +817,11 @@ static void agent_msg(struct agent *a, struct nlmsghdr *nlh)
 	}
 }
 
-static void agent_recv(struct agent *a)
+/*
+ * Read what there is: 0, or an exit code. *none: the socket had nothing
+ * to read at all, or read as empty.
+ */
+static int agent_recv(struct agent *a, bool *none)
 {
 	static char buf[AGENT_MSG_MAX] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsghdr *nlh;
@@ -801,17 +829,34 @@ static void agent_recv(struct agent *a)
 	ssize_t n;
 	int len;
 
+	*none = true;
 	for (;;) {
 		n = lw_nl_recv(&a->nl, buf, sizeof(buf), &sender);
 		if (n < 0) {
 			if (errno == ENOBUFS) {
+				*none = false;
 				agent_overrun(a);
 				continue;
 			}
-			if (errno != EAGAIN && errno != EINTR)
-				lw_err("agent: receiving: %s", strerror(errno));
-			return;
+			if (errno == EAGAIN)
+				return 0;
+			if (errno == EINTR) {
+				*none = false;
+				return 0;
+			}
+			/*
+			 * Not a full buffer, not the module going: the socket
+			 * the agent lives on is broken, and poll() would wake
+			 * us for the same error again and again.
+			 */
+			lw_err("agent: receiving events: %s; exiting",
+			       strerror(errno));
+			return LW_EXIT_ERROR;
 		}
+		/* An empty datagram, or the end of a socket shut down. */
+		if (!n)
+			return 0;
+		*none = false;
 		if (n > (ssize_t)sizeof(buf)) {
 			agent_malformed(a, "message (too large)", -EMSGSIZE);
 			continue;
@@ -825,6 +870,21 @@ static void agent_recv(struct agent *a)
 		if (len > 0)
 			agent_malformed(a, "message (trailing bytes)", -EBADMSG);
 	}
+}
+
+/*
+ * poll() flagged fd (POLLHUP, POLLERR, POLLNVAL) and it had nothing to
+ * read: nothing will ever come, and poll() would flag it again at once.
+ * Says so; false if revents has none of those.
+ */
+static bool agent_broken(const char *what, int fd, short revents)
+{
+	char why[LW_ERR_LEN];
+
+	if (!lw_poll_why(why, sizeof(why), revents, lw_sock_error(fd)))
+		return false;
+	lw_err("agent: %s %s; exiting", what, why);
+	return true;
 }
 
 /* ---- setup, reload, loop ---- */
@@ -912,14 +972,16 @@ static void agent_reload(struct agent *a)
 
 static void agent_signal(struct agent *a)
 {
+	char name[LW_SIGNAL_LEN], from[LW_SIGNAL_LEN];
 	struct signalfd_siginfo si;
 
 	while (read(a->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
 			agent_reload(a);
 		} else {
-			lw_err("agent: %s, exiting",
-			       si.ssi_signo == SIGTERM ? "SIGTERM" : "SIGINT");
+			lw_signal_sender(from, &si);
+			lw_err("agent: %s, exiting (%s)",
+			       lw_signal_name(si.ssi_signo, name), from);
 			a->stop = true;
 		}
 	}
@@ -971,13 +1033,19 @@ static void agent_metrics_period(const char *sig, const struct lw_period *pd,
 				pd->period_ns);
 }
 
+/*
+ * Until SIGTERM or SIGINT, or an error; each says why. The module going
+ * away is none: the agent waits for it. Nor can the subscription end
+ * while the socket is open (see watch_loop() in cmd_watch.c).
+ */
 static int agent_loop(struct agent *a)
 {
 	struct pollfd pfd[AGENT_MAX_POLLFDS];
 	unsigned int n, nsrv;
+	int ret;
 
 	while (!a->stop) {
-		bool kept = lw_nl_pending(&a->nl);
+		bool kept = lw_nl_pending(&a->nl), none = false;
 
 		pfd[0] = (struct pollfd){ .fd = lw_nl_fd(&a->nl), .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = a->sigfd, .events = POLLIN };
@@ -995,10 +1063,23 @@ static int agent_loop(struct agent *a)
 			lw_err("agent: poll: %s", strerror(errno));
 			return LW_EXIT_ERROR;
 		}
+		/* A working signalfd or timerfd flags only POLLIN. */
+		if (!(pfd[1].revents & POLLIN) &&
+		    agent_broken("the signalfd", a->sigfd, pfd[1].revents))
+			return LW_EXIT_ERROR;
+		if (!(pfd[2].revents & POLLIN) &&
+		    agent_broken("the timerfd", a->tfd, pfd[2].revents))
+			return LW_EXIT_ERROR;
 		if (pfd[1].revents)
 			agent_signal(a);
-		if (pfd[0].revents || kept)
-			agent_recv(a);
+		if (pfd[0].revents || kept) {
+			ret = agent_recv(a, &none);
+			if (ret)
+				return ret;
+		}
+		if (none && agent_broken("the netlink socket", lw_nl_fd(&a->nl),
+					 pfd[0].revents))
+			return LW_EXIT_ERROR;
 		if (pfd[2].revents)
 			agent_tick(a);
 		lw_alert_tick(&a->alerter, agent_mono());
@@ -1093,6 +1174,7 @@ int cmd_agent(int argc, char **argv)
 	a.sigfd = -1;
 	a.tfd = -1;
 	a.cursor_fd = -1;
+	a.out.f = stdout;
 	a.argc = argc;
 	a.argv = argv;
 	ret = agent_load_opts(argc, argv, &a.o, false);

@@ -23,7 +23,9 @@ void watch_usage(FILE *f)
 	      "\n"
 	      "Print each latency event of the kernel module as it arrives, until\n"
 	      "SIGINT or SIGTERM (exit 0) or until the module is unloaded (exit 0).\n"
-	      "Lost events are reported as lost records.\n"
+	      "Lost events are reported as lost records. Why it stopped goes to\n"
+	      "stderr: the signal and its sender, the module unloaded, or the\n"
+	      "error (also a closed stdout: exit 1).\n"
 	      "\n"
 	      "  -j, --json        one JSON object per line\n"
 	      "  -s, --since-last  first print the events that came since the last\n"
@@ -89,19 +91,21 @@ struct watch {
 	bool json;
 	uint64_t overruns;
 	bool gone;
+	struct lw_out out;	/* stdout */
 	/* --since-last: the cursor file, and the last event printed. */
 	int cursor_fd;
 	struct lw_cursor cursor;
 	bool cursor_moved;
+	int replay_ret;		/* exit code: printing a fetched event failed */
 };
 
 /* Out with what was printed, then move the cursor past it. */
 static int watch_flush(struct watch *w)
 {
-	int err;
+	int err = lw_flush(&w->out);
 
-	if (fflush(stdout) || ferror(stdout)) {
-		lw_err("writing the output: %s", strerror(errno));
+	if (err) {
+		lw_err("watch: writing to stdout: %s", strerror(err));
 		return LW_EXIT_ERROR;
 	}
 	if (w->cursor_moved) {
@@ -133,19 +137,23 @@ static void watch_event(struct watch *w, struct nlmsghdr *nlh)
 		w->cursor.seq = ev.seq;
 		w->cursor_moved = true;
 	}
+	errno = 0;
 	if (w->json)
 		lw_event_print_json(stdout, &ev);
 	else
 		lw_event_print_text(stdout, &ev);
+	lw_out_note(&w->out);
 }
 
-static void watch_print_lost(const struct watch *w, struct lw_lost *lost)
+static void watch_print_lost(struct watch *w, struct lw_lost *lost)
 {
 	lost->ts_ns = lw_now_ns();
+	errno = 0;
 	if (w->json)
 		lw_lost_print_json(stdout, lost);
 	else
 		lw_lost_print_text(stdout, lost);
+	lw_out_note(&w->out);
 }
 
 static void watch_lost(struct watch *w, struct nlmsghdr *nlh)
@@ -200,8 +208,11 @@ static void watch_msg(struct watch *w, struct nlmsghdr *nlh)
 	}
 }
 
-/* Read one datagram; 0 to go on, else an exit code. */
-static int watch_recv(struct watch *w)
+/*
+ * Read one datagram; 0 to go on, else an exit code. *none: the socket had
+ * nothing to read, or read as empty.
+ */
+static int watch_recv(struct watch *w, bool *none)
 {
 	static char buf[WATCH_MSG_MAX] __attribute__((aligned(NLMSG_ALIGNTO)));
 	struct nlmsghdr *nlh;
@@ -209,16 +220,24 @@ static int watch_recv(struct watch *w)
 	ssize_t n;
 	int len;
 
+	*none = false;
 	n = lw_nl_recv(&w->nl, buf, sizeof(buf), &sender);
 	if (n < 0) {
+		if (errno == EAGAIN)
+			*none = true;
 		if (errno == EAGAIN || errno == EINTR)
 			return 0;
 		if (errno != ENOBUFS) {
-			lw_err("receiving events: %s", strerror(errno));
+			lw_err("watch: receiving events: %s", strerror(errno));
 			return LW_EXIT_ERROR;
 		}
 		watch_overrun(w);
 		return watch_flush(w);
+	}
+	if (!n) {
+		/* An empty datagram, or the end of a socket shut down. */
+		*none = true;
+		return 0;
 	}
 	if (n > (ssize_t)sizeof(buf)) {
 		lw_err("ignoring a message of %zd bytes: too large", n);
@@ -246,33 +265,80 @@ static int watch_signalfd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC);
 }
 
+/* SIGINT or SIGTERM came: say which and who sent it, and end. */
+static int watch_signal(int sigfd)
+{
+	char name[LW_SIGNAL_LEN], from[LW_SIGNAL_LEN];
+	struct signalfd_siginfo si;
+	ssize_t n = read(sigfd, &si, sizeof(si));
+
+	if (n != (ssize_t)sizeof(si)) {
+		lw_err("watch: reading the signal that stops it: %s",
+		       n < 0 ? strerror(errno) : "short read");
+		return LW_EXIT_ERROR;
+	}
+	lw_signal_sender(from, &si);
+	lw_err("watch: stopped by %s %s",
+	       lw_signal_name(si.ssi_signo, name), from);
+	return LW_EXIT_OK;
+}
+
+/*
+ * poll() flagged fd (POLLHUP, POLLERR, POLLNVAL) and it had nothing to
+ * read: nothing will ever come, and poll() would flag it again at once.
+ */
+static int watch_broken(const char *what, int fd, short revents)
+{
+	char why[LW_ERR_LEN];
+
+	lw_poll_why(why, sizeof(why), revents, lw_sock_error(fd));
+	lw_err("watch: %s %s", what, why);
+	return LW_EXIT_ERROR;
+}
+
+/*
+ * Until a signal, the module's removal or an error; each says why. The
+ * subscription itself ends only with the socket: the module drops a
+ * subscriber whose socket is dead or refuses a unicast (ECONNREFUSED),
+ * and a socket that is open and not connect()ed never refuses. If the
+ * module goes, CTRL_CMD_DELFAMILY says so, or the overrun that swallowed
+ * it (watch_overrun()).
+ */
 static int watch_loop(struct watch *w, int sigfd)
 {
 	struct pollfd pfd[2] = {
 		{ .fd = lw_nl_fd(&w->nl), .events = POLLIN },
 		{ .fd = sigfd, .events = POLLIN },
 	};
-	int ret = 0;
+	int ret;
 
-	while (!ret) {
-		bool kept = lw_nl_pending(&w->nl);
+	for (;;) {
+		bool kept = lw_nl_pending(&w->nl), none = false;
 
 		if (poll(pfd, 2, kept ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			lw_err("poll: %s", strerror(errno));
+			lw_err("watch: poll: %s", strerror(errno));
 			return LW_EXIT_ERROR;
 		}
+		if (pfd[1].revents & POLLIN)
+			return watch_signal(sigfd);
 		if (pfd[1].revents)
-			return LW_EXIT_OK;
-		if (pfd[0].revents || kept)
-			ret = watch_recv(w);
+			return watch_broken("the signalfd", sigfd,
+					    pfd[1].revents);
+		if (pfd[0].revents || kept) {
+			ret = watch_recv(w, &none);
+			if (ret)
+				return ret;
+		}
 		if (w->gone) {
-			lw_err("module unloaded");
+			lw_err("watch: module unloaded");
 			return LW_EXIT_OK;
 		}
+		if (none && (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)))
+			return watch_broken("the netlink socket", pfd[0].fd,
+					    pfd[0].revents);
 	}
-	return ret;
 }
 
 /* The family id, asked on a socket of its own; then subscribe. */
@@ -292,14 +358,17 @@ static int watch_resolve(struct watch *w)
 	return 0;
 }
 
+/*
+ * One fetched event. Output that fails ends the dump: w->replay_ret is
+ * the exit code, the reason printed.
+ */
 static int watch_replayed(struct nlmsghdr *nlh, void *arg)
 {
 	struct watch *w = arg;
-	int ret;
 
 	watch_event(w, nlh);
-	ret = watch_flush(w);
-	return ret ? -EIO : 0;
+	w->replay_ret = watch_flush(w);
+	return w->replay_ret ? -ECANCELED : 0;
 }
 
 /*
@@ -332,8 +401,8 @@ static int watch_catch_up(struct watch *w, const struct watch_opts *o)
 	w->cursor.instance = instance;
 	w->cursor.seq = after;
 	ret = lw_nl_replay(&req, after, watch_replayed, w);
-	if (ret == -EIO)
-		ret = LW_EXIT_ERROR;	/* said so */
+	if (w->replay_ret)
+		ret = w->replay_ret;	/* said so */
 	else if (ret)
 		ret = lw_nl_fail(&req, ret, "fetching the kept events");
 	else
@@ -374,9 +443,15 @@ int cmd_watch(int argc, char **argv)
 		return ret;
 	w.json = o.json;
 	w.cursor_fd = -1;
+	w.out.f = stdout;
+	/*
+	 * A reader that goes away (latwatch watch | head) must not kill us
+	 * without a word: writing then fails with EPIPE, and watch says so.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	sigfd = watch_signalfd();
 	if (sigfd < 0) {
-		lw_err("signalfd: %s", strerror(errno));
+		lw_err("watch: signalfd: %s", strerror(errno));
 		return LW_EXIT_ERROR;
 	}
 	ret = watch_subscribe(&w);

@@ -2,8 +2,12 @@
 #ifndef LATWATCH_UTILS_H
 #define LATWATCH_UTILS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+struct signalfd_siginfo;
 
 #define LW_PROG		"latwatch"
 
@@ -24,6 +28,44 @@ enum lw_exit {
 
 __attribute__((format(printf, 1, 2)))
 void lw_err(const char *fmt, ...);
+
+/*
+ * Output to a stdio stream, and why it failed. stdio drops what it could
+ * not write and keeps only an error flag; the errno is gone by the next
+ * fflush(), which may then succeed. So: clear errno, print, lw_out_note().
+ *
+ * lw_flush(): 0, or the errno of the first write that failed, in it or
+ * before (EPIPE: the reader of a pipe went away). A failure stays.
+ */
+struct lw_out {
+	FILE *f;
+	int err;	/* the errno of the first write that failed */
+};
+
+void lw_out_note(struct lw_out *o);
+int lw_flush(struct lw_out *o);
+
+/* Room for a signal's name or its sender. */
+#define LW_SIGNAL_LEN	64
+
+/* "SIGTERM"; buf holds "signal 40" for the signals latwatch does not name. */
+const char *lw_signal_name(uint32_t signo, char buf[LW_SIGNAL_LEN]);
+/*
+ * Who sent a signal read from a signalfd: "from pid 123", "from the
+ * kernel or the terminal", ...
+ */
+void lw_signal_sender(char buf[LW_SIGNAL_LEN],
+		      const struct signalfd_siginfo *si);
+
+/*
+ * A descriptor poll() flagged with revents, and nothing to read: why, for
+ * "the netlink socket %s" ("hung up (POLLHUP)", ...). soerr: the socket's
+ * pending error (lw_sock_error()), 0 if none. False, and buf empty, if
+ * revents has none of POLLERR, POLLHUP and POLLNVAL.
+ */
+bool lw_poll_why(char *buf, size_t len, short revents, int soerr);
+/* SO_ERROR of fd, which clears it; 0 if none or fd is no socket. */
+int lw_sock_error(int fd);
 
 uint64_t lw_now_ns(void);
 void lw_fmt_time(char buf[LW_TIME_LEN], uint64_t ts_ns);

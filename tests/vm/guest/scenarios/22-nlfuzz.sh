@@ -10,6 +10,9 @@
 #   - error replies to bad attributes carried an extended-ack message;
 #   - the kernel logged nothing from latwatch (the runner fails the
 #     scenario on any WARNING, BUG or Oops);
+#   - a listener (`latwatch watch --json`) subscribed before the fuzzing
+#     is still there, has said nothing on stderr, and gets the events of
+#     windows injected afterwards;
 #   - the module still catches a window and unloads.
 # Counts: NLFUZZ_ROOT/NLFUZZ_USER datagrams; lwvm.stress=1 on the kernel
 # command line (make stress) runs the full 100000 for each, and more seeds.
@@ -50,6 +53,7 @@ fuzz() {
 
 check "latwatch.ko loads with defaults" lw_load
 before=$(latwatch config)
+check "latwatch watch --json subscribes before the fuzzing" lw_watch_start
 dmesg_mark
 
 for seed in $SEEDS; do
@@ -82,7 +86,10 @@ dmesg_since | sed 's/^\[[^]]*\] *//' | sort | uniq -c | sort -rn | head -n 5 |
 	sed 's/^/LWNOTE dmesg: /'
 
 check "latwatch stats answers" latwatch stats
-check "latwatch watch --json subscribes" lw_watch_start
+check "the listener lived through the fuzzing" lw_alive "$(bg_pid watch)"
+check "the listener said nothing on stderr" test ! -s /tmp/watch.err ||
+	echo "LWNOTE watch said: $(lw_oneline "$(cat /tmp/watch.err)")"
+lw_window irqoff 1 30
 lw_window softirqoff 1 30
 bg_stop watch
 check "latwatch.ko unloads" lw_unload
