@@ -11,6 +11,10 @@
 #                                    docs/BENCHMARKS.md; about 12 minutes
 #   make matrix                      the whole VM suite on every kernel
 #                                    series, 5.10 to 7.3 (tests/vm/kernels)
+#   make debug-check                 the whole VM suite on a 6.12 kernel
+#                                    with lockdep, KASAN and debug objects
+#                                    (built the first time, ~25 minutes);
+#                                    run it before a change to kmod/ lands
 #   make install, make deb, make system-test: see "Installation and
 #                                    packaging" below
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -53,6 +57,13 @@ matrix:
 	tests/vm/run-suite --all
 
 .PHONY: matrix
+
+debug-check:
+	scripts/install-deps --debug
+	tests/vm/debug-kernel >/dev/null
+	tests/vm/run-suite --series 6.12-debug
+
+.PHONY: debug-check
 
 clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
