@@ -6,7 +6,7 @@
 #                                    latwatch catching injected windows
 #   make stress                      the robustness scenarios (privileges,
 #                                    netlink fuzzing, CPU hotplug, load
-#                                    cycles) at full counts; about an hour
+#                                    cycles, races) at full counts
 #   make bench                       every benchmark in the VM, written to
 #                                    docs/BENCHMARKS.md; about 12 minutes
 #   make matrix                      the whole VM suite on every kernel
@@ -36,8 +36,9 @@ demo:
 	tests/vm/demo
 
 # lwvm.stress=1 on the guests' kernel command line: 100000 fuzzed datagrams
-# per seed and user, 30 hotplug cycles, 1000 load cycles.
-STRESS_SCENARIOS = 21-privilege 22-nlfuzz 23-hotplug 24-loadcycle
+# per seed and user, 30 hotplug cycles, 1000 load cycles, 1000 cycles of
+# each race.
+STRESS_SCENARIOS = 21-privilege 22-nlfuzz 23-hotplug 24-loadcycle 28-races
 
 stress:
 	scripts/install-deps
