@@ -24,8 +24,10 @@ trap 'rm -rf "$tmp"' EXIT
 probe() {
 	n=$1
 	shift
-	# A mismatched prototype must fail, not warn, on every compiler.
-	if $cc "$@" -Werror=incompatible-pointer-types \
+	# A mismatched prototype must fail, not warn, on every compiler; any
+	# other warning must not (a kernel built with CONFIG_WERROR passes
+	# -Werror, and the probes are not written to be warning-free).
+	if $cc "$@" -Wno-error -Werror=incompatible-pointer-types \
 		-Werror=implicit-function-declaration \
 		-c -o "$tmp/$n.o" "$tmp/$n.c" >"$tmp/$n.log" 2>&1; then
 		echo "#define $n 1" >"$tmp/$n.h"
