@@ -17,7 +17,7 @@
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 /* How deep the return path of an interrupt is looked for its entry frame. */
 #define LW_IRQ_RETURN_DEPTH	4

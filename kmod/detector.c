@@ -10,7 +10,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 static const struct lw_detector {
 	enum lw_key key;

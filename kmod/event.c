@@ -34,7 +34,7 @@
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 struct lw_cpu __percpu *lw_pcpu __read_mostly;
 

@@ -33,7 +33,7 @@
 #include <net/sock.h>
 
 #include "compat.h"
-#include "latwatch.h"
+#include "internal.h"
 
 /*
  * Subscribers: the sockets, all in init_net (the family is not netnsok),

@@ -11,7 +11,7 @@
 #include <linux/string.h>
 #include <trace/events/irq.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 static noinline void lw_hardirq_report(struct lw_cpu *c, int irq,
 				       struct irqaction *action, u64 duration)

@@ -8,7 +8,7 @@
 #include <linux/percpu.h>
 #include <linux/string.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 /* Counts racing with the reset may survive it. */
 void lw_hist_reset(void)

@@ -22,7 +22,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 /* Interrupts were enabled where the sampler came in. */
 static bool lw_ended_with_irqs_on(struct pt_regs *regs)

@@ -9,7 +9,7 @@
 #include <linux/module.h>
 
 #include "compat.h"
-#include "latwatch.h"
+#include "internal.h"
 
 static int __init latwatch_init(void)
 {

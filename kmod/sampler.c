@@ -34,7 +34,7 @@
 #include <trace/events/sched.h>
 
 #include "compat.h"
-#include "latwatch.h"
+#include "internal.h"
 
 static enum cpuhp_state lw_hp_state;
 

@@ -21,7 +21,7 @@
 #include <linux/string.h>
 #include <trace/events/irq.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 static const char * const lw_vec_names[NR_SOFTIRQS] = {
 	[HI_SOFTIRQ]		= "HI",

@@ -26,7 +26,7 @@
 #include <linux/preempt.h>
 #include <linux/ktime.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 /* Hard-irq context, from the sampler. */
 void lw_softirqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,

@@ -17,7 +17,7 @@
 #include <trace/events/timer.h>
 
 #include "compat.h"
-#include "latwatch.h"
+#include "internal.h"
 
 static noinline void lw_timer_report(struct lw_cpu *c, u32 kind, void *fn,
 				     u64 duration)

@@ -9,8 +9,8 @@
  * storage from atomic context; a work item later turns records into netlink
  * messages (genl.c).
  */
-#ifndef _LATWATCH_H
-#define _LATWATCH_H
+#ifndef _LATWATCH_INTERNAL_H
+#define _LATWATCH_INTERNAL_H
 
 #include <linux/hrtimer.h>
 #include <linux/log2.h>
@@ -339,4 +339,4 @@ bool lw_genl_listening(void);
 int lw_genl_send_event(const struct lw_event *ev);
 int lw_genl_send_lost(u64 count, u64 total);
 
-#endif /* _LATWATCH_H */
+#endif /* _LATWATCH_INTERNAL_H */
