@@ -2,7 +2,7 @@
 /*
  * latwatch: what an event says about where it happened: the task, its
  * cgroup and the stack. Runs in atomic context; takes a reference on the
- * cgroup, which the event carries until it is sent or dropped (event.c).
+ * cgroup, which the event carries until it is sent or dropped (delivery.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -53,7 +53,7 @@
  * once SUBSCRIBE, UNSUBSCRIBE or the notifier have removed an entry, no
  * message goes to its port any more. Everything that takes it runs in
  * process context: the ops (in parallel, under no other lock), the
- * notifier (from close()) and the flush work (event.c). A unicast with
+ * notifier (from close()) and the flush work (delivery.c). A unicast with
  * MSG_DONTWAIT never waits for its receiver: a full receive buffer fails
  * it with EAGAIN and marks the receiver overrun (ENOBUFS on its next
  * recv).
@@ -763,7 +763,7 @@ int lw_genl_init(void)
 }
 
 /*
- * The events are out (lw_events_flush()) and no more come. Once the family
+ * The events are out (lw_delivery_flush()) and no more come. Once the family
  * is gone no op runs or will run (unregistering waits for those under way),
  * and once the notifier is gone no release notification runs either: the
  * subscribers' references can go.

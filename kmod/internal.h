@@ -4,10 +4,10 @@
  *
  * sampler.c owns the per-CPU timers and calls the detectors (irqoff.c,
  * softirqoff.c) from them. A detector that finds an event asks
- * lw_event_admit() (event.c, the rate limit) first; if admitted, it fills a
- * struct lw_event and hands it to lw_emit(), which records it in per-CPU
- * storage from atomic context; a work item later turns records into netlink
- * messages (genl.c).
+ * lw_event_admit() (delivery.c, the rate limit) first; if admitted, it
+ * fills a struct lw_event and hands it to lw_emit(), which records it in
+ * per-CPU storage from atomic context; a work item later turns records
+ * into netlink messages (genl.c).
  */
 #ifndef _LATWATCH_INTERNAL_H
 #define _LATWATCH_INTERNAL_H
@@ -289,7 +289,7 @@ void lw_capture(struct lw_event *ev, struct pt_regs *regs);
 void lw_capture_here(struct lw_event *ev, u32 type, u64 duration_ns);
 void lw_event_put(struct lw_event *ev);
 
-/* event.c */
+/* delivery.c */
 extern struct lw_cpu __percpu *lw_pcpu;
 
 static inline struct lw_cpu __percpu *lw_cpus(void)
@@ -312,13 +312,13 @@ static inline void lw_hist_add(u32 type, u64 ns)
 	this_cpu_inc(lw_cpus()->hist[type][b]);
 }
 
-int lw_events_init(void);
-void lw_events_exit(void);
+int lw_delivery_init(void);
+void lw_delivery_exit(void);
 bool lw_event_admit(struct lw_cpu *c);
 void lw_emit(struct lw_cpu *c, struct lw_event *ev);
 void lw_event_lost(struct lw_cpu *c);
 void lw_deliver(struct lw_cpu *c, struct lw_event *ev);
-void lw_events_flush(void);
+void lw_delivery_flush(void);
 void lw_stats_get(unsigned int cpu, struct lw_stats *st);
 
 /* replay.c: the latest events, kept for LATWATCH_CMD_REPLAY_GET. */

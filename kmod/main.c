@@ -37,7 +37,7 @@ static int __init latwatch_init(void)
 	ret = lw_replay_init();
 	if (ret)
 		goto err_replay;
-	ret = lw_events_init();
+	ret = lw_delivery_init();
 	if (ret)
 		goto err_replay;
 	ret = lw_detectors_start(&cfg, &msg);
@@ -64,7 +64,7 @@ err_genl:
 	lw_sampler_stop();
 err_detectors:
 	lw_detectors_stop();
-	lw_events_exit();
+	lw_delivery_exit();
 err_replay:
 	lw_replay_exit();
 	lw_config_exit();
@@ -79,9 +79,9 @@ static void __exit latwatch_exit(void)
 	 */
 	lw_detectors_stop();
 	lw_sampler_stop();
-	lw_events_flush();
+	lw_delivery_flush();
 	lw_genl_exit();
-	lw_events_exit();
+	lw_delivery_exit();
 	lw_replay_exit();
 	lw_config_exit();
 }

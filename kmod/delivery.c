@@ -55,7 +55,7 @@ static void lw_flush_kick(void)
 	queue_work(system_unbound_wq, &lw_flush_work);
 }
 
-int lw_events_init(void)
+int lw_delivery_init(void)
 {
 	unsigned int cpu;
 
@@ -68,7 +68,7 @@ int lw_events_init(void)
 }
 
 /* The producers are stopped: nothing queues the work any more. */
-void lw_events_exit(void)
+void lw_delivery_exit(void)
 {
 	unsigned int cpu;
 
@@ -82,7 +82,7 @@ void lw_events_exit(void)
 }
 
 /* Deliver what the stopped producers left behind. */
-void lw_events_flush(void)
+void lw_delivery_flush(void)
 {
 	flush_work(&lw_flush_work);
 }
