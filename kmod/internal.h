@@ -220,7 +220,7 @@ extern struct lw_thresholds lw_thr;
 extern u64 lw_event_interval_ns;
 
 /*
- * detector.c: the detectors that hook tracepoints are switched on and off
+ * control.c: the detectors that hook tracepoints are switched on and off
  * by registering their probes; the sampler's two only read their flag.
  * lw_config_change() runs under lw_config_lock().
  */
