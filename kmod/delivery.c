@@ -6,11 +6,11 @@
  * into its CPU's ring under a raw spinlock: no allocation, no sleeping
  * lock, nothing that can fail but a full ring, which is counted. A work
  * item drains the rings from process context, numbers each record in the
- * order they go out, keeps it for replay (replay.c) and sends it to each
- * subscriber (genl.c), so a subscriber sees sequence numbers rise by one;
- * a send that fails, or events sent while it was not subscribed, leave a
- * gap. Everything lost is counted, and announced to the subscribers with
- * a LATWATCH_CMD_LOST record.
+ * order they go out and hands it to send.c, which keeps it for replay and
+ * sends it to each subscriber, so a subscriber sees sequence numbers rise
+ * by one; a send that fails, or events sent while it was not subscribed,
+ * leave a gap. Everything lost is counted, and announced to the
+ * subscribers with a LATWATCH_CMD_LOST record.
  *
  * The work runs on an unbound workqueue: the CPU whose window is measured
  * does not also pay for its delivery.
@@ -41,7 +41,7 @@ struct lw_cpu __percpu *lw_pcpu __read_mostly;
 /* Owned by the flush work, which never runs concurrently with itself. */
 static struct lw_event lw_out;
 /* Numbering, sending and announcing losses: the flush work, lw_deliver(). */
-static DEFINE_MUTEX(lw_send_mutex);
+static DEFINE_MUTEX(lw_deliver_mutex);
 static u64 lw_seq;
 static u64 lw_lost_announced;
 
@@ -186,7 +186,7 @@ static bool lw_pop(struct lw_cpu *c, struct lw_event *out)
 }
 
 /*
- * @err from lw_genl_send_event(): 0, one subscriber at least got the event
+ * @err from lw_send_event(): 0, one subscriber at least got the event
  * (delivered); -ESRCH, there was none (unheard); else it reached none
  * (lost).
  */
@@ -218,21 +218,21 @@ static void lw_announce_lost(void)
 	 * record has overrun its socket and is told so by ENOBUFS; the
 	 * totals stay in the per-CPU statistics.
 	 */
-	lw_genl_send_lost(total - lw_lost_announced, total);
+	lw_send_lost(total - lw_lost_announced, total);
 	lw_lost_announced = total;
 }
 
 /*
- * Under lw_send_mutex: number @ev, send it, drop its cgroup reference and
+ * Under lw_deliver_mutex: number @ev, send it, drop its cgroup reference and
  * count its fate on @c. True if it was lost.
  */
-static bool lw_send(struct lw_cpu *c, struct lw_event *ev)
+static bool lw_deliver_one(struct lw_cpu *c, struct lw_event *ev)
 {
 	int err;
 
-	lockdep_assert_held(&lw_send_mutex);
+	lockdep_assert_held(&lw_deliver_mutex);
 	ev->seq = ++lw_seq;
-	err = lw_genl_send_event(ev);
+	err = lw_send_event(ev);
 	lw_event_put(ev);
 	lw_account_send(c, err);
 	return err && err != -ESRCH;
@@ -242,18 +242,18 @@ static void lw_flush_fn(struct work_struct *work)
 {
 	unsigned int cpu;
 
-	mutex_lock(&lw_send_mutex);
+	mutex_lock(&lw_deliver_mutex);
 	for_each_possible_cpu(cpu) {
 		struct lw_cpu *c = per_cpu_ptr(lw_pcpu, cpu);
 
 		while (lw_pop(c, &lw_out)) {
-			lw_send(c, &lw_out);
+			lw_deliver_one(c, &lw_out);
 			/* A storm refills the ring as fast as this drains it. */
 			cond_resched();
 		}
 	}
 	lw_announce_lost();
-	mutex_unlock(&lw_send_mutex);
+	mutex_unlock(&lw_deliver_mutex);
 }
 
 /*
@@ -268,10 +268,10 @@ void lw_deliver(struct lw_cpu *c, struct lw_event *ev)
 	raw_spin_lock_irqsave(&c->lock, flags);
 	c->events++;
 	raw_spin_unlock_irqrestore(&c->lock, flags);
-	mutex_lock(&lw_send_mutex);
-	if (lw_send(c, ev))
+	mutex_lock(&lw_deliver_mutex);
+	if (lw_deliver_one(c, ev))
 		lw_announce_lost();
-	mutex_unlock(&lw_send_mutex);
+	mutex_unlock(&lw_deliver_mutex);
 }
 
 void lw_stats_get(unsigned int cpu, struct lw_stats *st)

@@ -2,12 +2,40 @@
 /*
  * latwatch: internal interfaces between the pieces of latwatch.ko.
  *
- * sampler.c owns the per-CPU timers and calls the detectors (irqoff.c,
- * softirqoff.c) from them. A detector that finds an event asks
- * lw_event_admit() (delivery.c, the rate limit) first; if admitted, it
- * fills a struct lw_event and hands it to lw_emit(), which records it in
- * per-CPU storage from atomic context; a work item later turns records
- * into netlink messages (genl.c).
+ * Calls go one way only, down these two stacks:
+ *
+ *   data path                          control plane
+ *
+ *   sampler.c     per-CPU timers       genl.c     the family's ops
+ *       |                                |
+ *       v                                v
+ *   irqoff.c      detectors; the       control.c  switches detectors,
+ *   softirqoff.c  others run from        |        applies configurations
+ *   softirq.c     their own probes       v
+ *   timer.c       (tp.c) or work       config.c; each detector's
+ *   hardirq.c     (hung.c)             enable/disable; sampler.c;
+ *   hung.c                             replay.c
+ *       |
+ *       v
+ *   delivery.c    rate limit, per-CPU rings, flush work, numbering
+ *       |
+ *       v
+ *   send.c        netlink messages to the subscribers
+ *
+ * Up to lw_emit(), which puts an event on its CPU's ring, the data path
+ * runs in atomic context (hard irq, softirq, a tracepoint probe): it never
+ * sleeps, never allocates with GFP_KERNEL and takes no sleeping lock.
+ * delivery.c's work, hung.c's scan and send.c run in process context.
+ * Nothing on the data path calls into genl.c or control.c: it reads the
+ * configuration in force (config.c), and send.c takes only the family
+ * object from genl.c, for its message headers. Besides its ops, genl.c
+ * reads statistics and histograms, dumps the replay ring and has send.c
+ * add and remove subscribers.
+ *
+ * Leaves that any file may use: config.c (the values in force), capture.c
+ * (filling an event), hist.c (histograms), replay.c (the latest events),
+ * tp.c (registering tracepoint probes). main.c starts and stops
+ * everything, in order.
  */
 #ifndef _LATWATCH_INTERNAL_H
 #define _LATWATCH_INTERNAL_H
@@ -23,9 +51,11 @@
 #include <linux/types.h>
 #include <latwatch/latwatch.h>
 
-struct pt_regs;
+struct genl_family;
 struct netlink_ext_ack;
+struct pt_regs;
 struct sk_buff;
+struct sock;
 
 /* Events one CPU can hold between two runs of the flush work. */
 #define LW_RING_SIZE	16
@@ -332,11 +362,17 @@ int lw_replay_walk(u64 *after,
 		   int (*put)(void *arg, const void *data, u32 len),
 		   void *arg);
 
-/* genl.c */
+/* send.c: event messages, and the subscribers they go to. */
+int lw_send_init(void);
+void lw_send_exit(void);
+int lw_send_event(const struct lw_event *ev);
+int lw_send_lost(u64 count, u64 total);
+int lw_subscribe(struct sock *sk, u32 portid, struct netlink_ext_ack *extack);
+void lw_unsubscribe(struct sock *sk);
+
+/* genl.c: the family and its ops; send.c heads its messages with it. */
+extern struct genl_family lw_family;
 int lw_genl_init(void);
 void lw_genl_exit(void);
-bool lw_genl_listening(void);
-int lw_genl_send_event(const struct lw_event *ev);
-int lw_genl_send_lost(u64 count, u64 total);
 
 #endif /* _LATWATCH_INTERNAL_H */

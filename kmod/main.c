@@ -50,9 +50,13 @@ static int __init latwatch_init(void)
 		goto err_detectors;
 	/*
 	 * The family last: requests come as soon as it is there, and find
-	 * everything they touch ready. No lock is held across registering it,
-	 * which takes the genetlink core's own.
+	 * everything they touch ready, the subscribers' release notifier
+	 * included. No lock is held across registering it, which takes the
+	 * genetlink core's own.
 	 */
+	ret = lw_send_init();
+	if (ret)
+		goto err_send;
 	ret = lw_genl_init();
 	if (ret)
 		goto err_genl;
@@ -61,6 +65,8 @@ static int __init latwatch_init(void)
 	return 0;
 
 err_genl:
+	lw_send_exit();
+err_send:
 	lw_sampler_stop();
 err_detectors:
 	lw_detectors_stop();
@@ -75,12 +81,13 @@ static void __exit latwatch_exit(void)
 {
 	/*
 	 * Producers first (from here on a CONFIG_SET is refused), then
-	 * deliver what they left, then the family.
+	 * deliver what they left, then the family and its subscribers.
 	 */
 	lw_detectors_stop();
 	lw_sampler_stop();
 	lw_delivery_flush();
 	lw_genl_exit();
+	lw_send_exit();
 	lw_delivery_exit();
 	lw_replay_exit();
 	lw_config_exit();
