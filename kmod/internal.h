@@ -52,15 +52,12 @@
 #include <latwatch/latwatch.h>
 
 struct genl_family;
+struct lw_cpu;
 struct netlink_ext_ack;
 struct pt_regs;
 struct sk_buff;
 struct sock;
 
-/* Events one CPU can hold between two runs of the flush work. */
-#define LW_RING_SIZE	16
-/* Softirq runs one CPU may have in progress at once (PREEMPT_RT). */
-#define LW_SOFTIRQ_RUNS	4
 /* Bytes of a handler name kept in an event. */
 #define LW_NAME_LEN	32
 
@@ -90,12 +87,6 @@ struct lw_event {
 	unsigned long frames[LATWATCH_STACK_MAX];
 };
 
-/* A softirq run in progress: who runs it, since when (mono fast ns). */
-struct lw_softirq_run {
-	struct task_struct *task;
-	u64 start;
-};
-
 struct lw_stats {
 	u64 samples;
 	u64 events;
@@ -108,72 +99,6 @@ struct lw_stats {
 	u64 idle_pauses;
 	u64 idle_ns;
 	bool online;
-};
-
-struct lw_cpu {
-	/* Hard-irq sampler and the softirq-side probe, both pinned here. */
-	struct hrtimer sampler;
-	struct hrtimer softprobe;
-	bool online;
-	/*
-	 * Both timers stopped while this CPU idles: set by the sampler, and
-	 * cleared by the sched_switch probe, CPU hotplug or an IPI, all on
-	 * this CPU with interrupts off.
-	 */
-	bool paused;
-
-	/* Written by the sampler only. */
-	u64 last_sample_ns;
-	u64 samples;
-	u64 stalls;
-	/* Events being built, for softirq and for hard-irq context. */
-	struct lw_event scratch[2];
-
-	/*
-	 * Softirq-off episode: the sampler saw the probe overdue while the
-	 * interrupted context held softirqs off and captured the holder;
-	 * the probe completes and emits it. Touched on this CPU only, with
-	 * interrupts off.
-	 */
-	u64 soft_due_ns;
-	bool hold_valid;
-	bool hold_broken;
-	struct lw_event hold;
-	u64 softirq_late;
-
-	/*
-	 * Records waiting for the flush work, and their counters: each of
-	 * @events ends up in one of @delivered, @lost (which includes
-	 * @ratelimited) and @unheard, or is still queued. The idle pause
-	 * counters are under the same lock, so that a reader on another CPU
-	 * sees a pause either running or finished and added up.
-	 */
-	raw_spinlock_t lock;
-	unsigned int head;
-	unsigned int tail;
-	u64 events;
-	u64 delivered;
-	u64 lost;
-	u64 ratelimited;
-	u64 unheard;
-	/* Idle pauses: how many, time in finished ones, when this began. */
-	u64 idle_pauses;
-	u64 idle_ns;
-	u64 pause_start_ns;
-	/* Rate limit: when the bucket is full again (mono fast ns). */
-	u64 rl_full_ns;
-	struct lw_event ring[LW_RING_SIZE];
-
-	/* Tracepoint detectors: what runs now, since when (mono fast ns). */
-	struct lw_softirq_run softirq_runs[LW_SOFTIRQ_RUNS];
-	u64 timer_start;
-	void *timer_fn;
-	u64 hrtimer_start[2];	/* [0] softirq context, [1] hard irq */
-	void *hrtimer_fn[2];
-	u64 hardirq_start;
-
-	/* Log2 histograms of every measured duration, per event type. */
-	u64 hist[__LATWATCH_EV_MAX][LATWATCH_HIST_BUCKETS];
 };
 
 /* config.c: live configuration; the module parameters are its storage. */
@@ -275,6 +200,16 @@ void lw_softirqoff_probe(struct lw_cpu *c, const struct lw_sampling *s,
 void lw_softirqoff_reset(struct lw_cpu *c);
 
 /* softirq.c, timer.c, hardirq.c: tracepoint probes. */
+
+/* Softirq runs one CPU may have in progress at once (PREEMPT_RT). */
+#define LW_SOFTIRQ_RUNS	4
+
+/* A softirq run in progress: who runs it, since when (mono fast ns). */
+struct lw_softirq_run {
+	struct task_struct *task;
+	u64 start;
+};
+
 int lw_softirq_enable(void);
 void lw_softirq_disable(void);
 int lw_timer_enable(void);
@@ -320,27 +255,9 @@ void lw_capture_here(struct lw_event *ev, u32 type, u64 duration_ns);
 void lw_event_put(struct lw_event *ev);
 
 /* delivery.c */
-extern struct lw_cpu __percpu *lw_pcpu;
 
-static inline struct lw_cpu __percpu *lw_cpus(void)
-{
-	return lw_pcpu;
-}
-
-/*
- * Count one duration in this CPU's histogram of @type; any context:
- * this_cpu_inc() is safe against interrupts.
- */
-static inline void lw_hist_add(u32 type, u64 ns)
-{
-	u64 us = div_u64(ns, NSEC_PER_USEC);
-	unsigned int b;
-
-	if (!us)
-		return;
-	b = min_t(unsigned int, ilog2(us), LATWATCH_HIST_BUCKETS - 1);
-	this_cpu_inc(lw_cpus()->hist[type][b]);
-}
+/* Events one CPU can hold between two runs of the flush work. */
+#define LW_RING_SIZE	16
 
 int lw_delivery_init(void);
 void lw_delivery_exit(void);
@@ -374,5 +291,96 @@ void lw_unsubscribe(struct sock *sk);
 extern struct genl_family lw_family;
 int lw_genl_init(void);
 void lw_genl_exit(void);
+
+/*
+ * Per-CPU state of every part of latwatch; delivery.c allocates it.
+ */
+struct lw_cpu {
+	/* Hard-irq sampler and the softirq-side probe, both pinned here. */
+	struct hrtimer sampler;
+	struct hrtimer softprobe;
+	bool online;
+	/*
+	 * Both timers stopped while this CPU idles: set by the sampler, and
+	 * cleared by the sched_switch probe, CPU hotplug or an IPI, all on
+	 * this CPU with interrupts off.
+	 */
+	bool paused;
+
+	/* Written by the sampler only. */
+	u64 last_sample_ns;
+	u64 samples;
+	u64 stalls;
+	/* Events being built, for softirq and for hard-irq context. */
+	struct lw_event scratch[2];
+
+	/*
+	 * Softirq-off episode: the sampler saw the probe overdue while the
+	 * interrupted context held softirqs off and captured the holder;
+	 * the probe completes and emits it. Touched on this CPU only, with
+	 * interrupts off.
+	 */
+	u64 soft_due_ns;
+	bool hold_valid;
+	bool hold_broken;
+	struct lw_event hold;
+	u64 softirq_late;
+
+	/*
+	 * Records waiting for the flush work, and their counters: each of
+	 * @events ends up in one of @delivered, @lost (which includes
+	 * @ratelimited) and @unheard, or is still queued. The idle pause
+	 * counters are under the same lock, so that a reader on another CPU
+	 * sees a pause either running or finished and added up.
+	 */
+	raw_spinlock_t lock;
+	unsigned int head;
+	unsigned int tail;
+	u64 events;
+	u64 delivered;
+	u64 lost;
+	u64 ratelimited;
+	u64 unheard;
+	/* Idle pauses: how many, time in finished ones, when this began. */
+	u64 idle_pauses;
+	u64 idle_ns;
+	u64 pause_start_ns;
+	/* Rate limit: when the bucket is full again (mono fast ns). */
+	u64 rl_full_ns;
+	struct lw_event ring[LW_RING_SIZE];
+
+	/* Tracepoint detectors: what runs now, since when (mono fast ns). */
+	struct lw_softirq_run softirq_runs[LW_SOFTIRQ_RUNS];
+	u64 timer_start;
+	void *timer_fn;
+	u64 hrtimer_start[2];	/* [0] softirq context, [1] hard irq */
+	void *hrtimer_fn[2];
+	u64 hardirq_start;
+
+	/* Log2 histograms of every measured duration, per event type. */
+	u64 hist[__LATWATCH_EV_MAX][LATWATCH_HIST_BUCKETS];
+};
+
+extern struct lw_cpu __percpu *lw_pcpu;
+
+static inline struct lw_cpu __percpu *lw_cpus(void)
+{
+	return lw_pcpu;
+}
+
+/*
+ * Count one duration in this CPU's histogram of @type; any context:
+ * this_cpu_inc() is safe against interrupts.
+ */
+static inline void lw_hist_add(u32 type, u64 ns)
+{
+	u64 us = div_u64(ns, NSEC_PER_USEC);
+	unsigned int b;
+
+	if (!us)
+		return;
+	b = min_t(unsigned int, ilog2(us), LATWATCH_HIST_BUCKETS - 1);
+	this_cpu_inc(lw_cpus()->hist[type][b]);
+}
 
 #endif /* _LATWATCH_INTERNAL_H */
