@@ -199,7 +199,7 @@ void lw_softirqoff_probe(struct lw_cpu *c, const struct lw_sampling *s,
 			 u64 delay);
 void lw_softirqoff_reset(struct lw_cpu *c);
 
-/* softirq.c, timer.c, hardirq.c: tracepoint probes. */
+/* softirq.c: slow softirq handlers, timed by tracepoint probes. */
 
 /* Softirq runs one CPU may have in progress at once (PREEMPT_RT). */
 #define LW_SOFTIRQ_RUNS	4
@@ -210,10 +210,39 @@ struct lw_softirq_run {
 	u64 start;
 };
 
+/* softirq.c's part of struct lw_cpu. */
+struct lw_softirq_cpu {
+	struct lw_softirq_run runs[LW_SOFTIRQ_RUNS];
+};
+
 int lw_softirq_enable(void);
 void lw_softirq_disable(void);
+
+/* timer.c: slow timer callbacks, timed by tracepoint probes. */
+
+/*
+ * timer.c's part of struct lw_cpu: the callbacks running now, and since
+ * when (mono fast ns). A timer_list callback runs in the TIMER softirq; an
+ * hrtimer's in softirq or hard-irq context, and a hard one may interrupt a
+ * soft one, so each context has its own.
+ */
+struct lw_timer_cpu {
+	u64 list_start;
+	void *list_fn;
+	u64 hr_start[2];	/* per context: LW_CTX_SOFT, LW_CTX_HARD */
+	void *hr_fn[2];
+};
+
 int lw_timer_enable(void);
 void lw_timer_disable(void);
+
+/* hardirq.c: slow hard-irq handlers, timed by tracepoint probes. */
+
+/* hardirq.c's part of struct lw_cpu: when the running handler began. */
+struct lw_hardirq_cpu {
+	u64 start;		/* mono fast ns; 0: none running */
+};
+
 int lw_hardirq_enable(void);
 void lw_hardirq_disable(void);
 
@@ -349,13 +378,9 @@ struct lw_cpu {
 	u64 rl_full_ns;
 	struct lw_event ring[LW_RING_SIZE];
 
-	/* Tracepoint detectors: what runs now, since when (mono fast ns). */
-	struct lw_softirq_run softirq_runs[LW_SOFTIRQ_RUNS];
-	u64 timer_start;
-	void *timer_fn;
-	u64 hrtimer_start[2];	/* [0] softirq context, [1] hard irq */
-	void *hrtimer_fn[2];
-	u64 hardirq_start;
+	struct lw_softirq_cpu softirq;		/* softirq.c */
+	struct lw_timer_cpu timer;		/* timer.c */
+	struct lw_hardirq_cpu hardirq;		/* hardirq.c */
 
 	/* Log2 histograms of every measured duration, per event type. */
 	u64 hist[__LATWATCH_EV_MAX][LATWATCH_HIST_BUCKETS];
