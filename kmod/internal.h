@@ -274,7 +274,13 @@ int lw_tp_register(const struct lw_tp *tps, unsigned int n);
 void lw_tp_unregister(const struct lw_tp *tps, unsigned int n);
 void lw_tp_sync(void);
 
-/* hist.c */
+/* hist.c: log2 histograms of every measured duration. */
+
+/* hist.c's part of struct lw_cpu; lw_hist_add() counts in it. */
+struct lw_hist_cpu {
+	u64 count[__LATWATCH_EV_MAX][LATWATCH_HIST_BUCKETS];
+};
+
 void lw_hist_reset(void);
 void lw_hist_get(unsigned int cpu, u32 type, u64 *buckets);
 
@@ -381,9 +387,7 @@ struct lw_cpu {
 	struct lw_softirq_cpu softirq;		/* softirq.c */
 	struct lw_timer_cpu timer;		/* timer.c */
 	struct lw_hardirq_cpu hardirq;		/* hardirq.c */
-
-	/* Log2 histograms of every measured duration, per event type. */
-	u64 hist[__LATWATCH_EV_MAX][LATWATCH_HIST_BUCKETS];
+	struct lw_hist_cpu hist;		/* hist.c */
 };
 
 extern struct lw_cpu __percpu *lw_pcpu;
@@ -394,8 +398,8 @@ static inline struct lw_cpu __percpu *lw_cpus(void)
 }
 
 /*
- * Count one duration in this CPU's histogram of @type; any context:
- * this_cpu_inc() is safe against interrupts.
+ * hist.c's: count one duration in this CPU's histogram of @type; any
+ * context: this_cpu_inc() is safe against interrupts.
  */
 static inline void lw_hist_add(u32 type, u64 ns)
 {
@@ -405,7 +409,7 @@ static inline void lw_hist_add(u32 type, u64 ns)
 	if (!us)
 		return;
 	b = min_t(unsigned int, ilog2(us), LATWATCH_HIST_BUCKETS - 1);
-	this_cpu_inc(lw_cpus()->hist[type][b]);
+	this_cpu_inc(lw_cpus()->hist.count[type][b]);
 }
 
 #endif /* _LATWATCH_INTERNAL_H */
