@@ -281,8 +281,8 @@ void lw_stats_get(unsigned int cpu, struct lw_stats *st)
 
 	st->online = READ_ONCE(c->online);
 	st->samples = READ_ONCE(c->samples);
-	st->stalls = READ_ONCE(c->stalls);
-	st->softirq_late = READ_ONCE(c->softirq_late);
+	lw_irqoff_stats(c, st);
+	lw_softirqoff_stats(c, st);
 	raw_spin_lock_irqsave(&c->lock, flags);
 	st->events = c->events;
 	st->delivered = c->delivered;

@@ -190,14 +190,39 @@ int lw_sampler_start(void);
 void lw_sampler_stop(void);
 void lw_sampler_resume_all(void);
 
-/* irqoff.c and softirqoff.c: called from the sampler and the probe. */
+/* irqoff.c: hard-irq-off windows, from the sampler. */
+
+/* irqoff.c's part of struct lw_cpu; written by the sampler's runs only. */
+struct lw_irqoff_cpu {
+	u64 stalls;		/* gaps that were the CPU not running */
+};
+
 void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 		      struct pt_regs *regs, u64 gap);
+void lw_irqoff_stats(const struct lw_cpu *c, struct lw_stats *st);
+
+/* softirqoff.c: softirq-off windows, from the sampler and its probe. */
+
+/*
+ * softirqoff.c's part of struct lw_cpu: the episode under way. The sampler
+ * saw the probe overdue while the interrupted context held softirqs off
+ * and captured the holder; the probe completes and emits it. Touched on
+ * this CPU only, with interrupts off.
+ */
+struct lw_softirqoff_cpu {
+	bool hold_valid;	/* @hold is captured */
+	bool hold_broken;	/* a sample found softirqs not held */
+	struct lw_event hold;
+	u64 late;		/* late probes with no holder to blame */
+};
+
 void lw_softirqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
-			  struct pt_regs *regs, u64 now);
+			  struct pt_regs *regs, u64 now, u64 due);
 void lw_softirqoff_probe(struct lw_cpu *c, const struct lw_sampling *s,
 			 u64 delay);
+bool lw_softirqoff_pending(const struct lw_cpu *c);
 void lw_softirqoff_reset(struct lw_cpu *c);
+void lw_softirqoff_stats(const struct lw_cpu *c, struct lw_stats *st);
 
 /* softirq.c: slow softirq handlers, timed by tracepoint probes. */
 
@@ -345,21 +370,11 @@ struct lw_cpu {
 	/* Written by the sampler only. */
 	u64 last_sample_ns;
 	u64 samples;
-	u64 stalls;
 	/* Events being built, for softirq and for hard-irq context. */
 	struct lw_event scratch[2];
 
-	/*
-	 * Softirq-off episode: the sampler saw the probe overdue while the
-	 * interrupted context held softirqs off and captured the holder;
-	 * the probe completes and emits it. Touched on this CPU only, with
-	 * interrupts off.
-	 */
+	/* When the probe is due; written with interrupts off. */
 	u64 soft_due_ns;
-	bool hold_valid;
-	bool hold_broken;
-	struct lw_event hold;
-	u64 softirq_late;
 
 	/*
 	 * Records waiting for the flush work, and their counters: each of
@@ -384,6 +399,8 @@ struct lw_cpu {
 	u64 rl_full_ns;
 	struct lw_event ring[LW_RING_SIZE];
 
+	struct lw_irqoff_cpu irqoff;		/* irqoff.c */
+	struct lw_softirqoff_cpu softirqoff;	/* softirqoff.c */
 	struct lw_softirq_cpu softirq;		/* softirq.c */
 	struct lw_timer_cpu timer;		/* timer.c */
 	struct lw_hardirq_cpu hardirq;		/* hardirq.c */

@@ -71,7 +71,7 @@ static bool lw_idle_pause(struct lw_cpu *c, const struct lw_sampling *s,
 	u64 period = s->period_ns;
 
 	if (!s->idle_pause || !READ_ONCE(c->online) ||
-	    !lw_idle_loop(regs) || c->hold_valid ||
+	    !lw_idle_loop(regs) || lw_softirqoff_pending(c) ||
 	    now >= c->soft_due_ns + period - lw_probe_offset(period))
 		return false;
 	if (hrtimer_try_to_cancel(&c->softprobe) < 0)
@@ -136,7 +136,7 @@ static enum hrtimer_restart lw_sample(struct hrtimer *t)
 	if (c->last_sample_ns && s->irqoff_on)
 		lw_irqoff_sample(c, s, regs, now - c->last_sample_ns);
 	if (s->softirqoff_on)
-		lw_softirqoff_sample(c, s, regs, now);
+		lw_softirqoff_sample(c, s, regs, now, c->soft_due_ns);
 	c->last_sample_ns = now;
 
 	if (!lw_idle_pause(c, s, regs, now)) {
