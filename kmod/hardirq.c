@@ -16,7 +16,7 @@
 static noinline void lw_hardirq_report(struct lw_cpu *c, int irq,
 				       struct irqaction *action, u64 duration)
 {
-	struct lw_event *ev = &c->scratch[LW_CTX_HARD];
+	struct lw_event *ev = lw_scratch(c, LW_CTX_HARD);
 
 	if (!lw_event_admit(c))
 		return;

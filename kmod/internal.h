@@ -309,7 +309,17 @@ struct lw_hist_cpu {
 void lw_hist_reset(void);
 void lw_hist_get(unsigned int cpu, u32 type, u64 *buckets);
 
-/* capture.c */
+/* capture.c: what an event says about where it happened. */
+
+/*
+ * capture.c's part of struct lw_cpu: the events being built, one for each
+ * context (LW_CTX_SOFT, LW_CTX_HARD), shared by the detectors that build
+ * their events in it. lw_scratch() hands them out.
+ */
+struct lw_capture_cpu {
+	struct lw_event scratch[2];
+};
+
 void lw_capture(struct lw_event *ev, struct pt_regs *regs);
 void lw_capture_here(struct lw_event *ev, u32 type, u64 duration_ns);
 void lw_event_put(struct lw_event *ev);
@@ -370,8 +380,6 @@ struct lw_cpu {
 	/* Written by the sampler only. */
 	u64 last_sample_ns;
 	u64 samples;
-	/* Events being built, for softirq and for hard-irq context. */
-	struct lw_event scratch[2];
 
 	/* When the probe is due; written with interrupts off. */
 	u64 soft_due_ns;
@@ -404,6 +412,7 @@ struct lw_cpu {
 	struct lw_softirq_cpu softirq;		/* softirq.c */
 	struct lw_timer_cpu timer;		/* timer.c */
 	struct lw_hardirq_cpu hardirq;		/* hardirq.c */
+	struct lw_capture_cpu capture;		/* capture.c */
 	struct lw_hist_cpu hist;		/* hist.c */
 };
 
@@ -412,6 +421,12 @@ extern struct lw_cpu __percpu *lw_pcpu;
 static inline struct lw_cpu __percpu *lw_cpus(void)
 {
 	return lw_pcpu;
+}
+
+/* capture.c's: the event to build on @c's CPU in context @ctx. */
+static inline struct lw_event *lw_scratch(struct lw_cpu *c, int ctx)
+{
+	return &c->capture.scratch[ctx];
 }
 
 /*

@@ -37,7 +37,7 @@ static bool lw_ended_with_irqs_on(struct pt_regs *regs)
 void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 		      struct pt_regs *regs, u64 gap)
 {
-	struct lw_event *ev = &c->scratch[LW_CTX_HARD];
+	struct lw_event *ev = lw_scratch(c, LW_CTX_HARD);
 	u64 period = s->period_ns;
 
 	lw_hist_add(LATWATCH_EV_IRQOFF, gap);

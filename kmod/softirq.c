@@ -39,7 +39,7 @@ static const char * const lw_vec_names[NR_SOFTIRQS] = {
 static noinline void lw_softirq_report(struct lw_cpu *c, unsigned int vec,
 				       u64 duration)
 {
-	struct lw_event *ev = &c->scratch[LW_CTX_SOFT];
+	struct lw_event *ev = lw_scratch(c, LW_CTX_SOFT);
 
 	if (!lw_event_admit(c))
 		return;

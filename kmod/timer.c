@@ -22,8 +22,8 @@
 static noinline void lw_timer_report(struct lw_cpu *c, u32 kind, void *fn,
 				     u64 duration)
 {
-	struct lw_event *ev = &c->scratch[lw_in_hardirq() ? LW_CTX_HARD :
-							  LW_CTX_SOFT];
+	struct lw_event *ev = lw_scratch(c, lw_in_hardirq() ? LW_CTX_HARD :
+							     LW_CTX_SOFT);
 
 	if (!lw_event_admit(c))
 		return;
