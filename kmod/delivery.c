@@ -279,8 +279,7 @@ void lw_stats_get(unsigned int cpu, struct lw_stats *st)
 	struct lw_cpu *c = per_cpu_ptr(lw_pcpu, cpu);
 	unsigned long flags;
 
-	st->online = READ_ONCE(c->online);
-	st->samples = READ_ONCE(c->samples);
+	lw_sampler_stats(c, st);
 	lw_irqoff_stats(c, st);
 	lw_softirqoff_stats(c, st);
 	raw_spin_lock_irqsave(&c->lock, flags);
@@ -289,10 +288,5 @@ void lw_stats_get(unsigned int cpu, struct lw_stats *st)
 	st->lost = c->lost;
 	st->ratelimited = c->ratelimited;
 	st->unheard = c->unheard;
-	st->idle_pauses = c->idle_pauses;
-	st->idle_ns = c->idle_ns;
-	/* A pause that is still on counts up to now. */
-	if (c->pause_start_ns)
-		st->idle_ns += ktime_get_ns() - c->pause_start_ns;
 	raw_spin_unlock_irqrestore(&c->lock, flags);
 }

@@ -185,10 +185,42 @@ int lw_detectors_start(const struct lw_config *cfg, const char **msg);
 void lw_detectors_stop(void);
 int lw_config_change(const struct lw_config *cfg, const char **msg);
 
-/* sampler.c */
+/* sampler.c: the per-CPU timers that call irqoff.c and softirqoff.c. */
+
+/*
+ * sampler.c's part of struct lw_cpu: the hard-irq sampler and the
+ * softirq-side probe, both pinned to this CPU, and their bookkeeping.
+ */
+struct lw_sampler_cpu {
+	struct hrtimer sample;	/* the sampler, lw_sample(): hard irq */
+	struct hrtimer probe;	/* the probe, lw_probe(): softirq */
+	bool online;
+	/*
+	 * Both timers stopped while this CPU idles: set by the sampler, and
+	 * cleared by the sched_switch probe, CPU hotplug or an IPI, all on
+	 * this CPU with interrupts off.
+	 */
+	bool paused;
+	/* Written by the sampler only. */
+	u64 last_sample_ns;
+	u64 samples;
+	/* When the probe is due; written with interrupts off. */
+	u64 probe_due_ns;
+	/*
+	 * Idle pauses: how many, time in finished ones, when this one began.
+	 * Under @pause_lock, so that a reader on another CPU sees a pause
+	 * either running or finished and added up.
+	 */
+	raw_spinlock_t pause_lock;
+	u64 idle_pauses;
+	u64 idle_ns;
+	u64 pause_start_ns;
+};
+
 int lw_sampler_start(void);
 void lw_sampler_stop(void);
 void lw_sampler_resume_all(void);
+void lw_sampler_stats(struct lw_cpu *c, struct lw_stats *st);
 
 /* irqoff.c: hard-irq-off windows, from the sampler. */
 
@@ -366,30 +398,10 @@ void lw_genl_exit(void);
  * Per-CPU state of every part of latwatch; delivery.c allocates it.
  */
 struct lw_cpu {
-	/* Hard-irq sampler and the softirq-side probe, both pinned here. */
-	struct hrtimer sampler;
-	struct hrtimer softprobe;
-	bool online;
-	/*
-	 * Both timers stopped while this CPU idles: set by the sampler, and
-	 * cleared by the sched_switch probe, CPU hotplug or an IPI, all on
-	 * this CPU with interrupts off.
-	 */
-	bool paused;
-
-	/* Written by the sampler only. */
-	u64 last_sample_ns;
-	u64 samples;
-
-	/* When the probe is due; written with interrupts off. */
-	u64 soft_due_ns;
-
 	/*
 	 * Records waiting for the flush work, and their counters: each of
 	 * @events ends up in one of @delivered, @lost (which includes
-	 * @ratelimited) and @unheard, or is still queued. The idle pause
-	 * counters are under the same lock, so that a reader on another CPU
-	 * sees a pause either running or finished and added up.
+	 * @ratelimited) and @unheard, or is still queued.
 	 */
 	raw_spinlock_t lock;
 	unsigned int head;
@@ -399,14 +411,11 @@ struct lw_cpu {
 	u64 lost;
 	u64 ratelimited;
 	u64 unheard;
-	/* Idle pauses: how many, time in finished ones, when this began. */
-	u64 idle_pauses;
-	u64 idle_ns;
-	u64 pause_start_ns;
 	/* Rate limit: when the bucket is full again (mono fast ns). */
 	u64 rl_full_ns;
 	struct lw_event ring[LW_RING_SIZE];
 
+	struct lw_sampler_cpu sampler;		/* sampler.c */
 	struct lw_irqoff_cpu irqoff;		/* irqoff.c */
 	struct lw_softirqoff_cpu softirqoff;	/* softirqoff.c */
 	struct lw_softirq_cpu softirq;		/* softirq.c */
@@ -421,6 +430,13 @@ extern struct lw_cpu __percpu *lw_pcpu;
 static inline struct lw_cpu __percpu *lw_cpus(void)
 {
 	return lw_pcpu;
+}
+
+/* sampler.c's: is @t one of the timers on @c's CPU? */
+static inline bool lw_sampler_owns(const struct lw_cpu *c,
+				   const struct hrtimer *t)
+{
+	return t == &c->sampler.sample || t == &c->sampler.probe;
 }
 
 /* capture.c's: the event to build on @c's CPU in context @ctx. */

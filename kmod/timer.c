@@ -62,17 +62,12 @@ static void lw_timer_exit(void *data, struct timer_list *timer)
 	lw_timer_done(c, LATWATCH_TIMER_LIST, c->timer.list_fn, start);
 }
 
-static bool lw_own_hrtimer(struct lw_cpu *c, struct hrtimer *t)
-{
-	return t == &c->sampler || t == &c->softprobe;
-}
-
 static void lw_hrtimer_entry(LW_HRTIMER_EXPIRE_ENTRY_ARGS)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
 	int ctx = lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
 
-	if (lw_own_hrtimer(c, t))
+	if (lw_sampler_owns(c, t))
 		return;
 	c->timer.hr_fn[ctx] = t->function;
 	c->timer.hr_start[ctx] = ktime_get_mono_fast_ns();
@@ -84,7 +79,7 @@ static void lw_hrtimer_exit(void *data, struct hrtimer *t)
 	int ctx = lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
 	u64 start = c->timer.hr_start[ctx];
 
-	if (!start || lw_own_hrtimer(c, t))
+	if (!start || lw_sampler_owns(c, t))
 		return;
 	c->timer.hr_start[ctx] = 0;
 	lw_timer_done(c, LATWATCH_TIMER_HRTIMER, c->timer.hr_fn[ctx], start);
