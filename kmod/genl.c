@@ -128,6 +128,17 @@ static int lw_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* One CPU's counters, each from the file that keeps it. */
+static void lw_stats_get(unsigned int cpu, struct lw_stats *st)
+{
+	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
+
+	lw_sampler_stats(c, st);
+	lw_irqoff_stats(c, st);
+	lw_softirqoff_stats(c, st);
+	lw_delivery_stats(c, st);
+}
+
 static int lw_stats_put(struct sk_buff *skb, unsigned int cpu)
 {
 	struct lw_stats st;

@@ -36,6 +36,10 @@
  * (filling an event), hist.c (histograms), replay.c (the latest events),
  * tp.c (registering tracepoint probes). main.c starts and stops
  * everything, in order.
+ *
+ * Below, each file has a section: its part of the per-CPU state, if it
+ * has one, and its functions. struct lw_cpu, which puts the parts
+ * together, comes last.
  */
 #ifndef _LATWATCH_INTERNAL_H
 #define _LATWATCH_INTERNAL_H
@@ -87,6 +91,10 @@ struct lw_event {
 	unsigned long frames[LATWATCH_STACK_MAX];
 };
 
+/*
+ * One CPU's counters, for LATWATCH_CMD_STATS_GET: each part that keeps
+ * some fills them in (lw_sampler_stats(), lw_delivery_stats(), ...).
+ */
 struct lw_stats {
 	u64 samples;
 	u64 events;
@@ -356,19 +364,39 @@ void lw_capture(struct lw_event *ev, struct pt_regs *regs);
 void lw_capture_here(struct lw_event *ev, u32 type, u64 duration_ns);
 void lw_event_put(struct lw_event *ev);
 
-/* delivery.c */
+/* delivery.c: the rate limit, the per-CPU rings and the flush work. */
 
 /* Events one CPU can hold between two runs of the flush work. */
 #define LW_RING_SIZE	16
 
-int lw_delivery_init(void);
+/*
+ * delivery.c's part of struct lw_cpu: records waiting for the flush work,
+ * and their counters: each of @events ends up in one of @delivered, @lost
+ * (which includes @ratelimited) and @unheard, or is still queued. Written
+ * under @lock, from any context.
+ */
+struct lw_delivery_cpu {
+	raw_spinlock_t lock;
+	unsigned int head;
+	unsigned int tail;
+	u64 events;
+	u64 delivered;
+	u64 lost;
+	u64 ratelimited;
+	u64 unheard;
+	/* Rate limit: when the bucket is full again (mono fast ns). */
+	u64 rl_full_ns;
+	struct lw_event ring[LW_RING_SIZE];
+};
+
+void lw_delivery_init(void);
 void lw_delivery_exit(void);
 bool lw_event_admit(struct lw_cpu *c);
 void lw_emit(struct lw_cpu *c, struct lw_event *ev);
 void lw_event_lost(struct lw_cpu *c);
 void lw_deliver(struct lw_cpu *c, struct lw_event *ev);
 void lw_delivery_flush(void);
-void lw_stats_get(unsigned int cpu, struct lw_stats *st);
+void lw_delivery_stats(struct lw_cpu *c, struct lw_stats *st);
 
 /* replay.c: the latest events, kept for LATWATCH_CMD_REPLAY_GET. */
 extern u64 lw_instance;
@@ -395,26 +423,16 @@ int lw_genl_init(void);
 void lw_genl_exit(void);
 
 /*
- * Per-CPU state of every part of latwatch; delivery.c allocates it.
+ * main.c: module init and exit, and the per-CPU state of every part.
+ *
+ * struct lw_cpu is made of one part per file, each defined in that file's
+ * section above. A file touches its own part only, and another's through
+ * the owner's functions and the helpers below; it hands the whole struct
+ * on to the next layer down, which takes out its own part. main.c
+ * allocates it before anything starts and frees it after everything has
+ * stopped.
  */
 struct lw_cpu {
-	/*
-	 * Records waiting for the flush work, and their counters: each of
-	 * @events ends up in one of @delivered, @lost (which includes
-	 * @ratelimited) and @unheard, or is still queued.
-	 */
-	raw_spinlock_t lock;
-	unsigned int head;
-	unsigned int tail;
-	u64 events;
-	u64 delivered;
-	u64 lost;
-	u64 ratelimited;
-	u64 unheard;
-	/* Rate limit: when the bucket is full again (mono fast ns). */
-	u64 rl_full_ns;
-	struct lw_event ring[LW_RING_SIZE];
-
 	struct lw_sampler_cpu sampler;		/* sampler.c */
 	struct lw_irqoff_cpu irqoff;		/* irqoff.c */
 	struct lw_softirqoff_cpu softirqoff;	/* softirqoff.c */
@@ -423,6 +441,7 @@ struct lw_cpu {
 	struct lw_hardirq_cpu hardirq;		/* hardirq.c */
 	struct lw_capture_cpu capture;		/* capture.c */
 	struct lw_hist_cpu hist;		/* hist.c */
+	struct lw_delivery_cpu delivery;	/* delivery.c */
 };
 
 extern struct lw_cpu __percpu *lw_pcpu;

@@ -5,11 +5,30 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 
 #include "compat.h"
 #include "internal.h"
+
+/* Every part's per-CPU state: see struct lw_cpu in internal.h. */
+struct lw_cpu __percpu *lw_pcpu __read_mostly;
+
+/* Before anything that uses it starts; zeroed. */
+static int lw_cpus_alloc(void)
+{
+	lw_pcpu = alloc_percpu(struct lw_cpu);
+	return lw_pcpu ? 0 : -ENOMEM;
+}
+
+/* After everything that uses it has stopped. */
+static void lw_cpus_free(void)
+{
+	free_percpu(lw_pcpu);
+	lw_pcpu = NULL;
+}
 
 static int __init latwatch_init(void)
 {
@@ -37,9 +56,10 @@ static int __init latwatch_init(void)
 	ret = lw_replay_init();
 	if (ret)
 		goto err_replay;
-	ret = lw_delivery_init();
+	ret = lw_cpus_alloc();
 	if (ret)
 		goto err_replay;
+	lw_delivery_init();
 	ret = lw_detectors_start(&cfg, &msg);
 	if (ret) {
 		pr_err("%s\n", msg);
@@ -71,6 +91,7 @@ err_send:
 err_detectors:
 	lw_detectors_stop();
 	lw_delivery_exit();
+	lw_cpus_free();
 err_replay:
 	lw_replay_exit();
 	lw_config_exit();
@@ -89,6 +110,7 @@ static void __exit latwatch_exit(void)
 	lw_genl_exit();
 	lw_send_exit();
 	lw_delivery_exit();
+	lw_cpus_free();
 	lw_replay_exit();
 	lw_config_exit();
 }
