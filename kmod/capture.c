@@ -2,7 +2,7 @@
 /*
  * latwatch: what an event says about where it happened: the task, its
  * cgroup and the stack. Runs in atomic context; takes a reference on the
- * cgroup, which the event carries until it is sent or dropped (event.c).
+ * cgroup, which the event carries until it is sent or dropped (delivery.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,7 +17,7 @@
 #include <linux/stacktrace.h>
 #include <linux/string.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 /* How deep the return path of an interrupt is looked for its entry frame. */
 #define LW_IRQ_RETURN_DEPTH	4

@@ -16,7 +16,7 @@
 #include <linux/time64.h>
 
 #include "compat.h"
-#include "latwatch.h"
+#include "internal.h"
 
 static unsigned int irqoff_threshold_us = 10000;
 module_param(irqoff_threshold_us, uint, 0444);

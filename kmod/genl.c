@@ -1,72 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * latwatch: the generic netlink family.
+ * latwatch: the generic netlink family and its ops: the control plane.
  *
  * Every command needs CAP_NET_ADMIN: events carry kernel stacks. Requests
  * are validated strictly against per-command policies. The ops run in
  * parallel, each under the lock of what it touches: the configuration's
- * (CONFIG_SET), the subscribers' (SUBSCRIBE, UNSUBSCRIBE), the replay
- * ring's (its dump); statistics and histograms are read without one.
+ * (CONFIG_SET, control.c), the subscribers' (SUBSCRIBE, UNSUBSCRIBE,
+ * send.c), the replay ring's (its dump, replay.c); statistics and
+ * histograms are read without one.
  *
- * Events go to subscribers only: sockets that asked for them with
- * LATWATCH_CMD_SUBSCRIBE, each sent its own copy by unicast. The family has
- * no multicast group, so there is nothing to join: a group's
- * GENL_MCAST_CAP_NET_ADMIN flag, which keeps the unprivileged out, is
- * missing from older kernels (5.10; Debian's 6.1 before 6.1.0-50), and
- * there anybody may join any group of the family.
+ * The ops only answer requests. Events and losses go out from send.c,
+ * which takes nothing from here but the family for its message headers.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/cgroup.h>
-#include <linux/kallsyms.h>
 #include <linux/kernel.h>
-#include <linux/limits.h>
-#include <linux/mutex.h>
 #include <linux/netlink.h>
-#include <linux/notifier.h>
 #include <linux/skbuff.h>
-#include <linux/slab.h>
-#include <linux/string.h>
-#include <linux/stringify.h>
 #include <net/genetlink.h>
-#include <net/net_namespace.h>
-#include <net/sock.h>
 
 #include "compat.h"
-#include "latwatch.h"
-
-/*
- * Subscribers: the sockets, all in init_net (the family is not netnsok),
- * that sent LATWATCH_CMD_SUBSCRIBE and have neither unsubscribed nor been
- * released. Each event is unicast to every one's port.
- *
- * A port is only a number, free for anybody to bind again once its socket
- * is released; the release notifier (NETLINK_URELEASE) removes the
- * subscriber, but netlink_release() frees the port before it calls the
- * notifier. So each entry also holds a reference to its socket, and the
- * sender skips (and drops) one whose socket is dead: sock_orphan() sets
- * SOCK_DEAD in netlink_release() before the notifier runs, and a socket
- * never comes back to life. A port that refuses a unicast (ECONNREFUSED:
- * its socket is gone, or connected elsewhere) drops the subscriber too.
- *
- * lw_subs_lock, a mutex, guards the table and is held across each send, so
- * once SUBSCRIBE, UNSUBSCRIBE or the notifier have removed an entry, no
- * message goes to its port any more. Everything that takes it runs in
- * process context: the ops (in parallel, under no other lock), the
- * notifier (from close()) and the flush work (event.c). A unicast with
- * MSG_DONTWAIT never waits for its receiver: a full receive buffer fails
- * it with EAGAIN and marks the receiver overrun (ENOBUFS on its next
- * recv).
- */
-#define LW_MAX_SUBSCRIBERS	8
-
-struct lw_sub {
-	struct sock *sk;	/* a reference; NULL: a free slot */
-	u32 portid;
-};
-
-static DEFINE_MUTEX(lw_subs_lock);
-static struct lw_sub lw_subs[LW_MAX_SUBSCRIBERS];
+#include "internal.h"
 
 static const struct nla_policy lw_config_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_CFG_IRQOFF_THRESHOLD_US]	= { .type = NLA_U32 },
@@ -109,8 +63,6 @@ static const u32 lw_hist_types[] = {
 	LATWATCH_EV_TIMER,
 	LATWATCH_EV_HARDIRQ,
 };
-
-static struct genl_family lw_family;
 
 static int lw_put_config(struct sk_buff *msg, const struct lw_config *cfg)
 {
@@ -174,6 +126,17 @@ static int lw_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	lw_config_unlock();
 	return ret;
+}
+
+/* One CPU's counters, each from the file that keeps it. */
+static void lw_stats_get(unsigned int cpu, struct lw_stats *st)
+{
+	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
+
+	lw_sampler_stats(c, st);
+	lw_irqoff_stats(c, st);
+	lw_softirqoff_stats(c, st);
+	lw_delivery_stats(c, st);
 }
 
 static int lw_stats_put(struct sk_buff *skb, unsigned int cpu)
@@ -334,94 +297,17 @@ static int lw_replay_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-/* Under lw_subs_lock. */
-static void lw_sub_drop(struct lw_sub *s)
-{
-	sock_put(s->sk);
-	s->sk = NULL;
-	s->portid = 0;
-}
-
-/*
- * Idempotent: a socket subscribed already stays so. Dead sockets still in
- * the table (their release notification is on its way) make room first.
- */
 static int lw_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sock *sk = NETLINK_CB(skb).sk;
-	struct lw_sub *slot = NULL;
-	unsigned int i;
-	int ret = 0;
-
-	mutex_lock(&lw_subs_lock);
-	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++) {
-		struct lw_sub *s = &lw_subs[i];
-
-		if (s->sk && sock_flag(s->sk, SOCK_DEAD))
-			lw_sub_drop(s);
-		if (s->sk == sk)
-			goto out;
-		if (!s->sk && !slot)
-			slot = s;
-	}
-	if (!slot) {
-		NL_SET_ERR_MSG(info->extack,
-			       "too many subscribers (at most "
-			       __stringify(LW_MAX_SUBSCRIBERS) ")");
-		ret = -EBUSY;
-		goto out;
-	}
-	sock_hold(sk);
-	slot->sk = sk;
-	slot->portid = NETLINK_CB(skb).portid;
-out:
-	mutex_unlock(&lw_subs_lock);
-	return ret;
+	return lw_subscribe(NETLINK_CB(skb).sk, NETLINK_CB(skb).portid,
+			    info->extack);
 }
 
-/* Not subscribed is fine: the request's effect is there already. */
 static int lw_unsubscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct sock *sk = NETLINK_CB(skb).sk;
-	unsigned int i;
-
-	mutex_lock(&lw_subs_lock);
-	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++)
-		if (lw_subs[i].sk == sk)
-			lw_sub_drop(&lw_subs[i]);
-	mutex_unlock(&lw_subs_lock);
+	lw_unsubscribe(NETLINK_CB(skb).sk);
 	return 0;
 }
-
-/*
- * A socket of init_net's NETLINK_GENERIC is being released: forget it.
- * Only a dead socket, so that another one that has bound the port since
- * and subscribed keeps its place.
- */
-static int lw_netlink_event(struct notifier_block *nb, unsigned long event,
-			    void *ptr)
-{
-	struct netlink_notify *n = ptr;
-	unsigned int i;
-
-	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
-	    !net_eq(n->net, &init_net))
-		return NOTIFY_DONE;
-	mutex_lock(&lw_subs_lock);
-	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++) {
-		struct lw_sub *s = &lw_subs[i];
-
-		if (s->sk && s->portid == n->portid &&
-		    sock_flag(s->sk, SOCK_DEAD))
-			lw_sub_drop(s);
-	}
-	mutex_unlock(&lw_subs_lock);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block lw_netlink_nb = {
-	.notifier_call	= lw_netlink_event,
-};
 
 static const struct genl_ops lw_ops[] = {
 	{
@@ -483,7 +369,7 @@ static const struct genl_ops lw_ops[] = {
 	},
 };
 
-static struct genl_family lw_family = {
+struct genl_family lw_family = {
 	.name		= LATWATCH_GENL_NAME,
 	.version	= LATWATCH_GENL_VERSION,
 	.module		= THIS_MODULE,
@@ -501,282 +387,18 @@ static struct genl_family lw_family = {
 	 */
 };
 
-/* Process context: is there a subscriber whose socket is not dead? */
-bool lw_genl_listening(void)
-{
-	bool live = false;
-	unsigned int i;
-
-	mutex_lock(&lw_subs_lock);
-	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++)
-		if (lw_subs[i].sk && !sock_flag(lw_subs[i].sk, SOCK_DEAD))
-			live = true;
-	mutex_unlock(&lw_subs_lock);
-	return live;
-}
-
-/* latwatch's own frames and the tracepoint's lead tracepoint stacks. */
-static bool lw_own_frame(const char *sym)
-{
-	return strstr(sym, " [" KBUILD_MODNAME "]") ||
-	       str_has_prefix(sym, "__traceiter_") ||
-	       str_has_prefix(sym, "__probestub_");
-}
-
-static int lw_put_stack(struct sk_buff *msg, const struct lw_event *ev)
-{
-	char sym[KSYM_SYMBOL_LEN];
-	struct nlattr *nest;
-	bool leading = true;
-	unsigned int i;
-
-	nest = nla_nest_start(msg, LATWATCH_A_EV_STACK);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < ev->nr_frames; i++) {
-		/* Frame 0 is where the culprit was; the rest return there. */
-		if (i == 0)
-			snprintf(sym, sizeof(sym), "%pS", (void *)ev->frames[i]);
-		else
-			snprintf(sym, sizeof(sym), "%pB", (void *)ev->frames[i]);
-		if (leading && lw_own_frame(sym))
-			continue;
-		leading = false;
-		if (nla_put_string(msg, LATWATCH_A_EV_FRAME, sym))
-			break;	/* keep the frames that fit */
-	}
-	nla_nest_end(msg, nest);
-	return 0;
-}
-
 /*
- * Best effort: an event is never lost for its cgroup. A path of
- * LW_CGROUP_MAX bytes or more keeps its end, where the leaf names the
- * container, after "...", and the event says it was truncated.
- */
-#define LW_CGROUP_MAX	1024
-
-static void lw_put_cgroup(struct sk_buff *msg, const struct lw_event *ev)
-{
-	bool truncated;
-	char *path, *p;
-	int len;
-
-	if (!ev->cgrp)
-		return;
-	path = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!path)
-		return;
-	/* The whole path's length; the buffer holds its head if too long. */
-	len = cgroup_path(ev->cgrp, path, PATH_MAX);
-	if (len < 0)
-		goto out;
-	truncated = len >= PATH_MAX;
-	p = path;
-	len = strlen(path);
-	if (len >= LW_CGROUP_MAX) {
-		p = path + len - (LW_CGROUP_MAX - 1);
-		memcpy(p, "...", 3);
-		truncated = true;
-	}
-	if (!nla_put_string(msg, LATWATCH_A_EV_CGROUP, p) && truncated)
-		nla_put_flag(msg, LATWATCH_A_EV_CGROUP_TRUNCATED);
-out:
-	kfree(path);
-}
-
-/* The callback's bare name: "estimation_timer", not "... [ip_vs]". */
-static int lw_put_function(struct sk_buff *msg, void *fn)
-{
-	char sym[KSYM_SYMBOL_LEN];
-
-	snprintf(sym, sizeof(sym), "%ps", fn);
-	sym[strcspn(sym, " ")] = '\0';
-	return nla_put_string(msg, LATWATCH_A_EV_FUNCTION, sym);
-}
-
-static int lw_put_details(struct sk_buff *msg, const struct lw_event *ev)
-{
-	switch (ev->type) {
-	case LATWATCH_EV_SOFTIRQ:
-		if (nla_put_u32(msg, LATWATCH_A_EV_VECTOR, ev->vector) ||
-		    nla_put_string(msg, LATWATCH_A_EV_NAME, ev->name))
-			return -EMSGSIZE;
-		break;
-	case LATWATCH_EV_TIMER:
-		if (nla_put_u32(msg, LATWATCH_A_EV_KIND, ev->kind) ||
-		    lw_put_function(msg, ev->function))
-			return -EMSGSIZE;
-		break;
-	case LATWATCH_EV_HARDIRQ:
-		if (nla_put_u32(msg, LATWATCH_A_EV_IRQ, ev->irq) ||
-		    nla_put_string(msg, LATWATCH_A_EV_NAME, ev->name))
-			return -EMSGSIZE;
-		break;
-	}
-	lw_put_cgroup(msg, ev);
-	return 0;
-}
-
-static int lw_put_event(struct sk_buff *msg, const struct lw_event *ev)
-{
-	if (nla_put_u32(msg, LATWATCH_A_EV_TYPE, ev->type) ||
-	    nla_put_u64_64bit(msg, LATWATCH_A_EV_SEQ, ev->seq,
-			      LATWATCH_A_PAD) ||
-	    nla_put_u64_64bit(msg, LATWATCH_A_INSTANCE, lw_instance,
-			      LATWATCH_A_PAD) ||
-	    nla_put_u32(msg, LATWATCH_A_EV_CPU, ev->cpu) ||
-	    nla_put_u64_64bit(msg, LATWATCH_A_EV_TS_NS, ev->ts_ns,
-			      LATWATCH_A_PAD) ||
-	    nla_put_u64_64bit(msg, LATWATCH_A_EV_DURATION_NS, ev->duration_ns,
-			      LATWATCH_A_PAD) ||
-	    (ev->resolution_ns &&
-	     nla_put_u64_64bit(msg, LATWATCH_A_EV_RESOLUTION_NS,
-			       ev->resolution_ns, LATWATCH_A_PAD)) ||
-	    nla_put_u32(msg, LATWATCH_A_EV_PID, ev->pid) ||
-	    nla_put_string(msg, LATWATCH_A_EV_COMM, ev->comm) ||
-	    lw_put_details(msg, ev))
-		return -EMSGSIZE;
-	return lw_put_stack(msg, ev);
-}
-
-/*
- * Under lw_subs_lock: @skb (consumed; NULL: a copy that could not be made)
- * to subscriber @s. *ret becomes 0 once one got its copy, else the error of
- * the last that failed; a port that refuses drops its subscriber and does
- * not count.
- */
-static void lw_sub_send(struct lw_sub *s, struct sk_buff *skb, int *ret)
-{
-	int err = -ENOMEM;
-
-	if (skb)
-		err = genlmsg_unicast(&init_net, skb, s->portid);
-	if (err == -ECONNREFUSED)
-		lw_sub_drop(s);
-	else if (!err || *ret)
-		*ret = err;
-}
-
-/*
- * Process context: @msg (consumed) to every subscriber whose socket is
- * alive, a clone each but the last. 0: at least one got it; -ESRCH: there
- * was nobody; else every one failed (EAGAIN: its receive buffer was full,
- * and it is told so by ENOBUFS), and this is the last error.
- */
-static int lw_unicast_all(struct sk_buff *msg)
-{
-	struct lw_sub *prev = NULL;
-	int ret = -ESRCH;
-	unsigned int i;
-
-	mutex_lock(&lw_subs_lock);
-	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++) {
-		struct lw_sub *s = &lw_subs[i];
-
-		if (!s->sk)
-			continue;
-		if (sock_flag(s->sk, SOCK_DEAD)) {
-			lw_sub_drop(s);
-			continue;
-		}
-		if (prev)
-			lw_sub_send(prev, skb_clone(msg, GFP_KERNEL), &ret);
-		prev = s;
-	}
-	if (prev)
-		lw_sub_send(prev, msg, &ret);
-	else
-		nlmsg_free(msg);
-	mutex_unlock(&lw_subs_lock);
-	return ret;
-}
-
-/*
- * Process context: keep @ev for replay and send it to the subscribers. 0
- * (delivered to one at least), -ESRCH (nobody subscribed) or another
- * error (every subscriber failed).
- */
-int lw_genl_send_event(const struct lw_event *ev)
-{
-	bool listening = lw_genl_listening();
-	struct sk_buff *msg;
-	void *hdr;
-
-	if (!listening && !lw_replay_enabled())
-		return -ESRCH;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put(msg, 0, 0, &lw_family, 0, LATWATCH_CMD_EVENT);
-	if (!hdr || lw_put_event(msg, ev)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	lw_replay_add(ev->seq, hdr, (unsigned char *)skb_tail_pointer(msg) -
-		      (unsigned char *)hdr);
-	if (!listening) {
-		nlmsg_free(msg);
-		return -ESRCH;
-	}
-	return lw_unicast_all(msg);
-}
-
-int lw_genl_send_lost(u64 count, u64 total)
-{
-	struct sk_buff *msg;
-	void *hdr;
-
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put(msg, 0, 0, &lw_family, 0, LATWATCH_CMD_LOST);
-	if (!hdr ||
-	    nla_put_u64_64bit(msg, LATWATCH_A_LOST_COUNT, count,
-			      LATWATCH_A_PAD) ||
-	    nla_put_u64_64bit(msg, LATWATCH_A_LOST_TOTAL, total,
-			      LATWATCH_A_PAD)) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(msg, hdr);
-	return lw_unicast_all(msg);
-}
-
-/*
- * The release notifier first, so that no subscriber can come before it. A
- * SUBSCRIBE that comes as soon as the family is there is undone by
- * lw_genl_exit() if the module does not load after all.
+ * The family last (after lw_send_init()): requests come as soon as it is
+ * there. A SUBSCRIBE that comes then is undone by lw_send_exit() if the
+ * module does not load after all.
  */
 int lw_genl_init(void)
 {
-	int ret;
-
-	ret = netlink_register_notifier(&lw_netlink_nb);
-	if (ret)
-		return ret;
-	ret = genl_register_family(&lw_family);
-	if (ret)
-		netlink_unregister_notifier(&lw_netlink_nb);
-	return ret;
+	return genl_register_family(&lw_family);
 }
 
-/*
- * The events are out (lw_events_flush()) and no more come. Once the family
- * is gone no op runs or will run (unregistering waits for those under way),
- * and once the notifier is gone no release notification runs either: the
- * subscribers' references can go.
- */
+/* Returns when no op runs any more, and none will. */
 void lw_genl_exit(void)
 {
-	unsigned int i;
-
 	genl_unregister_family(&lw_family);
-	netlink_unregister_notifier(&lw_netlink_nb);
-	mutex_lock(&lw_subs_lock);
-	for (i = 0; i < LW_MAX_SUBSCRIBERS; i++)
-		if (lw_subs[i].sk)
-			lw_sub_drop(&lw_subs[i]);
-	mutex_unlock(&lw_subs_lock);
 }

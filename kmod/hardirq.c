@@ -11,12 +11,12 @@
 #include <linux/string.h>
 #include <trace/events/irq.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 static noinline void lw_hardirq_report(struct lw_cpu *c, int irq,
 				       struct irqaction *action, u64 duration)
 {
-	struct lw_event *ev = &c->scratch[LW_CTX_HARD];
+	struct lw_event *ev = lw_scratch(c, LW_CTX_HARD);
 
 	if (!lw_event_admit(c))
 		return;
@@ -29,19 +29,19 @@ static noinline void lw_hardirq_report(struct lw_cpu *c, int irq,
 
 static void lw_hardirq_entry(void *data, int irq, struct irqaction *action)
 {
-	this_cpu_write(lw_cpus()->hardirq_start, ktime_get_mono_fast_ns());
+	this_cpu_write(lw_cpus()->hardirq.start, ktime_get_mono_fast_ns());
 }
 
 static void lw_hardirq_exit(void *data, int irq, struct irqaction *action,
 			    int ret)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
-	u64 start = c->hardirq_start;
+	u64 start = c->hardirq.start;
 	u64 d;
 
 	if (!start)
 		return;
-	c->hardirq_start = 0;
+	c->hardirq.start = 0;
 	d = ktime_get_mono_fast_ns() - start;
 	lw_hist_add(LATWATCH_EV_HARDIRQ, d);
 	if (d > READ_ONCE(lw_thr.hardirq_ns))
@@ -58,7 +58,7 @@ int lw_hardirq_enable(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		per_cpu_ptr(lw_cpus(), cpu)->hardirq_start = 0;
+		per_cpu_ptr(lw_cpus(), cpu)->hardirq.start = 0;
 	return lw_tp_register(lw_hardirq_tps, ARRAY_SIZE(lw_hardirq_tps));
 }
 

@@ -8,7 +8,7 @@
 #include <linux/percpu.h>
 #include <linux/string.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 /* Counts racing with the reset may survive it. */
 void lw_hist_reset(void)
@@ -16,17 +16,17 @@ void lw_hist_reset(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
+		struct lw_hist_cpu *h = &per_cpu_ptr(lw_cpus(), cpu)->hist;
 
-		memset(c->hist, 0, sizeof(c->hist));
+		memset(h->count, 0, sizeof(h->count));
 	}
 }
 
 void lw_hist_get(unsigned int cpu, u32 type, u64 *buckets)
 {
-	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
+	struct lw_hist_cpu *h = &per_cpu_ptr(lw_cpus(), cpu)->hist;
 	unsigned int b;
 
 	for (b = 0; b < LATWATCH_HIST_BUCKETS; b++)
-		buckets[b] = READ_ONCE(c->hist[type][b]);
+		buckets[b] = READ_ONCE(h->count[type][b]);
 }

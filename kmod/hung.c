@@ -41,7 +41,7 @@
 #include <linux/workqueue.h>
 
 #include "compat.h"
-#include "latwatch.h"
+#include "internal.h"
 
 #define LW_HUNG_BATCH		256
 #define LW_HUNG_RESTARTS	8

@@ -22,7 +22,7 @@
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 /* Interrupts were enabled where the sampler came in. */
 static bool lw_ended_with_irqs_on(struct pt_regs *regs)
@@ -37,7 +37,7 @@ static bool lw_ended_with_irqs_on(struct pt_regs *regs)
 void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 		      struct pt_regs *regs, u64 gap)
 {
-	struct lw_event *ev = &c->scratch[LW_CTX_HARD];
+	struct lw_event *ev = lw_scratch(c, LW_CTX_HARD);
 	u64 period = s->period_ns;
 
 	lw_hist_add(LATWATCH_EV_IRQOFF, gap);
@@ -45,7 +45,7 @@ void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 	if (gap <= s->irqoff_ns)
 		return;
 	if (lw_ended_with_irqs_on(regs)) {
-		WRITE_ONCE(c->stalls, c->stalls + 1);
+		WRITE_ONCE(c->irqoff.stalls, c->irqoff.stalls + 1);
 		return;
 	}
 	if (!lw_event_admit(c))
@@ -56,4 +56,9 @@ void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 	ev->duration_ns = gap - period / 2;
 	ev->resolution_ns = period / 2;
 	lw_emit(c, ev);
+}
+
+void lw_irqoff_stats(const struct lw_cpu *c, struct lw_stats *st)
+{
+	st->stalls = READ_ONCE(c->irqoff.stalls);
 }

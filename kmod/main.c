@@ -5,11 +5,30 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 
 #include "compat.h"
-#include "latwatch.h"
+#include "internal.h"
+
+/* Every part's per-CPU state: see struct lw_cpu in internal.h. */
+struct lw_cpu __percpu *lw_pcpu __read_mostly;
+
+/* Before anything that uses it starts; zeroed. */
+static int lw_cpus_alloc(void)
+{
+	lw_pcpu = alloc_percpu(struct lw_cpu);
+	return lw_pcpu ? 0 : -ENOMEM;
+}
+
+/* After everything that uses it has stopped. */
+static void lw_cpus_free(void)
+{
+	free_percpu(lw_pcpu);
+	lw_pcpu = NULL;
+}
 
 static int __init latwatch_init(void)
 {
@@ -37,9 +56,10 @@ static int __init latwatch_init(void)
 	ret = lw_replay_init();
 	if (ret)
 		goto err_replay;
-	ret = lw_events_init();
+	ret = lw_cpus_alloc();
 	if (ret)
 		goto err_replay;
+	lw_delivery_init();
 	ret = lw_detectors_start(&cfg, &msg);
 	if (ret) {
 		pr_err("%s\n", msg);
@@ -50,9 +70,13 @@ static int __init latwatch_init(void)
 		goto err_detectors;
 	/*
 	 * The family last: requests come as soon as it is there, and find
-	 * everything they touch ready. No lock is held across registering it,
-	 * which takes the genetlink core's own.
+	 * everything they touch ready, the subscribers' release notifier
+	 * included. No lock is held across registering it, which takes the
+	 * genetlink core's own.
 	 */
+	ret = lw_send_init();
+	if (ret)
+		goto err_send;
 	ret = lw_genl_init();
 	if (ret)
 		goto err_genl;
@@ -61,10 +85,13 @@ static int __init latwatch_init(void)
 	return 0;
 
 err_genl:
+	lw_send_exit();
+err_send:
 	lw_sampler_stop();
 err_detectors:
 	lw_detectors_stop();
-	lw_events_exit();
+	lw_delivery_exit();
+	lw_cpus_free();
 err_replay:
 	lw_replay_exit();
 	lw_config_exit();
@@ -75,13 +102,15 @@ static void __exit latwatch_exit(void)
 {
 	/*
 	 * Producers first (from here on a CONFIG_SET is refused), then
-	 * deliver what they left, then the family.
+	 * deliver what they left, then the family and its subscribers.
 	 */
 	lw_detectors_stop();
 	lw_sampler_stop();
-	lw_events_flush();
+	lw_delivery_flush();
 	lw_genl_exit();
-	lw_events_exit();
+	lw_send_exit();
+	lw_delivery_exit();
+	lw_cpus_free();
 	lw_replay_exit();
 	lw_config_exit();
 }

@@ -22,7 +22,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 struct lw_replay_rec {
 	u64 seq;

@@ -34,7 +34,7 @@
 #include <trace/events/sched.h>
 
 #include "compat.h"
-#include "latwatch.h"
+#include "internal.h"
 
 static enum cpuhp_state lw_hp_state;
 
@@ -68,25 +68,26 @@ static bool lw_idle_loop(struct pt_regs *regs)
 static bool lw_idle_pause(struct lw_cpu *c, const struct lw_sampling *s,
 			  struct pt_regs *regs, u64 now)
 {
+	struct lw_sampler_cpu *sc = &c->sampler;
 	u64 period = s->period_ns;
 
-	if (!s->idle_pause || !READ_ONCE(c->online) ||
-	    !lw_idle_loop(regs) || c->hold_valid ||
-	    now >= c->soft_due_ns + period - lw_probe_offset(period))
+	if (!s->idle_pause || !READ_ONCE(sc->online) ||
+	    !lw_idle_loop(regs) || lw_softirqoff_pending(c) ||
+	    now >= sc->probe_due_ns + period - lw_probe_offset(period))
 		return false;
-	if (hrtimer_try_to_cancel(&c->softprobe) < 0)
+	if (hrtimer_try_to_cancel(&sc->probe) < 0)
 		return false;
 	lw_softirqoff_reset(c);
-	raw_spin_lock(&c->lock);
-	c->idle_pauses++;
-	c->pause_start_ns = now;
-	raw_spin_unlock(&c->lock);
-	c->paused = true;
+	raw_spin_lock(&sc->pause_lock);
+	sc->idle_pauses++;
+	sc->pause_start_ns = now;
+	raw_spin_unlock(&sc->pause_lock);
+	sc->paused = true;
 	return true;
 }
 
-/* On @c's CPU: both timers on a fresh grid, the first samples P after @now. */
-static void lw_timers_start(struct lw_cpu *c, ktime_t now)
+/* On @sc's CPU: both timers on a fresh grid, the first samples P after @now. */
+static void lw_timers_start(struct lw_sampler_cpu *sc, ktime_t now)
 {
 	ktime_t first, soft;
 	u64 period;
@@ -97,34 +98,35 @@ static void lw_timers_start(struct lw_cpu *c, ktime_t now)
 	first = ktime_add_ns(now, period);
 	soft = ktime_add_ns(first, lw_probe_offset(period));
 
-	c->soft_due_ns = ktime_to_ns(soft);
-	hrtimer_start(&c->sampler, first, HRTIMER_MODE_ABS_PINNED_HARD);
-	hrtimer_start(&c->softprobe, soft, HRTIMER_MODE_ABS_PINNED_SOFT);
+	sc->probe_due_ns = ktime_to_ns(soft);
+	hrtimer_start(&sc->sample, first, HRTIMER_MODE_ABS_PINNED_HARD);
+	hrtimer_start(&sc->probe, soft, HRTIMER_MODE_ABS_PINNED_SOFT);
 }
 
 /*
  * Interrupts off, on @c's CPU: end a pause. The timers start again unless
  * @restart is false (the CPU goes offline).
  */
-static void lw_idle_resume(struct lw_cpu *c, bool restart)
+static void lw_idle_resume(struct lw_sampler_cpu *sc, bool restart)
 {
 	ktime_t now = ktime_get();
 
 	if (restart) {
 		/* A gap measured from now: no window is ever made of idle. */
-		c->last_sample_ns = ktime_to_ns(now);
-		lw_timers_start(c, now);
+		sc->last_sample_ns = ktime_to_ns(now);
+		lw_timers_start(sc, now);
 	}
-	raw_spin_lock(&c->lock);
-	c->idle_ns += ktime_to_ns(now) - c->pause_start_ns;
-	c->pause_start_ns = 0;
-	raw_spin_unlock(&c->lock);
-	c->paused = false;
+	raw_spin_lock(&sc->pause_lock);
+	sc->idle_ns += ktime_to_ns(now) - sc->pause_start_ns;
+	sc->pause_start_ns = 0;
+	raw_spin_unlock(&sc->pause_lock);
+	sc->paused = false;
 }
 
 static enum hrtimer_restart lw_sample(struct hrtimer *t)
 {
-	struct lw_cpu *c = container_of(t, struct lw_cpu, sampler);
+	struct lw_cpu *c = container_of(t, struct lw_cpu, sampler.sample);
+	struct lw_sampler_cpu *sc = &c->sampler;
 	struct pt_regs *regs = get_irq_regs();
 	enum hrtimer_restart restart = HRTIMER_NORESTART;
 	u64 now = ktime_get_ns();
@@ -132,12 +134,12 @@ static enum hrtimer_restart lw_sample(struct hrtimer *t)
 
 	rcu_read_lock();
 	s = lw_sampling();
-	WRITE_ONCE(c->samples, c->samples + 1);
-	if (c->last_sample_ns && s->irqoff_on)
-		lw_irqoff_sample(c, s, regs, now - c->last_sample_ns);
+	WRITE_ONCE(sc->samples, sc->samples + 1);
+	if (sc->last_sample_ns && s->irqoff_on)
+		lw_irqoff_sample(c, s, regs, now - sc->last_sample_ns);
 	if (s->softirqoff_on)
-		lw_softirqoff_sample(c, s, regs, now);
-	c->last_sample_ns = now;
+		lw_softirqoff_sample(c, s, regs, now, sc->probe_due_ns);
+	sc->last_sample_ns = now;
 
 	if (!lw_idle_pause(c, s, regs, now)) {
 		hrtimer_forward_now(t, ns_to_ktime(s->period_ns));
@@ -149,7 +151,7 @@ static enum hrtimer_restart lw_sample(struct hrtimer *t)
 
 static enum hrtimer_restart lw_probe(struct hrtimer *t)
 {
-	struct lw_cpu *c = container_of(t, struct lw_cpu, softprobe);
+	struct lw_cpu *c = container_of(t, struct lw_cpu, sampler.probe);
 	u64 due = ktime_to_ns(hrtimer_get_expires(t));
 	u64 now = ktime_get_ns();
 	unsigned long flags;
@@ -166,7 +168,7 @@ static enum hrtimer_restart lw_probe(struct hrtimer *t)
 		lw_softirqoff_reset(c);
 	hrtimer_forward_now(t, ns_to_ktime(s->period_ns));
 	rcu_read_unlock();
-	c->soft_due_ns = ktime_to_ns(hrtimer_get_expires(t));
+	c->sampler.probe_due_ns = ktime_to_ns(hrtimer_get_expires(t));
 	local_irq_restore(flags);
 	return HRTIMER_RESTART;
 }
@@ -179,13 +181,13 @@ static enum hrtimer_restart lw_probe(struct hrtimer *t)
  */
 static void lw_sched_switch(LW_SCHED_SWITCH_ARGS)
 {
-	struct lw_cpu *c;
+	struct lw_sampler_cpu *sc;
 
-	if (likely(!this_cpu_read(lw_cpus()->paused)))
+	if (likely(!this_cpu_read(lw_cpus()->sampler.paused)))
 		return;
-	c = this_cpu_ptr(lw_cpus());
-	if (is_idle_task(prev) && READ_ONCE(c->online))
-		lw_idle_resume(c, true);
+	sc = &this_cpu_ptr(lw_cpus())->sampler;
+	if (is_idle_task(prev) && READ_ONCE(sc->online))
+		lw_idle_resume(sc, true);
 }
 
 static const struct lw_tp lw_sampler_tps[] = {
@@ -195,10 +197,10 @@ static const struct lw_tp lw_sampler_tps[] = {
 /* IPI: idle_pause was switched off, sample idle CPUs again. */
 static void lw_resume_ipi(void *unused)
 {
-	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
+	struct lw_sampler_cpu *sc = &this_cpu_ptr(lw_cpus())->sampler;
 
-	if (c->paused && READ_ONCE(c->online))
-		lw_idle_resume(c, true);
+	if (sc->paused && READ_ONCE(sc->online))
+		lw_idle_resume(sc, true);
 }
 
 /* Process context, after idle_pause was switched off. */
@@ -207,16 +209,33 @@ void lw_sampler_resume_all(void)
 	on_each_cpu(lw_resume_ipi, NULL, 1);
 }
 
+/* Any CPU's, from anywhere: a pause that is still on counts up to now. */
+void lw_sampler_stats(struct lw_cpu *c, struct lw_stats *st)
+{
+	struct lw_sampler_cpu *sc = &c->sampler;
+	unsigned long flags;
+
+	st->online = READ_ONCE(sc->online);
+	st->samples = READ_ONCE(sc->samples);
+	raw_spin_lock_irqsave(&sc->pause_lock, flags);
+	st->idle_pauses = sc->idle_pauses;
+	st->idle_ns = sc->idle_ns;
+	if (sc->pause_start_ns)
+		st->idle_ns += ktime_get_ns() - sc->pause_start_ns;
+	raw_spin_unlock_irqrestore(&sc->pause_lock, flags);
+}
+
 /* Runs on @cpu itself (a CPUHP_AP_ONLINE_DYN callback). */
 static int lw_cpu_online(unsigned int cpu)
 {
 	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
+	struct lw_sampler_cpu *sc = &c->sampler;
 
-	c->last_sample_ns = 0;
-	c->paused = false;
+	sc->last_sample_ns = 0;
+	sc->paused = false;
 	lw_softirqoff_reset(c);
-	lw_timers_start(c, ktime_get());
-	WRITE_ONCE(c->online, true);
+	lw_timers_start(sc, ktime_get());
+	WRITE_ONCE(sc->online, true);
 	return 0;
 }
 
@@ -228,15 +247,16 @@ static int lw_cpu_online(unsigned int cpu)
 static int lw_cpu_offline(unsigned int cpu)
 {
 	struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
+	struct lw_sampler_cpu *sc = &c->sampler;
 
 	local_irq_disable();
-	WRITE_ONCE(c->online, false);
+	WRITE_ONCE(sc->online, false);
 	local_irq_enable();
-	hrtimer_cancel(&c->sampler);
-	hrtimer_cancel(&c->softprobe);
+	hrtimer_cancel(&sc->sample);
+	hrtimer_cancel(&sc->probe);
 	local_irq_disable();
-	if (c->paused)
-		lw_idle_resume(c, false);
+	if (sc->paused)
+		lw_idle_resume(sc, false);
 	local_irq_enable();
 	lw_softirqoff_reset(c);
 	return 0;
@@ -248,11 +268,12 @@ int lw_sampler_start(void)
 	int ret;
 
 	for_each_possible_cpu(cpu) {
-		struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
+		struct lw_sampler_cpu *sc = &per_cpu_ptr(lw_cpus(), cpu)->sampler;
 
-		lw_hrtimer_setup(&c->sampler, lw_sample,
+		raw_spin_lock_init(&sc->pause_lock);
+		lw_hrtimer_setup(&sc->sample, lw_sample,
 				 HRTIMER_MODE_ABS_PINNED_HARD);
-		lw_hrtimer_setup(&c->softprobe, lw_probe,
+		lw_hrtimer_setup(&sc->probe, lw_probe,
 				 HRTIMER_MODE_ABS_PINNED_SOFT);
 	}
 	/*

@@ -21,7 +21,7 @@
 #include <linux/string.h>
 #include <trace/events/irq.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 static const char * const lw_vec_names[NR_SOFTIRQS] = {
 	[HI_SOFTIRQ]		= "HI",
@@ -39,7 +39,7 @@ static const char * const lw_vec_names[NR_SOFTIRQS] = {
 static noinline void lw_softirq_report(struct lw_cpu *c, unsigned int vec,
 				       u64 duration)
 {
-	struct lw_event *ev = &c->scratch[LW_CTX_SOFT];
+	struct lw_event *ev = lw_scratch(c, LW_CTX_SOFT);
 
 	if (!lw_event_admit(c))
 		return;
@@ -53,7 +53,7 @@ static noinline void lw_softirq_report(struct lw_cpu *c, unsigned int vec,
 /* Probes run with preemption off: nothing else on this CPU runs them. */
 static void lw_softirq_entry(void *data, unsigned int vec)
 {
-	struct lw_softirq_run *run = this_cpu_ptr(lw_cpus())->softirq_runs;
+	struct lw_softirq_run *run = this_cpu_ptr(lw_cpus())->softirq.runs;
 	int i;
 
 	for (i = 0; i < LW_SOFTIRQ_RUNS; i++) {
@@ -69,7 +69,7 @@ static void lw_softirq_entry(void *data, unsigned int vec)
 static void lw_softirq_exit(void *data, unsigned int vec)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
-	struct lw_softirq_run *run = c->softirq_runs;
+	struct lw_softirq_run *run = c->softirq.runs;
 	u64 d;
 	int i;
 
@@ -93,9 +93,11 @@ int lw_softirq_enable(void)
 {
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(lw_cpus(), cpu)->softirq_runs, 0,
-		       sizeof(per_cpu_ptr(lw_cpus(), cpu)->softirq_runs));
+	for_each_possible_cpu(cpu) {
+		struct lw_softirq_cpu *sc = &per_cpu_ptr(lw_cpus(), cpu)->softirq;
+
+		memset(sc->runs, 0, sizeof(sc->runs));
+	}
 	return lw_tp_register(lw_softirq_tps, ARRAY_SIZE(lw_softirq_tps));
 }
 

@@ -26,13 +26,15 @@
 #include <linux/preempt.h>
 #include <linux/ktime.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
-/* Hard-irq context, from the sampler. */
+/* Hard-irq context, from the sampler; the probe is due at @due. */
 void lw_softirqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
-			  struct pt_regs *regs, u64 now)
+			  struct pt_regs *regs, u64 now, u64 due)
 {
-	if (now < c->soft_due_ns + s->period_ns || c->hold_broken)
+	struct lw_softirqoff_cpu *so = &c->softirqoff;
+
+	if (now < due + s->period_ns || so->hold_broken)
 		return;
 	if (!softirq_count()) {
 		/*
@@ -41,40 +43,55 @@ void lw_softirqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 		 * task running does not end the episode.
 		 */
 		if (!IS_ENABLED(CONFIG_PREEMPT_RT))
-			c->hold_broken = true;
+			so->hold_broken = true;
 		return;
 	}
-	if (c->hold_valid)
+	if (so->hold_valid)
 		return;
-	lw_capture(&c->hold, regs);
-	c->hold.type = LATWATCH_EV_SOFTIRQOFF;
-	c->hold_valid = true;
+	lw_capture(&so->hold, regs);
+	so->hold.type = LATWATCH_EV_SOFTIRQOFF;
+	so->hold_valid = true;
 }
 
 /* Softirq context, from the probe, with interrupts off. */
 void lw_softirqoff_probe(struct lw_cpu *c, const struct lw_sampling *s,
 			 u64 delay)
 {
+	struct lw_softirqoff_cpu *so = &c->softirqoff;
+
 	lw_hist_add(LATWATCH_EV_SOFTIRQOFF, delay);
 	if (delay > s->softirqoff_ns) {
-		if (c->hold_valid && !c->hold_broken) {
+		if (so->hold_valid && !so->hold_broken) {
 			if (lw_event_admit(c)) {
-				c->hold.ts_ns = ktime_get_real_ns();
-				c->hold.duration_ns = delay;
-				c->hold.resolution_ns = s->period_ns;
-				lw_emit(c, &c->hold);
+				so->hold.ts_ns = ktime_get_real_ns();
+				so->hold.duration_ns = delay;
+				so->hold.resolution_ns = s->period_ns;
+				lw_emit(c, &so->hold);
 			}
 		} else {
-			WRITE_ONCE(c->softirq_late, c->softirq_late + 1);
+			WRITE_ONCE(so->late, so->late + 1);
 		}
 	}
 	lw_softirqoff_reset(c);
 }
 
+/* On @c's CPU, interrupts off: is an episode's holder captured? */
+bool lw_softirqoff_pending(const struct lw_cpu *c)
+{
+	return c->softirqoff.hold_valid;
+}
+
 void lw_softirqoff_reset(struct lw_cpu *c)
 {
-	if (c->hold_valid)
-		lw_event_put(&c->hold);
-	c->hold_valid = false;
-	c->hold_broken = false;
+	struct lw_softirqoff_cpu *so = &c->softirqoff;
+
+	if (so->hold_valid)
+		lw_event_put(&so->hold);
+	so->hold_valid = false;
+	so->hold_broken = false;
+}
+
+void lw_softirqoff_stats(const struct lw_cpu *c, struct lw_stats *st)
+{
+	st->softirq_late = READ_ONCE(c->softirqoff.late);
 }

@@ -17,13 +17,13 @@
 #include <trace/events/timer.h>
 
 #include "compat.h"
-#include "latwatch.h"
+#include "internal.h"
 
 static noinline void lw_timer_report(struct lw_cpu *c, u32 kind, void *fn,
 				     u64 duration)
 {
-	struct lw_event *ev = &c->scratch[lw_in_hardirq() ? LW_CTX_HARD :
-							  LW_CTX_SOFT];
+	struct lw_event *ev = lw_scratch(c, lw_in_hardirq() ? LW_CTX_HARD :
+							     LW_CTX_SOFT);
 
 	if (!lw_event_admit(c))
 		return;
@@ -47,24 +47,19 @@ static void lw_timer_entry(void *data, struct timer_list *timer,
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
 
-	c->timer_fn = timer->function;
-	c->timer_start = ktime_get_mono_fast_ns();
+	c->timer.list_fn = timer->function;
+	c->timer.list_start = ktime_get_mono_fast_ns();
 }
 
 static void lw_timer_exit(void *data, struct timer_list *timer)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
-	u64 start = c->timer_start;
+	u64 start = c->timer.list_start;
 
 	if (!start)
 		return;
-	c->timer_start = 0;
-	lw_timer_done(c, LATWATCH_TIMER_LIST, c->timer_fn, start);
-}
-
-static bool lw_own_hrtimer(struct lw_cpu *c, struct hrtimer *t)
-{
-	return t == &c->sampler || t == &c->softprobe;
+	c->timer.list_start = 0;
+	lw_timer_done(c, LATWATCH_TIMER_LIST, c->timer.list_fn, start);
 }
 
 static void lw_hrtimer_entry(LW_HRTIMER_EXPIRE_ENTRY_ARGS)
@@ -72,22 +67,22 @@ static void lw_hrtimer_entry(LW_HRTIMER_EXPIRE_ENTRY_ARGS)
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
 	int ctx = lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
 
-	if (lw_own_hrtimer(c, t))
+	if (lw_sampler_owns(c, t))
 		return;
-	c->hrtimer_fn[ctx] = t->function;
-	c->hrtimer_start[ctx] = ktime_get_mono_fast_ns();
+	c->timer.hr_fn[ctx] = t->function;
+	c->timer.hr_start[ctx] = ktime_get_mono_fast_ns();
 }
 
 static void lw_hrtimer_exit(void *data, struct hrtimer *t)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
 	int ctx = lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
-	u64 start = c->hrtimer_start[ctx];
+	u64 start = c->timer.hr_start[ctx];
 
-	if (!start || lw_own_hrtimer(c, t))
+	if (!start || lw_sampler_owns(c, t))
 		return;
-	c->hrtimer_start[ctx] = 0;
-	lw_timer_done(c, LATWATCH_TIMER_HRTIMER, c->hrtimer_fn[ctx], start);
+	c->timer.hr_start[ctx] = 0;
+	lw_timer_done(c, LATWATCH_TIMER_HRTIMER, c->timer.hr_fn[ctx], start);
 }
 
 static const struct lw_tp lw_timer_tps[] = {
@@ -102,11 +97,11 @@ int lw_timer_enable(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu) {
-		struct lw_cpu *c = per_cpu_ptr(lw_cpus(), cpu);
+		struct lw_timer_cpu *tc = &per_cpu_ptr(lw_cpus(), cpu)->timer;
 
-		c->timer_start = 0;
-		c->hrtimer_start[LW_CTX_SOFT] = 0;
-		c->hrtimer_start[LW_CTX_HARD] = 0;
+		tc->list_start = 0;
+		tc->hr_start[LW_CTX_SOFT] = 0;
+		tc->hr_start[LW_CTX_HARD] = 0;
 	}
 	return lw_tp_register(lw_timer_tps, ARRAY_SIZE(lw_timer_tps));
 }

@@ -10,7 +10,7 @@
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 struct lw_tp_lookup {
 	const char *name;

@@ -6,11 +6,11 @@
  * into its CPU's ring under a raw spinlock: no allocation, no sleeping
  * lock, nothing that can fail but a full ring, which is counted. A work
  * item drains the rings from process context, numbers each record in the
- * order they go out, keeps it for replay (replay.c) and sends it to each
- * subscriber (genl.c), so a subscriber sees sequence numbers rise by one;
- * a send that fails, or events sent while it was not subscribed, leave a
- * gap. Everything lost is counted, and announced to the subscribers with
- * a LATWATCH_CMD_LOST record.
+ * order they go out and hands it to send.c, which keeps it for replay and
+ * sends it to each subscriber, so a subscriber sees sequence numbers rise
+ * by one; a send that fails, or events sent while it was not subscribed,
+ * leave a gap. Everything lost is counted, and announced to the
+ * subscribers with a LATWATCH_CMD_LOST record.
  *
  * The work runs on an unbound workqueue: the CPU whose window is measured
  * does not also pay for its delivery.
@@ -34,20 +34,18 @@
 #include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 
-#include "latwatch.h"
-
-struct lw_cpu __percpu *lw_pcpu __read_mostly;
+#include "internal.h"
 
 /* Owned by the flush work, which never runs concurrently with itself. */
 static struct lw_event lw_out;
 /* Numbering, sending and announcing losses: the flush work, lw_deliver(). */
-static DEFINE_MUTEX(lw_send_mutex);
+static DEFINE_MUTEX(lw_deliver_mutex);
 static u64 lw_seq;
 static u64 lw_lost_announced;
 
 static void lw_flush_fn(struct work_struct *work);
 static DECLARE_WORK(lw_flush_work, lw_flush_fn);
-static bool lw_pop(struct lw_cpu *c, struct lw_event *out);
+static bool lw_pop(struct lw_delivery_cpu *dc, struct lw_event *out);
 
 /* Any context: have the flush work run, on any CPU. */
 static void lw_flush_kick(void)
@@ -55,45 +53,44 @@ static void lw_flush_kick(void)
 	queue_work(system_unbound_wq, &lw_flush_work);
 }
 
-int lw_events_init(void)
+void lw_delivery_init(void)
 {
 	unsigned int cpu;
 
-	lw_pcpu = alloc_percpu(struct lw_cpu);
-	if (!lw_pcpu)
-		return -ENOMEM;
 	for_each_possible_cpu(cpu)
-		raw_spin_lock_init(&per_cpu_ptr(lw_pcpu, cpu)->lock);
-	return 0;
+		raw_spin_lock_init(&per_cpu_ptr(lw_cpus(), cpu)->delivery.lock);
 }
 
-/* The producers are stopped: nothing queues the work any more. */
-void lw_events_exit(void)
+/*
+ * The producers are stopped: nothing queues the work any more. What is
+ * still on the rings is dropped.
+ */
+void lw_delivery_exit(void)
 {
 	unsigned int cpu;
 
 	cancel_work_sync(&lw_flush_work);
 	for_each_possible_cpu(cpu) {
-		while (lw_pop(per_cpu_ptr(lw_pcpu, cpu), &lw_out))
+		struct lw_delivery_cpu *dc = &per_cpu_ptr(lw_cpus(), cpu)->delivery;
+
+		while (lw_pop(dc, &lw_out))
 			lw_event_put(&lw_out);
 	}
-	free_percpu(lw_pcpu);
-	lw_pcpu = NULL;
 }
 
 /* Deliver what the stopped producers left behind. */
-void lw_events_flush(void)
+void lw_delivery_flush(void)
 {
 	flush_work(&lw_flush_work);
 }
 
 /*
- * Under @c's lock: may one more event go out? The bucket holds a second's
+ * Under @dc's lock: may one more event go out? The bucket holds a second's
  * worth of events and refills at max_events_per_sec. It is kept as the
  * time it will be full again: each event moves that one interval later,
  * and there is room while it stays within a second from now.
  */
-static bool lw_admit(struct lw_cpu *c)
+static bool lw_admit(struct lw_delivery_cpu *dc)
 {
 	u64 interval = READ_ONCE(lw_event_interval_ns);
 	u64 now, full;
@@ -101,10 +98,10 @@ static bool lw_admit(struct lw_cpu *c)
 	if (!interval)
 		return true;
 	now = ktime_get_mono_fast_ns();
-	full = max(c->rl_full_ns, now) + interval;
+	full = max(dc->rl_full_ns, now) + interval;
 	if (full - now > NSEC_PER_SEC)
 		return false;
-	c->rl_full_ns = full;
+	dc->rl_full_ns = full;
 	return true;
 }
 
@@ -116,17 +113,18 @@ static bool lw_admit(struct lw_cpu *c)
  */
 bool lw_event_admit(struct lw_cpu *c)
 {
+	struct lw_delivery_cpu *dc = &c->delivery;
 	unsigned long flags;
 	bool admitted;
 
-	raw_spin_lock_irqsave(&c->lock, flags);
-	c->events++;
-	admitted = lw_admit(c);
+	raw_spin_lock_irqsave(&dc->lock, flags);
+	dc->events++;
+	admitted = lw_admit(dc);
 	if (!admitted) {
-		c->ratelimited++;
-		c->lost++;
+		dc->ratelimited++;
+		dc->lost++;
 	}
-	raw_spin_unlock_irqrestore(&c->lock, flags);
+	raw_spin_unlock_irqrestore(&dc->lock, flags);
 	if (!admitted)
 		lw_flush_kick();	/* to announce the loss */
 	return admitted;
@@ -135,12 +133,13 @@ bool lw_event_admit(struct lw_cpu *c)
 /* Any context: one event that could not even be recorded. */
 void lw_event_lost(struct lw_cpu *c)
 {
+	struct lw_delivery_cpu *dc = &c->delivery;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&c->lock, flags);
-	c->events++;
-	c->lost++;
-	raw_spin_unlock_irqrestore(&c->lock, flags);
+	raw_spin_lock_irqsave(&dc->lock, flags);
+	dc->events++;
+	dc->lost++;
+	raw_spin_unlock_irqrestore(&dc->lock, flags);
 	lw_flush_kick();
 }
 
@@ -151,18 +150,19 @@ void lw_event_lost(struct lw_cpu *c)
  */
 void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 {
+	struct lw_delivery_cpu *dc = &c->delivery;
 	unsigned long flags;
 	bool stored = false;
 
-	raw_spin_lock_irqsave(&c->lock, flags);
-	if (c->head - c->tail < LW_RING_SIZE) {
-		c->ring[c->head % LW_RING_SIZE] = *ev;
-		c->head++;
+	raw_spin_lock_irqsave(&dc->lock, flags);
+	if (dc->head - dc->tail < LW_RING_SIZE) {
+		dc->ring[dc->head % LW_RING_SIZE] = *ev;
+		dc->head++;
 		stored = true;
 	} else {
-		c->lost++;
+		dc->lost++;
 	}
-	raw_spin_unlock_irqrestore(&c->lock, flags);
+	raw_spin_unlock_irqrestore(&dc->lock, flags);
 	if (stored)
 		ev->cgrp = NULL;
 	else
@@ -170,38 +170,38 @@ void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 	lw_flush_kick();
 }
 
-static bool lw_pop(struct lw_cpu *c, struct lw_event *out)
+static bool lw_pop(struct lw_delivery_cpu *dc, struct lw_event *out)
 {
 	unsigned long flags;
 	bool got = false;
 
-	raw_spin_lock_irqsave(&c->lock, flags);
-	if (c->tail != c->head) {
-		*out = c->ring[c->tail % LW_RING_SIZE];
-		c->tail++;
+	raw_spin_lock_irqsave(&dc->lock, flags);
+	if (dc->tail != dc->head) {
+		*out = dc->ring[dc->tail % LW_RING_SIZE];
+		dc->tail++;
 		got = true;
 	}
-	raw_spin_unlock_irqrestore(&c->lock, flags);
+	raw_spin_unlock_irqrestore(&dc->lock, flags);
 	return got;
 }
 
 /*
- * @err from lw_genl_send_event(): 0, one subscriber at least got the event
+ * @err from lw_send_event(): 0, one subscriber at least got the event
  * (delivered); -ESRCH, there was none (unheard); else it reached none
  * (lost).
  */
-static void lw_account_send(struct lw_cpu *c, int err)
+static void lw_account_send(struct lw_delivery_cpu *dc, int err)
 {
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&c->lock, flags);
+	raw_spin_lock_irqsave(&dc->lock, flags);
 	if (!err)
-		c->delivered++;
+		dc->delivered++;
 	else if (err == -ESRCH)
-		c->unheard++;
+		dc->unheard++;
 	else
-		c->lost++;
-	raw_spin_unlock_irqrestore(&c->lock, flags);
+		dc->lost++;
+	raw_spin_unlock_irqrestore(&dc->lock, flags);
 }
 
 static void lw_announce_lost(void)
@@ -210,7 +210,7 @@ static void lw_announce_lost(void)
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu)
-		total += READ_ONCE(per_cpu_ptr(lw_pcpu, cpu)->lost);
+		total += READ_ONCE(per_cpu_ptr(lw_cpus(), cpu)->delivery.lost);
 	if (total == lw_lost_announced)
 		return;
 	/*
@@ -218,23 +218,23 @@ static void lw_announce_lost(void)
 	 * record has overrun its socket and is told so by ENOBUFS; the
 	 * totals stay in the per-CPU statistics.
 	 */
-	lw_genl_send_lost(total - lw_lost_announced, total);
+	lw_send_lost(total - lw_lost_announced, total);
 	lw_lost_announced = total;
 }
 
 /*
- * Under lw_send_mutex: number @ev, send it, drop its cgroup reference and
- * count its fate on @c. True if it was lost.
+ * Under lw_deliver_mutex: number @ev, send it, drop its cgroup reference and
+ * count its fate on @dc. True if it was lost.
  */
-static bool lw_send(struct lw_cpu *c, struct lw_event *ev)
+static bool lw_deliver_one(struct lw_delivery_cpu *dc, struct lw_event *ev)
 {
 	int err;
 
-	lockdep_assert_held(&lw_send_mutex);
+	lockdep_assert_held(&lw_deliver_mutex);
 	ev->seq = ++lw_seq;
-	err = lw_genl_send_event(ev);
+	err = lw_send_event(ev);
 	lw_event_put(ev);
-	lw_account_send(c, err);
+	lw_account_send(dc, err);
 	return err && err != -ESRCH;
 }
 
@@ -242,18 +242,18 @@ static void lw_flush_fn(struct work_struct *work)
 {
 	unsigned int cpu;
 
-	mutex_lock(&lw_send_mutex);
+	mutex_lock(&lw_deliver_mutex);
 	for_each_possible_cpu(cpu) {
-		struct lw_cpu *c = per_cpu_ptr(lw_pcpu, cpu);
+		struct lw_delivery_cpu *dc = &per_cpu_ptr(lw_cpus(), cpu)->delivery;
 
-		while (lw_pop(c, &lw_out)) {
-			lw_send(c, &lw_out);
+		while (lw_pop(dc, &lw_out)) {
+			lw_deliver_one(dc, &lw_out);
 			/* A storm refills the ring as fast as this drains it. */
 			cond_resched();
 		}
 	}
 	lw_announce_lost();
-	mutex_unlock(&lw_send_mutex);
+	mutex_unlock(&lw_deliver_mutex);
 }
 
 /*
@@ -263,36 +263,28 @@ static void lw_flush_fn(struct work_struct *work)
  */
 void lw_deliver(struct lw_cpu *c, struct lw_event *ev)
 {
+	struct lw_delivery_cpu *dc = &c->delivery;
 	unsigned long flags;
 
-	raw_spin_lock_irqsave(&c->lock, flags);
-	c->events++;
-	raw_spin_unlock_irqrestore(&c->lock, flags);
-	mutex_lock(&lw_send_mutex);
-	if (lw_send(c, ev))
+	raw_spin_lock_irqsave(&dc->lock, flags);
+	dc->events++;
+	raw_spin_unlock_irqrestore(&dc->lock, flags);
+	mutex_lock(&lw_deliver_mutex);
+	if (lw_deliver_one(dc, ev))
 		lw_announce_lost();
-	mutex_unlock(&lw_send_mutex);
+	mutex_unlock(&lw_deliver_mutex);
 }
 
-void lw_stats_get(unsigned int cpu, struct lw_stats *st)
+void lw_delivery_stats(struct lw_cpu *c, struct lw_stats *st)
 {
-	struct lw_cpu *c = per_cpu_ptr(lw_pcpu, cpu);
+	struct lw_delivery_cpu *dc = &c->delivery;
 	unsigned long flags;
 
-	st->online = READ_ONCE(c->online);
-	st->samples = READ_ONCE(c->samples);
-	st->stalls = READ_ONCE(c->stalls);
-	st->softirq_late = READ_ONCE(c->softirq_late);
-	raw_spin_lock_irqsave(&c->lock, flags);
-	st->events = c->events;
-	st->delivered = c->delivered;
-	st->lost = c->lost;
-	st->ratelimited = c->ratelimited;
-	st->unheard = c->unheard;
-	st->idle_pauses = c->idle_pauses;
-	st->idle_ns = c->idle_ns;
-	/* A pause that is still on counts up to now. */
-	if (c->pause_start_ns)
-		st->idle_ns += ktime_get_ns() - c->pause_start_ns;
-	raw_spin_unlock_irqrestore(&c->lock, flags);
+	raw_spin_lock_irqsave(&dc->lock, flags);
+	st->events = dc->events;
+	st->delivered = dc->delivered;
+	st->lost = dc->lost;
+	st->ratelimited = dc->ratelimited;
+	st->unheard = dc->unheard;
+	raw_spin_unlock_irqrestore(&dc->lock, flags);
 }

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * latwatch: switching detectors on and off. A tracepoint detector that is
- * off has no probe registered, the hung-task scan no work queued: they
- * cost nothing. The sampler's two detectors only read their switch.
+ * latwatch: control of the detectors. Module init and exit, and every
+ * configuration change (CONFIG_SET), come through here: they switch
+ * detectors on and off and put new values in force, one at a time.
+ *
+ * A tracepoint detector that is off has no probe registered, the hung-task
+ * scan no work queued: they cost nothing. The sampler's two detectors only
+ * read their switch.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -10,7 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
-#include "latwatch.h"
+#include "internal.h"
 
 static const struct lw_detector {
 	enum lw_key key;
