@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "alert.h"
+#include "hash.h"
 #include "json.h"
 #include "utils.h"
 
@@ -23,14 +24,6 @@ extern char **environ;
 /* lw_alert_flush(): how long a killed command may take to go. */
 #define LW_ALERT_REAP_NS	(1 * LW_NS_PER_S)
 #define LW_ALERT_POLL_NS	10000000ull
-
-static uint64_t lw_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * LW_NS_PER_S + (uint64_t)ts.tv_nsec;
-}
 
 /*
  * A duration for people: one decimal at most, in the largest unit that
@@ -60,22 +53,6 @@ static void lw_alert_fmt_dur(char *buf, size_t len, uint64_t ns)
 		return;
 	}
 	snprintf(buf, len, "%" PRIu64 " ns", ns);
-}
-
-/* A command or path to quote in a message: cut at 60 bytes. */
-struct lw_shown {
-	char s[64];
-};
-
-static struct lw_shown lw_show(const char *v)
-{
-	struct lw_shown sh;
-
-	if (strlen(v) > 60)
-		snprintf(sh.s, sizeof(sh.s), "%.57s...", v);
-	else
-		snprintf(sh.s, sizeof(sh.s), "%s", v);
-	return sh;
 }
 
 /* Append s to buf[*n], control characters as '?', always NUL-terminated. */
@@ -110,15 +87,9 @@ static int lw_rule_index(const struct lw_alerter *a, const char *text)
 /* FNV-1a over the rule, a NUL and the signature. */
 static uint64_t lw_slot_hash(const char *rule, const char *sig)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	const unsigned char *p;
+	uint64_t h = lw_hash_str(rule);
 
-	for (p = (const unsigned char *)rule; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ull;
-	h *= 0x100000001b3ull;
-	for (p = (const unsigned char *)sig; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ull;
-	return h;
+	return lw_fnv1a(lw_fnv1a_byte(h, 0), sig);
 }
 
 /*

@@ -168,14 +168,6 @@ static const char *agent_state(const struct lw_agent_opts *o)
 	return o->state_file ? o->state_file : LW_AGENT_STATE;
 }
 
-static uint64_t agent_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-}
-
 /* Command-line options; each is a config file key but -c and -h. */
 static const struct option agent_longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -445,7 +437,7 @@ static void agent_module_gone(struct agent *a)
 	if (!a->loaded)
 		return;
 	a->loaded = false;
-	a->retry_mono = agent_mono() + AGENT_RETRY_NS;
+	a->retry_mono = lw_mono_ns() + AGENT_RETRY_NS;
 	lw_metrics_set_module_loaded(&a->metrics, false);
 	lw_err("agent: the module was unloaded; waiting for it to come back");
 }
@@ -453,7 +445,7 @@ static void agent_module_gone(struct agent *a)
 static void agent_module_back(struct agent *a)
 {
 	if (agent_subscribe(a, false)) {
-		a->retry_mono = agent_mono() + AGENT_RETRY_NS;
+		a->retry_mono = lw_mono_ns() + AGENT_RETRY_NS;
 		return;
 	}
 	lw_metrics_module_reload(&a->metrics);
@@ -571,7 +563,7 @@ static void agent_alerts(struct agent *a, const struct lw_event *ev,
 			 const char *sig, const char *verdict,
 			 const char *json, uint64_t nicdrops)
 {
-	uint64_t now = agent_mono();
+	uint64_t now = lw_mono_ns();
 	unsigned int i;
 
 	for (i = 0; i < a->o.nrules; i++) {
@@ -695,7 +687,7 @@ static void agent_process_oldest(struct agent *a)
 /* Explain the events whose settle time is over. */
 static void agent_drain(struct agent *a, bool all)
 {
-	uint64_t now = agent_mono();
+	uint64_t now = lw_mono_ns();
 
 	while (a->npending) {
 		struct agent_pending *p = &a->pending[a->head];
@@ -740,7 +732,7 @@ static void agent_queue(struct agent *a, struct nlmsghdr *nlh)
 	}
 	memcpy(p->msg, nlh, nlh->nlmsg_len);
 	p->len = nlh->nlmsg_len;
-	p->arrived_mono = agent_mono();
+	p->arrived_mono = lw_mono_ns();
 	p->end_real = (ev.has & LW_EV_TS) ? ev.ts_ns : lw_now_ns();
 	p->replayed = a->replaying;
 	a->npending++;
@@ -1007,7 +999,7 @@ static void agent_tick(struct agent *a)
 
 	if (read(a->tfd, &expirations, sizeof(expirations)) < 0)
 		return;
-	now = agent_mono();
+	now = lw_mono_ns();
 	if (lw_sampler_take(&a->sampler, lw_now_ns(), now))
 		lw_err("agent: sampling the counters failed");
 	agent_drain(a, false);
@@ -1082,13 +1074,13 @@ static int agent_loop(struct agent *a)
 			return LW_EXIT_ERROR;
 		if (pfd[2].revents)
 			agent_tick(a);
-		lw_alert_tick(&a->alerter, agent_mono());
+		lw_alert_tick(&a->alerter, lw_mono_ns());
 		if (a->srv_on) {
 			lw_metrics_periodic_clear(&a->metrics);
 			lw_periods_foreach(&a->periods, lw_now_ns(),
 					   agent_metrics_period, &a->metrics);
 			lw_metrics_handle(&a->srv, pfd + n, nsrv, &a->metrics,
-					  agent_mono());
+					  lw_mono_ns());
 		}
 	}
 	return LW_EXIT_OK;
@@ -1133,7 +1125,7 @@ static int agent_setup(struct agent *a)
 	ret = agent_subscribe(a, true);
 	if (ret)
 		return ret;
-	lw_sampler_take(&a->sampler, lw_now_ns(), agent_mono());
+	lw_sampler_take(&a->sampler, lw_now_ns(), lw_mono_ns());
 	lw_err("agent: receiving events (family %d), %u alert rules, sampling every %llu ms",
 	       a->nl.family, a->o.nrules,
 	       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
@@ -1148,7 +1140,7 @@ static void agent_teardown(struct agent *a)
 	for (i = 0; i < AGENT_PENDING; i++)
 		free(a->pending[i].msg);
 	if (a->alerter_on) {
-		lw_alert_flush(&a->alerter, agent_mono());
+		lw_alert_flush(&a->alerter, lw_mono_ns());
 		lw_alert_free(&a->alerter);
 	}
 	if (a->srv_on)

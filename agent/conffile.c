@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include "conffile.h"
 #include "rules.h"
 #include "units.h"
+#include "utils.h"
 
 #define LW_MS		1000000ull
 #define LW_S		1000000000ull
@@ -57,38 +57,9 @@ static const struct lw_opt lw_opts[] = {
 #define LW_SLOT_RULE	(-1)
 #define LW_SLOT_UNKNOWN	(-2)
 
-__attribute__((format(printf, 3, 4)))
-static int lw_seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
 static bool lw_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* A value to quote in a message: cut at 60 bytes, "..." if cut. */
-struct lw_shown {
-	char s[64];
-};
-
-static struct lw_shown lw_show(const char *v)
-{
-	struct lw_shown sh;
-
-	if (strlen(v) > 60)
-		snprintf(sh.s, sizeof(sh.s), "%.57s...", v);
-	else
-		snprintf(sh.s, sizeof(sh.s), "%s", v);
-	return sh;
 }
 
 void lw_agent_opts_defaults(struct lw_agent_opts *o)

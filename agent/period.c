@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hash.h"
 #include "period.h"
 #include "utils.h"
 
@@ -43,17 +44,6 @@ struct lw_fit {
 	double lchance;		/* log10 of the chance it is random */
 	bool valid;
 };
-
-static uint32_t lw_period_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
 
 int lw_periods_init(struct lw_periods *p, unsigned int max_sigs,
 		    unsigned int max_occ)
@@ -155,7 +145,7 @@ static struct lw_period_ent *lw_period_ent(struct lw_periods *p,
 	int i;
 
 	snprintf(key, sizeof(key), "%s", sig);
-	h = lw_period_hash(key);
+	h = (uint32_t)lw_hash_str(key);
 	for (i = p->buckets[h & (p->nbuckets - 1)]; i >= 0; i = e->hnext) {
 		e = &p->ents[i];
 		if (e->hash == h && !strcmp(e->sig, key)) {

@@ -13,6 +13,7 @@
 #undef json_bool
 
 #include "event.h"
+#include "hash.h"
 #include "json.h"
 #include "report.h"
 #include "utils.h"
@@ -94,17 +95,6 @@ void lw_report_free(struct lw_report *r)
 static uint64_t lw_sat_add(uint64_t a, uint64_t b)
 {
 	return a + b < a ? UINT64_MAX : a + b;
-}
-
-static uint64_t lw_hash(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 0x100000001b3ull;
-	}
-	return h;
 }
 
 /* How many bytes of s to keep for at most max: not in a UTF-8 sequence. */
@@ -353,7 +343,7 @@ static struct lw_report_sig *lw_sig_slot(struct lw_report *r, const char *key,
 	uint32_t h;
 
 	lw_copy_cut(cut, sizeof(cut), key);
-	h = (uint32_t)lw_hash(cut) & (LW_SIG_HASH - 1);
+	h = (uint32_t)lw_hash_str(cut) & (LW_SIG_HASH - 1);
 	while (r->sig_hash[h]) {
 		s = &r->sigs[r->sig_hash[h] - 1];
 		if (!strcmp(s->key, cut))
@@ -478,7 +468,7 @@ static void lw_fold_add(struct lw_report *r, const struct lw_rev *e)
 		pos = lw_fold_put(key, pos, sizeof(key), func);
 	}
 	klen = pos;
-	h = (uint32_t)lw_hash(key) & (LW_FOLD_HASH - 1);
+	h = (uint32_t)lw_hash_str(key) & (LW_FOLD_HASH - 1);
 	while (r->fold_hash[h]) {
 		fo = &r->fold[r->fold_hash[h] - 1];
 		if (!strcmp(fo->key, key)) {

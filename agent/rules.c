@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,24 +8,12 @@
 #include "event.h"
 #include "rules.h"
 #include "units.h"
+#include "utils.h"
 
 #define LW_RULE_ANY_NAME	"any"
 #define LW_RULE_NICDROP_NAME	"nicdrop"
 /* Longer than any type name: what is cut to this is unknown anyway. */
 #define LW_RULE_NAME_MAX	32
-
-__attribute__((format(printf, 3, 4)))
-static int lw_rule_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static bool lw_space(char c)
 {
@@ -114,8 +101,8 @@ static int lw_rule_what(const char *s, size_t len, struct lw_rule *r,
 			return 0;
 	}
 	lw_rule_names(names, sizeof(names));
-	return lw_rule_err(err, errlen, "unknown event type '%.*s' (%s)",
-			   len > 40 ? 40 : (int)len, s, names);
+	return lw_seterr(err, errlen, "unknown event type '%.*s' (%s)",
+			 len > 40 ? 40 : (int)len, s, names);
 }
 
 static int lw_rule_op(const char *s, size_t len, struct lw_rule *r,
@@ -129,9 +116,9 @@ static int lw_rule_op(const char *s, size_t len, struct lw_rule *r,
 		r->op = LW_OP_GT;
 		return 0;
 	}
-	return lw_rule_err(err, errlen,
-			   "unsupported operator '%.*s' (use >= or >)",
-			   (int)len, s);
+	return lw_seterr(err, errlen,
+			 "unsupported operator '%.*s' (use >= or >)",
+			 (int)len, s);
 }
 
 /* The packet count in [s, end), for nicdrop. */
@@ -143,16 +130,16 @@ static int lw_rule_count(const char *s, const char *end, uint64_t *v,
 	*v = 0;
 	for (p = s; p < end; p++) {
 		if (!lw_digit(*p))
-			return lw_rule_err(err, errlen,
-					   "bad packet count '%.*s': %s",
-					   (int)(end - s), s,
-					   *s == '-' ? "negative value" :
-					   "nicdrop takes a whole number of packets");
+			return lw_seterr(err, errlen,
+					 "bad packet count '%.*s': %s",
+					 (int)(end - s), s,
+					 *s == '-' ? "negative value" :
+					 "nicdrop takes a whole number of packets");
 		if (__builtin_mul_overflow(*v, 10, v) ||
 		    __builtin_add_overflow(*v, (uint64_t)(*p - '0'), v))
-			return lw_rule_err(err, errlen,
-					   "bad packet count '%.*s': too large",
-					   (int)(end - s), s);
+			return lw_seterr(err, errlen,
+					 "bad packet count '%.*s': too large",
+					 (int)(end - s), s);
 	}
 	return 0;
 }
@@ -166,18 +153,18 @@ static int lw_rule_duration(const char *s, const char *end, uint64_t *ns,
 	enum lw_dur_err derr;
 
 	if (lw_bare_number(s, end))
-		return lw_rule_err(err, errlen,
-				   "duration '%.*s' needs a unit (ns, us, ms or s), e.g. '%.*sms'",
-				   (int)len, s, (int)len, s);
+		return lw_seterr(err, errlen,
+				 "duration '%.*s' needs a unit (ns, us, ms or s), e.g. '%.*sms'",
+				 (int)len, s, (int)len, s);
 	if (len >= sizeof(buf))
-		return lw_rule_err(err, errlen, "bad duration '%.40s...': too long",
-				   s);
+		return lw_seterr(err, errlen, "bad duration '%.40s...': too long",
+				 s);
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	derr = lw_parse_duration(buf, 0, ns);
 	if (derr)
-		return lw_rule_err(err, errlen, "bad duration '%s': %s", buf,
-				   lw_dur_strerror(derr));
+		return lw_seterr(err, errlen, "bad duration '%s': %s", buf,
+				 lw_dur_strerror(derr));
 	return 0;
 }
 
@@ -225,14 +212,14 @@ int lw_rule_parse(const char *s, struct lw_rule *r, char *err, size_t errlen)
 	while (lw_space(*p))
 		p++;
 	if (!*p)
-		return lw_rule_err(err, errlen,
-				   "empty rule (expected e.g. irqoff>=20ms)");
+		return lw_seterr(err, errlen,
+				 "empty rule (expected e.g. irqoff>=20ms)");
 	name = p;
 	while (*p && !lw_op_char(*p))
 		p++;
 	if (!*p)
-		return lw_rule_err(err, errlen,
-				   "missing operator (use >= or >, e.g. irqoff>=20ms)");
+		return lw_seterr(err, errlen,
+				 "missing operator (use >= or >, e.g. irqoff>=20ms)");
 	op = p;
 	name_end = op;
 	while (name_end > name && lw_space(name_end[-1]))
@@ -241,8 +228,8 @@ int lw_rule_parse(const char *s, struct lw_rule *r, char *err, size_t errlen)
 		p++;
 	op_end = p;
 	if (name_end == name)
-		return lw_rule_err(err, errlen, "missing event type before '%.*s'",
-				   (int)(op_end - op), op);
+		return lw_seterr(err, errlen, "missing event type before '%.*s'",
+				 (int)(op_end - op), op);
 	if (lw_rule_what(name, (size_t)(name_end - name), &rule, err, errlen) ||
 	    lw_rule_op(op, (size_t)(op_end - op), &rule, err, errlen))
 		return -1;
@@ -260,21 +247,21 @@ int lw_rule_parse(const char *s, struct lw_rule *r, char *err, size_t errlen)
 	while (rest_end > rest && lw_space(rest_end[-1]))
 		rest_end--;
 	if (val == val_end)
-		return lw_rule_err(err, errlen, "missing value after '%.*s'",
-				   (int)(op_end - op), op);
+		return lw_seterr(err, errlen, "missing value after '%.*s'",
+				 (int)(op_end - op), op);
 	if (rest != rest_end) {
 		if (rule.what != LW_RULE_NICDROP &&
 		    lw_bare_number(val, val_end) &&
 		    lw_unit_word(rest, (size_t)(rest_end - rest)))
-			return lw_rule_err(err, errlen,
-					   "no space allowed in '%.*s %.*s' (write '%.*s%.*s')",
-					   (int)(val_end - val), val,
-					   (int)(rest_end - rest), rest,
-					   (int)(val_end - val), val,
-					   (int)(rest_end - rest), rest);
-		return lw_rule_err(err, errlen, "unexpected '%.*s' after '%.*s'",
-				   (int)(rest_end - rest), rest,
-				   (int)(val_end - val), val);
+			return lw_seterr(err, errlen,
+					 "no space allowed in '%.*s %.*s' (write '%.*s%.*s')",
+					 (int)(val_end - val), val,
+					 (int)(rest_end - rest), rest,
+					 (int)(val_end - val), val,
+					 (int)(rest_end - rest), rest);
+		return lw_seterr(err, errlen, "unexpected '%.*s' after '%.*s'",
+				 (int)(rest_end - rest), rest,
+				 (int)(val_end - val), val);
 	}
 
 	if (rule.what == LW_RULE_NICDROP) {

@@ -23,6 +23,29 @@ void lw_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int lw_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+struct lw_shown lw_show(const char *v)
+{
+	struct lw_shown sh;
+
+	if (strlen(v) > 60)
+		snprintf(sh.s, sizeof(sh.s), "%.57s...", v);
+	else
+		snprintf(sh.s, sizeof(sh.s), "%s", v);
+	return sh;
+}
+
 void lw_out_note(struct lw_out *o)
 {
 	if (ferror(o->f) && !o->err)
@@ -117,6 +140,14 @@ uint64_t lw_now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t lw_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 

@@ -30,6 +30,21 @@ __attribute__((format(printf, 1, 2)))
 void lw_err(const char *fmt, ...);
 
 /*
+ * A one-line message into err, for a caller to print: at most errlen
+ * bytes, NUL included (nothing if errlen is 0). Returns -1, so that
+ * "return lw_seterr(...)" fails the caller.
+ */
+__attribute__((format(printf, 3, 4)))
+int lw_seterr(char *err, size_t errlen, const char *fmt, ...);
+
+/* A value to quote in a message: cut at 60 bytes, "..." if cut. */
+struct lw_shown {
+	char s[64];
+};
+
+struct lw_shown lw_show(const char *v);
+
+/*
  * Output to a stdio stream, and why it failed. stdio drops what it could
  * not write and keeps only an error flag; the errno is gone by the next
  * fflush(), which may then succeed. So: clear errno, print, lw_out_note().
@@ -67,7 +82,9 @@ bool lw_poll_why(char *buf, size_t len, short revents, int soerr);
 /* SO_ERROR of fd, which clears it; 0 if none or fd is no socket. */
 int lw_sock_error(int fd);
 
+/* CLOCK_REALTIME and CLOCK_MONOTONIC in ns. */
 uint64_t lw_now_ns(void);
+uint64_t lw_mono_ns(void);
 void lw_fmt_time(char buf[LW_TIME_LEN], uint64_t ts_ns);
 
 #endif
