@@ -13,7 +13,7 @@
 
 #include "alert.h"
 #include "hash.h"
-#include "json.h"
+#include "jsonw.h"
 #include "utils.h"
 
 extern char **environ;
@@ -422,9 +422,9 @@ static char *lw_alert_json(const char *rule, const char *sig,
 	if (!f)
 		return NULL;
 	fputs("{\"alert\":\"", f);
-	json_escape(f, rule, strlen(rule));
+	jw_escape(f, rule, strlen(rule));
 	fputs("\",\"signature\":\"", f);
-	json_escape(f, sig, strlen(sig));
+	jw_escape(f, sig, strlen(sig));
 	fputs("\",\"event\":", f);
 	if (jlen && jlen <= LW_ALERT_JSON_MAX && !memchr(json, '\n', jlen))
 		fwrite(json, 1, jlen, f);
@@ -502,9 +502,9 @@ static void lw_alert_summary(struct lw_alerter *a,
 		return;
 	}
 	fputs("{\"alert\":\"", f);
-	json_escape(f, s->rule_text, strlen(s->rule_text));
+	jw_escape(f, s->rule_text, strlen(s->rule_text));
 	fputs("\",\"signature\":\"", f);
-	json_escape(f, s->sig, strlen(s->sig));
+	jw_escape(f, s->sig, strlen(s->sig));
 	fprintf(f, "\",\"suppressed\":%" PRIu64 ",\"period_ns\":%" PRIu64
 		",\"worst_ns\":%" PRIu64 "}\n", s->suppressed, period_ns,
 		s->worst_ns);

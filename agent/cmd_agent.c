@@ -29,7 +29,7 @@
 #include "conffile.h"
 #include "correlate.h"
 #include "cursor.h"
-#include "json.h"
+#include "jsonw.h"
 #include "metrics.h"
 #include "nl.h"
 #include "period.h"
@@ -460,27 +460,27 @@ static char *agent_json(const struct lw_event *ev, const char *sig,
 			const struct lw_corr *corr, const char *verdict,
 			const struct lw_period *pd, bool replayed)
 {
-	struct json j;
+	struct jw j;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
 		return NULL;
-	json_init(&j, f);
-	json_obj_open(&j);
+	jw_init(&j, f);
+	jw_obj_open(&j);
 	lw_event_json_members(&j, ev);
-	json_kv_str(&j, "signature", sig);
+	jw_kv_str(&j, "signature", sig);
 	if (corr)
 		lw_corr_json(&j, corr);
 	if (pd)
 		lw_period_json(&j, pd);
-	json_kv_str(&j, "verdict", verdict);
+	jw_kv_str(&j, "verdict", verdict);
 	if (replayed) {
-		json_key(&j, "replayed");
-		json_bool(&j, true);
+		jw_key(&j, "replayed");
+		jw_bool(&j, true);
 	}
-	json_obj_close(&j);
+	jw_obj_close(&j);
 	if (fclose(f)) {
 		free(buf);
 		return NULL;

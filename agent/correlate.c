@@ -268,97 +268,97 @@ uint64_t lw_corr_nicdrops(const struct lw_corr *c)
 
 /* ---- JSON ---- */
 
-static void lw_kv_nz(struct json *j, const char *key, uint64_t v)
+static void lw_kv_nz(struct jw *j, const char *key, uint64_t v)
 {
 	if (v)
-		json_kv_u64(j, key, v);
+		jw_kv_u64(j, key, v);
 }
 
-static void lw_json_nic(struct json *j, const struct lw_corr_nic *n)
+static void lw_json_nic(struct jw *j, const struct lw_corr_nic *n)
 {
 	unsigned int k;
 
-	json_obj_open(j);
-	json_kv_str(j, "ifname", n->ifname);
+	jw_obj_open(j);
+	jw_kv_str(j, "ifname", n->ifname);
 	for (k = 0; k < LW_NIC_NCTR; k++)
 		lw_kv_nz(j, lw_nic_ctr_names[k], n->ctr[k]);
 	if (n->neth) {
-		json_key(j, "ethtool");
-		json_obj_open(j);
+		jw_key(j, "ethtool");
+		jw_obj_open(j);
 		for (k = 0; k < n->neth; k++)
-			json_kv_u64(j, n->eth[k].name, n->eth[k].delta);
-		json_obj_close(j);
+			jw_kv_u64(j, n->eth[k].name, n->eth[k].delta);
+		jw_obj_close(j);
 	}
 	lw_kv_nz(j, "ethtool_more", n->eth_more);
-	json_obj_close(j);
+	jw_obj_close(j);
 }
 
-static void lw_json_runq(struct json *j, const struct lw_corr_runq *r)
+static void lw_json_runq(struct jw *j, const struct lw_corr_runq *r)
 {
-	json_key(j, "runq");
-	json_obj_open(j);
-	json_kv_u64(j, "cpu", r->cpu);
+	jw_key(j, "runq");
+	jw_obj_open(j);
+	jw_kv_u64(j, "cpu", r->cpu);
 	if (r->has & LW_RUNQ_RUN_DELAY) {
-		json_kv_u64(j, "run_delay_ns", r->run_delay_ns);
-		json_kv_u64(j, "timeslices", r->timeslices);
+		jw_kv_u64(j, "run_delay_ns", r->run_delay_ns);
+		jw_kv_u64(j, "timeslices", r->timeslices);
 	}
 	if (r->has & LW_RUNQ_PROCS) {
-		json_kv_u64(j, "procs_running", r->procs_running);
-		json_kv_u64(j, "procs_running_max", r->procs_running_max);
+		jw_kv_u64(j, "procs_running", r->procs_running);
+		jw_kv_u64(j, "procs_running_max", r->procs_running_max);
 	}
 	if (r->has & LW_RUNQ_NCPUS)
-		json_kv_u64(j, "cpus_online", r->ncpus);
+		jw_kv_u64(j, "cpus_online", r->ncpus);
 	if (r->has & LW_RUNQ_PSI)
-		json_kv_u64(j, "psi_some_us", r->psi_some_us);
-	json_obj_close(j);
+		jw_kv_u64(j, "psi_some_us", r->psi_some_us);
+	jw_obj_close(j);
 }
 
-void lw_corr_json(struct json *j, const struct lw_corr *c)
+void lw_corr_json(struct jw *j, const struct lw_corr *c)
 {
 	unsigned int i;
 
-	json_key(j, "correlation");
-	json_obj_open(j);
+	jw_key(j, "correlation");
+	jw_obj_open(j);
 	if (!c->valid) {
-		json_key(j, "available");
-		json_bool(j, false);
-		json_obj_close(j);
+		jw_key(j, "available");
+		jw_bool(j, false);
+		jw_obj_close(j);
 		return;
 	}
-	json_key(j, "window");
-	json_obj_open(j);
-	json_kv_u64(j, "from_ns", c->from_ns);
-	json_kv_u64(j, "to_ns", c->to_ns);
+	jw_key(j, "window");
+	jw_obj_open(j);
+	jw_kv_u64(j, "from_ns", c->from_ns);
+	jw_kv_u64(j, "to_ns", c->to_ns);
 	if (c->partial) {
-		json_key(j, "partial");
-		json_bool(j, true);
+		jw_key(j, "partial");
+		jw_bool(j, true);
 	}
-	json_obj_close(j);
+	jw_obj_close(j);
 	lw_kv_nz(j, "nicdrops", lw_corr_nicdrops(c));
 	if (c->nnic) {
-		json_key(j, "nic");
-		json_arr_open(j);
+		jw_key(j, "nic");
+		jw_arr_open(j);
 		for (i = 0; i < c->nnic; i++)
 			lw_json_nic(j, &c->nic[i]);
-		json_arr_close(j);
+		jw_arr_close(j);
 	}
 	lw_kv_nz(j, "nic_more", c->nic_more);
 	if (c->nsoftnet) {
-		json_key(j, "softnet");
-		json_arr_open(j);
+		jw_key(j, "softnet");
+		jw_arr_open(j);
 		for (i = 0; i < c->nsoftnet; i++) {
-			json_obj_open(j);
-			json_kv_u64(j, "cpu", c->softnet[i].cpu);
+			jw_obj_open(j);
+			jw_kv_u64(j, "cpu", c->softnet[i].cpu);
 			lw_kv_nz(j, "dropped", c->softnet[i].dropped);
 			lw_kv_nz(j, "time_squeeze", c->softnet[i].time_squeeze);
-			json_obj_close(j);
+			jw_obj_close(j);
 		}
-		json_arr_close(j);
+		jw_arr_close(j);
 	}
 	lw_kv_nz(j, "softnet_more", c->softnet_more);
 	if (c->runq.has)
 		lw_json_runq(j, &c->runq);
-	json_obj_close(j);
+	jw_obj_close(j);
 }
 
 /* ---- the verdict ---- */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "event.h"
-#include "json.h"
+#include "jsonw.h"
 #include "sample.h"
 
 /*
@@ -127,7 +127,7 @@ uint64_t lw_corr_nicdrops(const struct lw_corr *c);
  * snapshots the object is {"available":false}. It takes 4 levels of
  * nesting below the object it is written into.
  */
-void lw_corr_json(struct json *j, const struct lw_corr *c);
+void lw_corr_json(struct jw *j, const struct lw_corr *c);
 
 /*
  * One line a human can act on: what happened, where, who was running,

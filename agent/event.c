@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "event.h"
-#include "json.h"
+#include "jsonw.h"
 #include "utils.h"
 
 const struct lw_event_type lw_event_types[LATWATCH_EV_MAX + 1] = {
@@ -215,86 +215,86 @@ void lw_event_print_text(FILE *f, const struct lw_event *ev)
 	}
 }
 
-static void lw_json_time(struct json *j, uint64_t ts_ns)
+static void lw_json_time(struct jw *j, uint64_t ts_ns)
 {
 	char buf[LW_TIME_LEN];
 
 	lw_fmt_time(buf, ts_ns);
-	json_kv_str(j, "time", buf);
-	json_kv_u64(j, "ts_ns", ts_ns);
+	jw_kv_str(j, "time", buf);
+	jw_kv_u64(j, "ts_ns", ts_ns);
 }
 
-static void lw_event_json_type(struct json *j, uint32_t type)
+static void lw_event_json_type(struct jw *j, uint32_t type)
 {
 	const char *name = lw_event_type_name(type);
 
-	json_kv_str(j, "type", name ? name : "unknown");
+	jw_kv_str(j, "type", name ? name : "unknown");
 	if (!name)
-		json_kv_u64(j, "type_id", type);
+		jw_kv_u64(j, "type_id", type);
 }
 
-static void lw_event_json_stack(struct json *j, const struct lw_event *ev)
+static void lw_event_json_stack(struct jw *j, const struct lw_event *ev)
 {
 	unsigned int i;
 
-	json_key(j, "stack");
-	json_arr_open(j);
+	jw_key(j, "stack");
+	jw_arr_open(j);
 	for (i = 0; i < ev->nframes; i++)
-		json_strn(j, ev->frames[i].p, ev->frames[i].len);
-	json_arr_close(j);
+		jw_strn(j, ev->frames[i].p, ev->frames[i].len);
+	jw_arr_close(j);
 }
 
-static void lw_json_kv_str(struct json *j, const char *key,
+static void lw_json_kv_str(struct jw *j, const char *key,
 			   const struct lw_str *s)
 {
-	json_key(j, key);
-	json_strn(j, s->p, s->len);
+	jw_key(j, key);
+	jw_strn(j, s->p, s->len);
 }
 
 /*
  * The keys after "comm": LATWATCH_A_EV_NAME is "vector" for a softirq,
  * "name" for the others.
  */
-static void lw_event_json_what(struct json *j, const struct lw_event *ev)
+static void lw_event_json_what(struct jw *j, const struct lw_event *ev)
 {
 	bool softirq = (ev->has & LW_EV_TYPE) && ev->type == LATWATCH_EV_SOFTIRQ;
 
 	if (ev->has & LW_EV_CGROUP)
 		lw_json_kv_str(j, "cgroup", &ev->cgroup);
 	if (ev->has & LW_EV_CGROUP_TRUNCATED) {
-		json_key(j, "cgroup_truncated");
-		json_bool(j, true);
+		jw_key(j, "cgroup_truncated");
+		jw_bool(j, true);
 	}
 	if ((ev->has & LW_EV_NAME) && softirq)
 		lw_json_kv_str(j, "vector", &ev->name);
 	if (ev->has & LW_EV_VECTOR)
-		json_kv_u64(j, "vector_nr", ev->vector);
+		jw_kv_u64(j, "vector_nr", ev->vector);
 	if (ev->has & LW_EV_FUNCTION)
 		lw_json_kv_str(j, "function", &ev->function);
 	if (ev->has & LW_EV_KIND)
-		json_kv_str(j, "kind", lw_timer_kind_name(ev->kind));
+		jw_kv_str(j, "kind", lw_timer_kind_name(ev->kind));
 	if (ev->has & LW_EV_IRQ)
-		json_kv_u64(j, "irq", ev->irq);
+		jw_kv_u64(j, "irq", ev->irq);
 	if ((ev->has & LW_EV_NAME) && !softirq)
 		lw_json_kv_str(j, "name", &ev->name);
 }
 
-void lw_event_json_members(struct json *j, const struct lw_event *ev)
+void lw_event_json_members(struct jw *j, const struct lw_event *ev)
 {
 	if (ev->has & LW_EV_TYPE)
 		lw_event_json_type(j, ev->type);
 	if (ev->has & LW_EV_SEQ)
-		json_kv_u64(j, "seq", ev->seq);
+		jw_kv_u64(j, "seq", ev->seq);
 	if (ev->has & LW_EV_CPU)
-		json_kv_u64(j, "cpu", ev->cpu);
+		jw_kv_u64(j, "cpu", ev->cpu);
 	if (ev->has & LW_EV_TS)
 		lw_json_time(j, ev->ts_ns);
 	if (ev->has & LW_EV_DURATION)
-		json_kv_u64(j, "duration_ns", ev->duration_ns);
+		jw_kv_u64(j, "duration_ns", ev->duration_ns);
 	if (ev->has & LW_EV_RESOLUTION)
-		json_kv_u64(j, "resolution_ns", ev->resolution_ns);
+		jw_kv_u64(j, "resolution_ns", ev->resolution_ns);
 	if (ev->has & LW_EV_PID)
-		json_kv_u64(j, "pid", ev->pid);
+		jw_kv_u64(j, "pid", ev->pid);
 	if (ev->has & LW_EV_COMM)
 		lw_json_kv_str(j, "comm", &ev->comm);
 	lw_event_json_what(j, ev);
@@ -304,12 +304,12 @@ void lw_event_json_members(struct json *j, const struct lw_event *ev)
 
 void lw_event_print_json(FILE *f, const struct lw_event *ev)
 {
-	struct json j;
+	struct jw j;
 
-	json_init(&j, f);
-	json_obj_open(&j);
+	jw_init(&j, f);
+	jw_obj_open(&j);
 	lw_event_json_members(&j, ev);
-	json_obj_close(&j);
+	jw_obj_close(&j);
 	fputc('\n', f);
 }
 
@@ -337,19 +337,19 @@ void lw_lost_print_text(FILE *f, const struct lw_lost *lost)
 
 void lw_lost_print_json(FILE *f, const struct lw_lost *lost)
 {
-	struct json j;
+	struct jw j;
 
-	json_init(&j, f);
-	json_obj_open(&j);
-	json_kv_str(&j, "type", "lost");
-	json_kv_str(&j, "reason", lw_lost_reason_name(lost->reason));
+	jw_init(&j, f);
+	jw_obj_open(&j);
+	jw_kv_str(&j, "type", "lost");
+	jw_kv_str(&j, "reason", lw_lost_reason_name(lost->reason));
 	if (lost->has & LW_LOST_COUNT)
-		json_kv_u64(&j, "count", lost->count);
+		jw_kv_u64(&j, "count", lost->count);
 	if (lost->has & LW_LOST_TOTAL)
-		json_kv_u64(&j, "total", lost->total);
+		jw_kv_u64(&j, "total", lost->total);
 	if (lost->has & LW_LOST_OVERRUNS)
-		json_kv_u64(&j, "overruns", lost->overruns);
+		jw_kv_u64(&j, "overruns", lost->overruns);
 	lw_json_time(&j, lost->ts_ns);
-	json_obj_close(&j);
+	jw_obj_close(&j);
 	fputc('\n', f);
 }

@@ -94,11 +94,11 @@ const char *lw_event_type_name(uint32_t type);
 /* The type called name, or LATWATCH_EV_UNSPEC if there is none. */
 uint32_t lw_event_type_find(const char *name);
 
-struct json;
+struct jw;
 
 void lw_event_print_text(FILE *f, const struct lw_event *ev);
 /* The event's members, for an object the caller opened and will close. */
-void lw_event_json_members(struct json *j, const struct lw_event *ev);
+void lw_event_json_members(struct jw *j, const struct lw_event *ev);
 void lw_event_print_json(FILE *f, const struct lw_event *ev);
 void lw_lost_print_text(FILE *f, const struct lw_lost *lost);
 void lw_lost_print_json(FILE *f, const struct lw_lost *lost);

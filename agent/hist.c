@@ -4,7 +4,7 @@
 
 #include "event.h"
 #include "hist.h"
-#include "json.h"
+#include "jsonw.h"
 
 #define LW_STARS	40
 
@@ -155,51 +155,51 @@ void lw_hists_print_text(FILE *f, const struct lw_hists *s)
 
 /* --- JSON --- */
 
-static void lw_hist_json_buckets(struct json *j, const uint64_t *count)
+static void lw_hist_json_buckets(struct jw *j, const uint64_t *count)
 {
 	unsigned int i;
 
-	json_key(j, "buckets");
-	json_arr_open(j);
+	jw_key(j, "buckets");
+	jw_arr_open(j);
 	for (i = 0; i < LATWATCH_HIST_BUCKETS; i++) {
 		if (!count[i])
 			continue;
-		json_obj_open(j);
-		json_kv_u64(j, "low", lw_bucket_low(i));
-		json_kv_u64(j, "high", lw_bucket_high(i));
-		json_kv_u64(j, "count", count[i]);
-		json_obj_close(j);
+		jw_obj_open(j);
+		jw_kv_u64(j, "low", lw_bucket_low(i));
+		jw_kv_u64(j, "high", lw_bucket_high(i));
+		jw_kv_u64(j, "count", count[i]);
+		jw_obj_close(j);
 	}
-	json_arr_close(j);
+	jw_arr_close(j);
 }
 
-static void lw_hist_json(struct json *j, const struct lw_hists *s,
+static void lw_hist_json(struct jw *j, const struct lw_hists *s,
 			 uint32_t type)
 {
-	json_obj_open(j);
-	json_kv_str(j, "type", lw_event_types[type].name);
+	jw_obj_open(j);
+	jw_kv_str(j, "type", lw_event_types[type].name);
 	if (s->one_cpu)
-		json_kv_u64(j, "cpu", s->cpu);
+		jw_kv_u64(j, "cpu", s->cpu);
 	else
-		json_kv_str(j, "cpu", "all");
-	json_kv_str(j, "unit", "us");
+		jw_kv_str(j, "cpu", "all");
+	jw_kv_str(j, "unit", "us");
 	lw_hist_json_buckets(j, s->count[type]);
-	json_obj_close(j);
+	jw_obj_close(j);
 }
 
 void lw_hists_print_json(FILE *f, const struct lw_hists *s)
 {
-	struct json j;
+	struct jw j;
 	uint32_t t;
 
-	json_init(&j, f);
-	json_obj_open(&j);
-	json_key(&j, "histograms");
-	json_arr_open(&j);
+	jw_init(&j, f);
+	jw_obj_open(&j);
+	jw_key(&j, "histograms");
+	jw_arr_open(&j);
 	for (t = 0; t <= LATWATCH_EV_MAX; t++)
 		if (s->has[t])
 			lw_hist_json(&j, s, t);
-	json_arr_close(&j);
-	json_obj_close(&j);
+	jw_arr_close(&j);
+	jw_obj_close(&j);
 	fputc('\n', f);
 }

@@ -12,7 +12,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "jsonw.h"
 #include "metrics.h"
 
 #define NSEC	UINT64_C(1000000000)

@@ -616,22 +616,22 @@ size_t lw_period_text(char *buf, size_t len, const struct lw_period *pd)
 	return n < 0 ? 0 : (size_t)n;
 }
 
-void lw_period_json(struct json *j, const struct lw_period *pd)
+void lw_period_json(struct jw *j, const struct lw_period *pd)
 {
 	char text[128], since[LW_TIME_LEN];
 
 	lw_period_text(text, sizeof(text), pd);
 	lw_fmt_time(since, pd->first_ns);
-	json_key(j, "period");
-	json_obj_open(j);
-	json_kv_u64(j, "period_ns", pd->period_ns);
-	json_kv_u64(j, "jitter_ns", pd->jitter_ns);
-	json_kv_u64(j, "count", pd->count);
-	json_kv_u64(j, "missed", pd->missed);
-	json_kv_u64(j, "outliers", pd->outliers);
-	json_kv_str(j, "since", since);
-	json_kv_u64(j, "since_ns", pd->first_ns);
-	json_kv_u64(j, "last_ns", pd->last_ns);
-	json_kv_str(j, "text", text);
-	json_obj_close(j);
+	jw_key(j, "period");
+	jw_obj_open(j);
+	jw_kv_u64(j, "period_ns", pd->period_ns);
+	jw_kv_u64(j, "jitter_ns", pd->jitter_ns);
+	jw_kv_u64(j, "count", pd->count);
+	jw_kv_u64(j, "missed", pd->missed);
+	jw_kv_u64(j, "outliers", pd->outliers);
+	jw_kv_str(j, "since", since);
+	jw_kv_u64(j, "since_ns", pd->first_ns);
+	jw_kv_u64(j, "last_ns", pd->last_ns);
+	jw_kv_str(j, "text", text);
+	jw_obj_close(j);
 }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "json.h"
+#include "jsonw.h"
 #include "signature.h"
 
 /*
@@ -196,6 +196,6 @@ size_t lw_period_text(char *buf, size_t len, const struct lw_period *pd);
  * "missed", "outliers", "since" (time as lw_fmt_time), "since_ns",
  * "last_ns", "text" (lw_period_text)}.
  */
-void lw_period_json(struct json *j, const struct lw_period *pd);
+void lw_period_json(struct jw *j, const struct lw_period *pd);
 
 #endif

@@ -6,7 +6,7 @@
 
 #include <latwatch/latwatch.h>
 
-#include "json.h"
+#include "jsonw.h"
 #include "stats.h"
 
 /* New counters go at the end: scripts read the columns by position. */
@@ -180,26 +180,26 @@ void lw_stats_print_text(FILE *f, const struct lw_stats *s)
 
 /* --- JSON --- */
 
-static void lw_stat_json_counters(struct json *j, const struct lw_stat *st)
+static void lw_stat_json_counters(struct jw *j, const struct lw_stat *st)
 {
 	unsigned int i;
 
 	for (i = 0; i < LW_STAT_NCOUNTERS; i++)
 		if (st->has & (1u << i))
-			json_kv_u64(j, lw_stat_counters[i].name, st->ctr[i]);
+			jw_kv_u64(j, lw_stat_counters[i].name, st->ctr[i]);
 }
 
-static void lw_stat_json(struct json *j, const struct lw_stat *st)
+static void lw_stat_json(struct jw *j, const struct lw_stat *st)
 {
-	json_obj_open(j);
+	jw_obj_open(j);
 	if (st->has & LW_STAT_CPU)
-		json_kv_u64(j, "cpu", st->cpu);
+		jw_kv_u64(j, "cpu", st->cpu);
 	if (st->has & LW_STAT_ONLINE) {
-		json_key(j, "online");
-		json_bool(j, st->online);
+		jw_key(j, "online");
+		jw_bool(j, st->online);
 	}
 	lw_stat_json_counters(j, st);
-	json_obj_close(j);
+	jw_obj_close(j);
 }
 
 /* total: "cpus" and "online" count CPUs; the counters are sums. */
@@ -207,24 +207,24 @@ void lw_stats_print_json(FILE *f, const struct lw_stats *s)
 {
 	unsigned int online;
 	struct lw_stat t;
-	struct json j;
+	struct jw j;
 	size_t c;
 
-	json_init(&j, f);
-	json_obj_open(&j);
-	json_key(&j, "cpus");
-	json_arr_open(&j);
+	jw_init(&j, f);
+	jw_obj_open(&j);
+	jw_key(&j, "cpus");
+	jw_arr_open(&j);
 	for (c = 0; c < s->n; c++)
 		lw_stat_json(&j, &s->cpu[c]);
-	json_arr_close(&j);
+	jw_arr_close(&j);
 	lw_stats_total(s, &t, &online);
-	json_key(&j, "total");
-	json_obj_open(&j);
-	json_kv_u64(&j, "cpus", s->n);
+	jw_key(&j, "total");
+	jw_obj_open(&j);
+	jw_kv_u64(&j, "cpus", s->n);
 	if (t.has & LW_STAT_ONLINE)
-		json_kv_u64(&j, "online", online);
+		jw_kv_u64(&j, "online", online);
 	lw_stat_json_counters(&j, &t);
-	json_obj_close(&j);
-	json_obj_close(&j);
+	jw_obj_close(&j);
+	jw_obj_close(&j);
 	fputc('\n', f);
 }

@@ -14,7 +14,7 @@
 #include <netlink/msg.h>
 
 #include "correlate.h"
-#include "json.h"
+#include "jsonw.h"
 #include "nl.h"
 #include "report.h"
 #include "signature.h"
@@ -75,19 +75,19 @@ static void event_agent(const struct lw_event *ev)
 {
 	char sig[LW_SIG_LEN], verdict[LW_VERDICT_LEN];
 	struct fuzz_out o;
-	struct json j;
+	struct jw j;
 
 	lw_signature_event(sig, sizeof(sig), ev);
 	lw_verdict(verdict, sizeof(verdict), ev, NULL);
 	/* the signature keeps the kernel's bytes; the verdict is for people */
 	check_text(verdict, strlen(verdict));
 
-	json_init(&j, fuzz_out_open(&o));
-	json_obj_open(&j);
+	jw_init(&j, fuzz_out_open(&o));
+	jw_obj_open(&j);
 	lw_event_json_members(&j, ev);
-	json_kv_str(&j, "signature", sig);
-	json_kv_str(&j, "verdict", verdict);
-	json_obj_close(&j);
+	jw_kv_str(&j, "signature", sig);
+	jw_kv_str(&j, "verdict", verdict);
+	jw_obj_close(&j);
 	fputc('\n', o.f);
 	fuzz_out_close(&o);
 	fuzz_json_lines(o.buf, o.len);

@@ -5,7 +5,7 @@
 #include "testutil.h"
 #include "fixtures/sample/tree.h"
 #include "correlate.h"
-#include "json.h"
+#include "jsonw.h"
 #include "sample.h"
 
 #define MAXCPU	20
@@ -393,14 +393,14 @@ static void test_caps(void **state)
 static char *corr_json(const struct lw_corr *c)
 {
 	struct capture cap;
-	struct json j;
+	struct jw j;
 	char *s;
 
 	cap_open(&cap);
-	json_init(&j, cap.f);
-	json_obj_open(&j);
+	jw_init(&j, cap.f);
+	jw_obj_open(&j);
 	lw_corr_json(&j, c);
-	json_obj_close(&j);
+	jw_obj_close(&j);
 	cap_close(&cap);
 	if (!json_check(cap.buf, cap.len))
 		fail_msg("not valid JSON: %s", cap.buf);

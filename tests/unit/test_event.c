@@ -4,7 +4,7 @@
 #include "testutil.h"
 #include "msgutil.h"
 #include "event.h"
-#include "json.h"
+#include "jsonw.h"
 #include "nl.h"
 #include "utils.h"
 
@@ -264,7 +264,7 @@ static int count_lines(const char *s)
 
 /*
  * Every byte a comm or a frame can hold: the parsed event prints as
- * valid JSON with the byte escaped as json_escape() does it.
+ * valid JSON with the byte escaped as jw_escape() does it.
  */
 static void test_every_byte(void **state)
 {
@@ -284,7 +284,7 @@ static void test_every_byte(void **state)
 		parse(msg, &ev);
 
 		cap_open(&c);
-		json_escape(c.f, comm + 1, 1);
+		jw_escape(c.f, comm + 1, 1);
 		cap_close(&c);
 		snprintf(esc, sizeof(esc), "%s", c.buf);
 		cap_free(&c);

@@ -2,9 +2,9 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "json.h"
+#include "jsonw.h"
 
-void json_init(struct json *j, FILE *f)
+void jw_init(struct jw *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
@@ -13,7 +13,7 @@ void json_init(struct json *j, FILE *f)
 }
 
 /* Called before every value and key: writes the separating comma. */
-static void json_sep(struct json *j)
+static void jw_sep(struct jw *j)
 {
 	if (j->after_key) {
 		j->after_key = false;
@@ -24,84 +24,84 @@ static void json_sep(struct json *j)
 	j->first[j->depth] = false;
 }
 
-static void json_open(struct json *j, char c)
+static void jw_open(struct jw *j, char c)
 {
-	json_sep(j);
+	jw_sep(j);
 	fputc(c, j->f);
-	if (j->depth + 1 < JSON_MAX_DEPTH)
+	if (j->depth + 1 < JW_MAX_DEPTH)
 		j->depth++;
 	j->first[j->depth] = true;
 }
 
-static void json_close(struct json *j, char c)
+static void jw_close(struct jw *j, char c)
 {
 	fputc(c, j->f);
 	if (j->depth)
 		j->depth--;
 }
 
-void json_obj_open(struct json *j)
+void jw_obj_open(struct jw *j)
 {
-	json_open(j, '{');
+	jw_open(j, '{');
 }
 
-void json_obj_close(struct json *j)
+void jw_obj_close(struct jw *j)
 {
-	json_close(j, '}');
+	jw_close(j, '}');
 }
 
-void json_arr_open(struct json *j)
+void jw_arr_open(struct jw *j)
 {
-	json_open(j, '[');
+	jw_open(j, '[');
 }
 
-void json_arr_close(struct json *j)
+void jw_arr_close(struct jw *j)
 {
-	json_close(j, ']');
+	jw_close(j, ']');
 }
 
-void json_key(struct json *j, const char *key)
+void jw_key(struct jw *j, const char *key)
 {
-	json_str(j, key);
+	jw_str(j, key);
 	fputc(':', j->f);
 	j->after_key = true;
 }
 
-void json_strn(struct json *j, const char *s, size_t len)
+void jw_strn(struct jw *j, const char *s, size_t len)
 {
-	json_sep(j);
+	jw_sep(j);
 	fputc('"', j->f);
-	json_escape(j->f, s, len);
+	jw_escape(j->f, s, len);
 	fputc('"', j->f);
 }
 
-void json_str(struct json *j, const char *s)
+void jw_str(struct jw *j, const char *s)
 {
-	json_strn(j, s, strlen(s));
+	jw_strn(j, s, strlen(s));
 }
 
-void json_u64(struct json *j, uint64_t v)
+void jw_u64(struct jw *j, uint64_t v)
 {
-	json_sep(j);
+	jw_sep(j);
 	fprintf(j->f, "%" PRIu64, v);
 }
 
-void json_bool(struct json *j, bool v)
+void jw_bool(struct jw *j, bool v)
 {
-	json_sep(j);
+	jw_sep(j);
 	fputs(v ? "true" : "false", j->f);
 }
 
-void json_kv_str(struct json *j, const char *key, const char *s)
+void jw_kv_str(struct jw *j, const char *key, const char *s)
 {
-	json_key(j, key);
-	json_str(j, s);
+	jw_key(j, key);
+	jw_str(j, s);
 }
 
-void json_kv_u64(struct json *j, const char *key, uint64_t v)
+void jw_kv_u64(struct jw *j, const char *key, uint64_t v)
 {
-	json_key(j, key);
-	json_u64(j, v);
+	jw_key(j, key);
+	jw_u64(j, v);
 }
 
 static bool utf8_cont(unsigned char c)
@@ -146,7 +146,7 @@ size_t utf8_seq_len(const unsigned char *s, size_t len)
 	return n;
 }
 
-static void json_escape_ascii(FILE *f, unsigned char c)
+static void jw_escape_ascii(FILE *f, unsigned char c)
 {
 	switch (c) {
 	case '"':
@@ -172,7 +172,7 @@ static void json_escape_ascii(FILE *f, unsigned char c)
 	}
 }
 
-void json_escape(FILE *f, const char *s, size_t len)
+void jw_escape(FILE *f, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
@@ -180,7 +180,7 @@ void json_escape(FILE *f, const char *s, size_t len)
 	while (i < len) {
 		n = utf8_seq_len(p + i, len - i);
 		if (n == 1) {
-			json_escape_ascii(f, p[i]);
+			jw_escape_ascii(f, p[i]);
 		} else if (n) {
 			fwrite(p + i, 1, n, f);
 		} else {
