@@ -31,6 +31,7 @@
 #include "cursor.h"
 #include "jsonw.h"
 #include "metrics.h"
+#include "metrics_http.h"
 #include "nl.h"
 #include "period.h"
 #include "rules.h"

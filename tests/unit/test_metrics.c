@@ -10,6 +10,7 @@
 
 #include "testutil.h"
 #include "metrics.h"
+#include "metrics_http.h"
 #include "utils.h"
 
 #define SEC	UINT64_C(1000000000)
