@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * latwatch agent: the long-running side. It receives the module's events,
- * holds each one for a short settle time so that the counter sampler has a
- * snapshot after its window, then explains it (correlation, verdict,
+ * holds each one for a short settle time so that a snapshot of the
+ * counters after its window exists, then explains it (correlation, verdict,
  * period), prints it, feeds the alert rules and the metrics.
  *
  * Everything runs in one poll() loop: the netlink socket (events and the
@@ -35,7 +35,7 @@
 #include "nl.h"
 #include "period.h"
 #include "rules.h"
-#include "sample.h"
+#include "snapshots.h"
 #include "signature.h"
 #include "utils.h"
 
@@ -84,7 +84,7 @@ struct agent {
 	uint64_t events_base;	/* events the module had sent at subscribing */
 	uint64_t stats_mono;	/* when to read its counters next */
 
-	struct lw_sampler sampler;
+	struct lw_snapshots snaps;
 	struct lw_periods periods;
 	struct lw_alerter alerter;
 	bool alerter_on;
@@ -592,7 +592,7 @@ static void agent_explain(struct agent *a, struct lw_event *ev,
 	if ((ev->has & LW_EV_TS) && (ev->has & LW_EV_DURATION)) {
 		start = ev->ts_ns > ev->duration_ns ?
 			ev->ts_ns - ev->duration_ns : 0;
-		if (!lw_correlate(&a->sampler, start, ev->ts_ns, ev->cpu,
+		if (!lw_correlate(&a->snaps, start, ev->ts_ns, ev->cpu,
 				  &corr)) {
 			have_corr = true;
 			nicdrops = lw_corr_nicdrops(&corr);
@@ -697,7 +697,7 @@ static void agent_drain(struct agent *a, bool all)
 		if (!all && waited < a->o.settle_ns)
 			break;
 		if (!all && waited < AGENT_MAX_WAIT_NS &&
-		    !lw_corr_ready(&a->sampler, p->end_real))
+		    !lw_corr_ready(&a->snaps, p->end_real))
 			break;
 		agent_process_oldest(a);
 	}
@@ -1001,7 +1001,7 @@ static void agent_tick(struct agent *a)
 	if (read(a->tfd, &expirations, sizeof(expirations)) < 0)
 		return;
 	now = lw_mono_ns();
-	if (lw_sampler_take(&a->sampler, lw_now_ns(), now))
+	if (lw_snapshots_take(&a->snaps, lw_now_ns(), now))
 		lw_err("agent: sampling the counters failed");
 	agent_drain(a, false);
 	if (a->srv_on && a->loaded && now >= a->stats_mono) {
@@ -1099,7 +1099,7 @@ static int agent_setup(struct agent *a)
 		return LW_EXIT_ERROR;
 	}
 	lw_metrics_init(&a->metrics, LATWATCH_VERSION);
-	if (lw_sampler_init(&a->sampler, "", agent_history(&a->o)) ||
+	if (lw_snapshots_init(&a->snaps, "", agent_history(&a->o)) ||
 	    lw_periods_init(&a->periods, LW_PERIOD_SIGS, LW_PERIOD_OCC)) {
 		lw_err("agent: out of memory");
 		return LW_EXIT_ERROR;
@@ -1126,7 +1126,7 @@ static int agent_setup(struct agent *a)
 	ret = agent_subscribe(a, true);
 	if (ret)
 		return ret;
-	lw_sampler_take(&a->sampler, lw_now_ns(), lw_mono_ns());
+	lw_snapshots_take(&a->snaps, lw_now_ns(), lw_mono_ns());
 	lw_err("agent: receiving events (family %d), %u alert rules, sampling every %llu ms",
 	       a->nl.family, a->o.nrules,
 	       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
@@ -1147,7 +1147,7 @@ static void agent_teardown(struct agent *a)
 	if (a->srv_on)
 		lw_metrics_srv_close(&a->srv);
 	lw_periods_free(&a->periods);
-	lw_sampler_free(&a->sampler);
+	lw_snapshots_free(&a->snaps);
 	lw_nl_close(&a->nl);
 	if (a->cursor_fd >= 0)
 		close(a->cursor_fd);

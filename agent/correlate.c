@@ -9,31 +9,31 @@
 #include "signature.h"
 
 /* The k-th oldest snapshot, and its ring index. */
-static const struct lw_snap *lw_nth(const struct lw_sampler *s, unsigned int k,
-				    unsigned int *idx)
+static const struct lw_snap *lw_nth(const struct lw_snapshots *s,
+				    unsigned int k, unsigned int *idx)
 {
-	return lw_sampler_snap(s, lw_sampler_count(s) - 1 - k, idx);
+	return lw_snapshots_at(s, lw_snapshots_count(s) - 1 - k, idx);
 }
 
-bool lw_corr_ready(const struct lw_sampler *s, uint64_t end_real_ns)
+bool lw_corr_ready(const struct lw_snapshots *s, uint64_t end_real_ns)
 {
 	unsigned int back;
 
 	/* newest first: a clock stepped back may leave it behind others */
-	for (back = 0; back < lw_sampler_count(s); back++)
-		if (lw_sampler_snap(s, back, NULL)->real_ns >= end_real_ns)
+	for (back = 0; back < lw_snapshots_count(s); back++)
+		if (lw_snapshots_at(s, back, NULL)->real_ns >= end_real_ns)
 			return true;
 	return false;
 }
 
 /* The growth of a counter from snapshot a to b, if both have it. */
-static bool lw_delta(const struct lw_sampler *s, unsigned int a,
+static bool lw_delta(const struct lw_snapshots *s, unsigned int a,
 		     unsigned int b, uint32_t slot, uint64_t *d)
 {
 	uint64_t va, vb;
 
-	if (!lw_sampler_val(s, a, slot, &va) ||
-	    !lw_sampler_val(s, b, slot, &vb) || vb < va)
+	if (!lw_snapshots_val(s, a, slot, &va) ||
+	    !lw_snapshots_val(s, b, slot, &vb) || vb < va)
 		return false;
 	*d = vb - va;
 	return true;
@@ -94,7 +94,7 @@ static void lw_corr_add_nic(struct lw_corr *c, const struct lw_corr_nic *n)
 	c->nnic++;
 }
 
-static void lw_corr_nics(const struct lw_sampler *s, unsigned int a,
+static void lw_corr_nics(const struct lw_snapshots *s, unsigned int a,
 			 unsigned int b, struct lw_corr *c)
 {
 	const struct lw_iface *e;
@@ -132,7 +132,7 @@ static bool lw_cpu_before(const struct lw_corr_cpu *a,
 	return a->time_squeeze > b->time_squeeze;
 }
 
-static void lw_corr_softnet(const struct lw_sampler *s, unsigned int a,
+static void lw_corr_softnet(const struct lw_snapshots *s, unsigned int a,
 			    unsigned int b, struct lw_corr *c)
 {
 	struct lw_corr_cpu v, t;
@@ -142,9 +142,9 @@ static void lw_corr_softnet(const struct lw_sampler *s, unsigned int a,
 	for (cpu = 0; cpu < s->ncpu; cpu++) {
 		memset(&v, 0, sizeof(v));
 		v.cpu = cpu;
-		lw_delta(s, a, b, lw_sampler_cpu_slot(s, cpu, LW_CPU_DROPPED),
+		lw_delta(s, a, b, lw_snapshots_cpu_slot(s, cpu, LW_CPU_DROPPED),
 			 &v.dropped);
-		lw_delta(s, a, b, lw_sampler_cpu_slot(s, cpu, LW_CPU_SQUEEZE),
+		lw_delta(s, a, b, lw_snapshots_cpu_slot(s, cpu, LW_CPU_SQUEEZE),
 			 &v.time_squeeze);
 		if (!v.dropped && !v.time_squeeze)
 			continue;
@@ -173,9 +173,10 @@ static void lw_corr_softnet(const struct lw_sampler *s, unsigned int a,
 }
 
 /* ka, kb: the positions (k-th oldest) of A and B. */
-static void lw_corr_runq(const struct lw_sampler *s, unsigned int ka,
+static void lw_corr_runq(const struct lw_snapshots *s, unsigned int ka,
 			 unsigned int kb, uint32_t cpu, struct lw_corr *c)
 {
+	uint32_t procs = lw_snapshots_glob_slot(LW_GLOB_PROCS_RUNNING);
 	struct lw_corr_runq *r = &c->runq;
 	unsigned int a, b, idx, k;
 	uint64_t v;
@@ -183,37 +184,35 @@ static void lw_corr_runq(const struct lw_sampler *s, unsigned int ka,
 	lw_nth(s, ka, &a);
 	lw_nth(s, kb, &b);
 	r->cpu = cpu;
-	if (lw_delta(s, a, b, lw_sampler_cpu_slot(s, cpu, LW_CPU_RUN_DELAY),
+	if (lw_delta(s, a, b, lw_snapshots_cpu_slot(s, cpu, LW_CPU_RUN_DELAY),
 		     &r->run_delay_ns) &&
-	    lw_delta(s, a, b, lw_sampler_cpu_slot(s, cpu, LW_CPU_PCOUNT),
+	    lw_delta(s, a, b, lw_snapshots_cpu_slot(s, cpu, LW_CPU_PCOUNT),
 		     &r->timeslices))
 		r->has |= LW_RUNQ_RUN_DELAY;
 	else
 		r->run_delay_ns = r->timeslices = 0;
-	if (lw_sampler_val(s, b, lw_sampler_glob_slot(LW_GLOB_PROCS_RUNNING),
-			   &r->procs_running)) {
+	if (lw_snapshots_val(s, b, procs, &r->procs_running)) {
 		r->has |= LW_RUNQ_PROCS;
 		r->procs_running_max = r->procs_running;
 		for (k = ka; k < kb; k++) {
 			lw_nth(s, k, &idx);
-			if (lw_sampler_val(s, idx, lw_sampler_glob_slot(
-					   LW_GLOB_PROCS_RUNNING), &v) &&
+			if (lw_snapshots_val(s, idx, procs, &v) &&
 			    v > r->procs_running_max)
 				r->procs_running_max = v;
 		}
 	}
-	if (lw_delta(s, a, b, lw_sampler_glob_slot(LW_GLOB_PSI_SOME),
+	if (lw_delta(s, a, b, lw_snapshots_glob_slot(LW_GLOB_PSI_SOME),
 		     &r->psi_some_us))
 		r->has |= LW_RUNQ_PSI;
-	if (lw_sampler_val(s, b, lw_sampler_glob_slot(LW_GLOB_NCPUS),
-			   &r->ncpus))
+	if (lw_snapshots_val(s, b, lw_snapshots_glob_slot(LW_GLOB_NCPUS),
+			     &r->ncpus))
 		r->has |= LW_RUNQ_NCPUS;
 }
 
-int lw_correlate(const struct lw_sampler *s, uint64_t start_ns,
+int lw_correlate(const struct lw_snapshots *s, uint64_t start_ns,
 		 uint64_t end_ns, uint32_t cpu, struct lw_corr *c)
 {
-	unsigned int n = lw_sampler_count(s), ka, kb, a, b;
+	unsigned int n = lw_snapshots_count(s), ka, kb, a, b;
 	const struct lw_snap *sa, *sb;
 	bool found = false;
 

@@ -8,7 +8,7 @@
 
 #include "event.h"
 #include "jsonw.h"
-#include "sample.h"
+#include "snapshots.h"
 
 /*
  * What the counters did around an event: the deltas between the newest
@@ -89,7 +89,7 @@ struct lw_corr {
 };
 
 /* Whether a snapshot taken at or after end_real_ns exists. */
-bool lw_corr_ready(const struct lw_sampler *s, uint64_t end_real_ns);
+bool lw_corr_ready(const struct lw_snapshots *s, uint64_t end_real_ns);
 
 /*
  * Fill c for the window [start_ns, end_ns] (CLOCK_REALTIME) of an event
@@ -100,7 +100,7 @@ bool lw_corr_ready(const struct lw_sampler *s, uint64_t end_real_ns);
  * ended before the oldest snapshot, or none was taken after its start):
  * c->valid is false then.
  */
-int lw_correlate(const struct lw_sampler *s, uint64_t start_ns,
+int lw_correlate(const struct lw_snapshots *s, uint64_t start_ns,
 		 uint64_t end_ns, uint32_t cpu, struct lw_corr *c);
 
 /*

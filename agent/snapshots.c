@@ -15,7 +15,7 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 
-#include "sample.h"
+#include "snapshots.h"
 
 const char *const lw_nic_ctr_names[LW_NIC_NCTR] = {
 	[LW_NIC_RX_DROPPED]	= "rx_dropped",
@@ -26,9 +26,9 @@ const char *const lw_nic_ctr_names[LW_NIC_NCTR] = {
 };
 
 /* Value slots always reserved for interfaces, beyond the CPUs'. */
-#define LW_SAMPLE_MIN_IF_SLOTS	64
+#define LW_SNAP_MIN_IF_SLOTS	64
 /* CPUs assumed when ROOT has neither a "possible" nor an "online" list. */
-#define LW_SAMPLE_DEF_CPUS	64
+#define LW_SNAP_DEF_CPUS	64
 /*
  * SIOCETHTOOL writes as many strings or values as the driver has at that
  * moment, whatever the buffer: room for this many more than it had just
@@ -58,7 +58,7 @@ static void lw_bit_clear(uint64_t *bits, unsigned int i)
 }
 
 /* ROOT + rel into buf; false if it does not fit. */
-static bool lw_path(const struct lw_sampler *s, char *buf, const char *rel)
+static bool lw_path(const struct lw_snapshots *s, char *buf, const char *rel)
 {
 	int n = snprintf(buf, LW_PATH_LEN, "%s%s", s->root, rel);
 
@@ -160,7 +160,7 @@ bool lw_parse_cpulist(const char *s, void (*fn)(void *arg, uint32_t cpu),
 			if (!lw_parse_dec(&p, &b) || b < a)
 				return false;
 		}
-		if (b >= LW_SAMPLE_MAX_CPUS * 64ull)
+		if (b >= LW_SNAP_MAX_CPUS * 64ull)
 			return false;
 		for (c = a; c <= b; c++)
 			if (fn)
@@ -182,7 +182,7 @@ static void lw_cpu_max(void *arg, uint32_t cpu)
 }
 
 /* CPU ids to sample: below the highest possible (or online) one, plus 1. */
-static unsigned int lw_ncpu(const struct lw_sampler *s)
+static unsigned int lw_ncpu(const struct lw_snapshots *s)
 {
 	static const char *const files[] = {
 		"/sys/devices/system/cpu/possible",
@@ -198,9 +198,9 @@ static unsigned int lw_ncpu(const struct lw_sampler *s)
 		    lw_read_small(path, buf, sizeof(buf)) <= 0 ||
 		    !lw_parse_cpulist(buf, lw_cpu_max, &n) || !n)
 			continue;
-		return n < LW_SAMPLE_MAX_CPUS ? n : LW_SAMPLE_MAX_CPUS;
+		return n < LW_SNAP_MAX_CPUS ? n : LW_SNAP_MAX_CPUS;
 	}
-	return LW_SAMPLE_DEF_CPUS;
+	return LW_SNAP_DEF_CPUS;
 }
 
 /* ---- the ring ---- */
@@ -210,18 +210,18 @@ static size_t lw_row_bytes(unsigned int stride)
 	return (size_t)stride * 8 + stride / 8;
 }
 
-static uint64_t *lw_row_vals(const struct lw_sampler *s, unsigned int idx)
+static uint64_t *lw_row_vals(const struct lw_snapshots *s, unsigned int idx)
 {
 	return s->vals + (size_t)idx * s->stride;
 }
 
-static uint64_t *lw_row_valid(const struct lw_sampler *s, unsigned int idx)
+static uint64_t *lw_row_valid(const struct lw_snapshots *s, unsigned int idx)
 {
 	return s->valid + (size_t)idx * (s->stride / 64);
 }
 
 /* Make every snapshot wider; the new slots hold nothing yet. */
-static int lw_grow(struct lw_sampler *s)
+static int lw_grow(struct lw_snapshots *s)
 {
 	unsigned int nstride = s->stride * 2, i;
 	uint64_t *vals, *valid;
@@ -251,13 +251,13 @@ static int lw_grow(struct lw_sampler *s)
 	return 0;
 }
 
-static uint32_t lw_pool_base(const struct lw_sampler *s)
+static uint32_t lw_pool_base(const struct lw_snapshots *s)
 {
 	return LW_GLOB_N + LW_CPU_NCTR * s->ncpu;
 }
 
 /* A free value slot for an interface counter, or LW_NO_SLOT. */
-static uint32_t lw_slot_alloc(struct lw_sampler *s)
+static uint32_t lw_slot_alloc(struct lw_snapshots *s)
 {
 	uint32_t i;
 
@@ -275,14 +275,14 @@ static uint32_t lw_slot_alloc(struct lw_sampler *s)
 	return LW_NO_SLOT;
 }
 
-static void lw_slot_free(struct lw_sampler *s, uint32_t slot)
+static void lw_slot_free(struct lw_snapshots *s, uint32_t slot)
 {
 	if (slot != LW_NO_SLOT)
 		lw_bit_clear(s->slot_used, slot);
 }
 
 /* Put a value into the snapshot being taken. */
-static void lw_store(struct lw_sampler *s, uint32_t slot, uint64_t v,
+static void lw_store(struct lw_snapshots *s, uint32_t slot, uint64_t v,
 		     unsigned int *stored)
 {
 	if (slot == LW_NO_SLOT || slot >= s->stride)
@@ -292,8 +292,8 @@ static void lw_store(struct lw_sampler *s, uint32_t slot, uint64_t v,
 	(*stored)++;
 }
 
-uint32_t lw_sampler_cpu_slot(const struct lw_sampler *s, uint32_t cpu,
-			     enum lw_cpu_ctr ctr)
+uint32_t lw_snapshots_cpu_slot(const struct lw_snapshots *s, uint32_t cpu,
+			       enum lw_cpu_ctr ctr)
 {
 	if (cpu >= s->ncpu || (unsigned int)ctr >= LW_CPU_NCTR)
 		return LW_NO_SLOT;
@@ -302,7 +302,7 @@ uint32_t lw_sampler_cpu_slot(const struct lw_sampler *s, uint32_t cpu,
 
 /* ---- the default ethtool reader: SIOCETHTOOL ---- */
 
-static int lw_ioctl_eth(struct lw_sampler *s, const char *ifname, void *data)
+static int lw_ioctl_eth(struct lw_snapshots *s, const char *ifname, void *data)
 {
 	struct ifreq ifr;
 
@@ -357,7 +357,7 @@ static int lw_ioctl_names(void *ctx, const char *ifname,
 static int lw_ioctl_values(void *ctx, const char *ifname, uint64_t *vals,
 			   unsigned int n)
 {
-	struct lw_sampler *s = ctx;
+	struct lw_snapshots *s = ctx;
 	/* the header is one u64; then the values and the margin */
 	unsigned int need = 1 + n + LW_ETH_SLACK;
 	struct ethtool_stats *st;
@@ -389,8 +389,8 @@ static const struct lw_ethtool_ops lw_ioctl_ops = {
 	.values	= lw_ioctl_values,
 };
 
-void lw_sampler_set_ethtool(struct lw_sampler *s,
-			    const struct lw_ethtool_ops *ops, void *ctx)
+void lw_snapshots_set_ethtool(struct lw_snapshots *s,
+			      const struct lw_ethtool_ops *ops, void *ctx)
 {
 	unsigned int i;
 
@@ -406,8 +406,8 @@ void lw_sampler_set_ethtool(struct lw_sampler *s,
 
 /* ---- init ---- */
 
-int lw_sampler_init(struct lw_sampler *s, const char *root,
-		    unsigned int history)
+int lw_snapshots_init(struct lw_snapshots *s, const char *root,
+		      unsigned int history)
 {
 	unsigned int min_stride, hist, max_stride, i;
 	size_t len;
@@ -415,7 +415,7 @@ int lw_sampler_init(struct lw_sampler *s, const char *root,
 
 	memset(s, 0, sizeof(*s));
 	s->eth_fd = -1;
-	if (!root || history < LW_SAMPLE_MIN_HISTORY)
+	if (!root || history < LW_SNAP_MIN_HISTORY)
 		return -EINVAL;
 	len = strlen(root);
 	while (len && root[len - 1] == '/')
@@ -428,15 +428,15 @@ int lw_sampler_init(struct lw_sampler *s, const char *root,
 
 	s->ncpu = lw_ncpu(s);
 	min_stride = (LW_GLOB_N + LW_CPU_NCTR * s->ncpu +
-		      LW_SAMPLE_MIN_IF_SLOTS + 63) / 64 * 64;
+		      LW_SNAP_MIN_IF_SLOTS + 63) / 64 * 64;
 	/* keep fewer snapshots rather than more memory */
-	hist = LW_SAMPLE_RING_BYTES / lw_row_bytes(min_stride);
+	hist = LW_SNAP_RING_BYTES / lw_row_bytes(min_stride);
 	if (hist > history)
 		hist = history;
-	if (hist < LW_SAMPLE_MIN_HISTORY)
-		hist = LW_SAMPLE_MIN_HISTORY;
+	if (hist < LW_SNAP_MIN_HISTORY)
+		hist = LW_SNAP_MIN_HISTORY;
 	/* 8 bytes and one validity bit per slot: 65 bits of 8 */
-	max_stride = (unsigned int)((uint64_t)(LW_SAMPLE_RING_BYTES / hist) *
+	max_stride = (unsigned int)((uint64_t)(LW_SNAP_RING_BYTES / hist) *
 				    8 / 65 / 64 * 64);
 	if (max_stride < min_stride)
 		max_stride = min_stride;
@@ -448,11 +448,11 @@ int lw_sampler_init(struct lw_sampler *s, const char *root,
 	s->vals = calloc((size_t)hist * min_stride, sizeof(*s->vals));
 	s->valid = calloc((size_t)hist * (min_stride / 64), sizeof(*s->valid));
 	s->slot_used = calloc(max_stride / 64, sizeof(*s->slot_used));
-	s->ifaces = calloc(LW_SAMPLE_MAX_IFACES, sizeof(*s->ifaces));
-	s->online = calloc(LW_SAMPLE_MAX_CPUS, sizeof(*s->online));
+	s->ifaces = calloc(LW_SNAP_MAX_IFACES, sizeof(*s->ifaces));
+	s->online = calloc(LW_SNAP_MAX_CPUS, sizeof(*s->online));
 	if (!s->snaps || !s->vals || !s->valid || !s->slot_used ||
 	    !s->ifaces || !s->online) {
-		lw_sampler_free(s);
+		lw_snapshots_free(s);
 		return -ENOMEM;
 	}
 	for (i = 0; i < lw_pool_base(s); i++)
@@ -464,13 +464,13 @@ int lw_sampler_init(struct lw_sampler *s, const char *root,
 			fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (fd >= 0) {
 			s->eth_fd = fd;
-			lw_sampler_set_ethtool(s, &lw_ioctl_ops, s);
+			lw_snapshots_set_ethtool(s, &lw_ioctl_ops, s);
 		}
 	}
 	return 0;
 }
 
-void lw_sampler_free(struct lw_sampler *s)
+void lw_snapshots_free(struct lw_snapshots *s)
 {
 	free(s->root);
 	free(s->snaps);
@@ -598,10 +598,10 @@ bool lw_parse_schedstat_cpu(const char *line, unsigned int version,
 	return true;
 }
 
-/* ---- the samplers ---- */
+/* ---- what a snapshot reads ---- */
 
 /* Open ROOT + rel for reading lines, or NULL. */
-static FILE *lw_open(const struct lw_sampler *s, const char *rel)
+static FILE *lw_open(const struct lw_snapshots *s, const char *rel)
 {
 	char path[LW_PATH_LEN];
 
@@ -610,20 +610,20 @@ static FILE *lw_open(const struct lw_sampler *s, const char *rel)
 	return fopen(path, "re");
 }
 
-static bool lw_getline(struct lw_sampler *s, FILE *f)
+static bool lw_getline(struct lw_snapshots *s, FILE *f)
 {
 	return getline(&s->line, &s->line_cap, f) >= 0;
 }
 
 static void lw_online_add(void *arg, uint32_t cpu)
 {
-	struct lw_sampler *s = arg;
+	struct lw_snapshots *s = arg;
 
-	if (s->nonline < LW_SAMPLE_MAX_CPUS)
+	if (s->nonline < LW_SNAP_MAX_CPUS)
 		s->online[s->nonline++] = cpu;
 }
 
-static void lw_sample_online(struct lw_sampler *s, unsigned int *stored)
+static void lw_snap_online(struct lw_snapshots *s, unsigned int *stored)
 {
 	char path[LW_PATH_LEN], buf[4096];
 
@@ -638,11 +638,11 @@ static void lw_sample_online(struct lw_sampler *s, unsigned int *stored)
 	lw_store(s, LW_GLOB_NCPUS, s->nonline, stored);
 }
 
-static void lw_store_cpu(struct lw_sampler *s, uint64_t cpu,
+static void lw_store_cpu(struct lw_snapshots *s, uint64_t cpu,
 			 enum lw_cpu_ctr ctr, uint64_t v, unsigned int *stored)
 {
 	if (cpu < s->ncpu)
-		lw_store(s, lw_sampler_cpu_slot(s, (uint32_t)cpu, ctr), v,
+		lw_store(s, lw_snapshots_cpu_slot(s, (uint32_t)cpu, ctr), v,
 			 stored);
 }
 
@@ -651,7 +651,7 @@ static void lw_store_cpu(struct lw_sampler *s, uint64_t cpu,
  * one, says which. Without it, row i is the i-th online CPU, or CPU i
  * when the online list could not be read.
  */
-static void lw_sample_softnet(struct lw_sampler *s, unsigned int *stored)
+static void lw_snap_softnet(struct lw_snapshots *s, unsigned int *stored)
 {
 	FILE *f = lw_open(s, "/proc/net/softnet_stat");
 	uint64_t dropped, squeeze, cpu;
@@ -680,7 +680,7 @@ static void lw_sample_softnet(struct lw_sampler *s, unsigned int *stored)
 	fclose(f);
 }
 
-static void lw_sample_schedstat(struct lw_sampler *s, unsigned int *stored)
+static void lw_snap_schedstat(struct lw_snapshots *s, unsigned int *stored)
 {
 	FILE *f = lw_open(s, "/proc/schedstat");
 	uint64_t run_delay, pcount, v;
@@ -714,7 +714,7 @@ static void lw_sample_schedstat(struct lw_sampler *s, unsigned int *stored)
  * in /proc/stat. /proc/stat costs much more to make on a large machine
  * (it sums every interrupt on every CPU), so it is the fallback only.
  */
-static void lw_sample_procs(struct lw_sampler *s, unsigned int *stored)
+static void lw_snap_procs(struct lw_snapshots *s, unsigned int *stored)
 {
 	char path[LW_PATH_LEN], buf[256];
 	const char *p = buf;
@@ -750,7 +750,7 @@ static void lw_sample_procs(struct lw_sampler *s, unsigned int *stored)
 }
 
 /* "some avg10=0.00 avg60=0.00 avg300=0.00 total=12345" (us). */
-static void lw_sample_psi(struct lw_sampler *s, unsigned int *stored)
+static void lw_snap_psi(struct lw_snapshots *s, unsigned int *stored)
 {
 	char path[LW_PATH_LEN], buf[512];
 	const char *p;
@@ -793,7 +793,7 @@ bool lw_eth_name_selected(const char *name)
 	return false;
 }
 
-static void lw_iface_release(struct lw_sampler *s, struct lw_iface *e)
+static void lw_iface_release(struct lw_snapshots *s, struct lw_iface *e)
 {
 	unsigned int i;
 
@@ -804,7 +804,7 @@ static void lw_iface_release(struct lw_sampler *s, struct lw_iface *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static struct lw_iface *lw_iface_new(struct lw_sampler *s, const char *name,
+static struct lw_iface *lw_iface_new(struct lw_snapshots *s, const char *name,
 				     int ifindex)
 {
 	struct lw_iface *e = NULL;
@@ -816,7 +816,7 @@ static struct lw_iface *lw_iface_new(struct lw_sampler *s, const char *name,
 			break;
 		}
 	}
-	if (!e && s->nifaces < LW_SAMPLE_MAX_IFACES)
+	if (!e && s->nifaces < LW_SNAP_MAX_IFACES)
 		e = &s->ifaces[s->nifaces++];
 	if (!e) {
 		s->skipped += LW_NIC_NCTR;
@@ -835,7 +835,7 @@ static struct lw_iface *lw_iface_new(struct lw_sampler *s, const char *name,
  * The entry of interface name: the same name with another ifindex is
  * another interface (deleted and created again), with counters from 0.
  */
-static struct lw_iface *lw_iface_get(struct lw_sampler *s, const char *name,
+static struct lw_iface *lw_iface_get(struct lw_snapshots *s, const char *name,
 				     int ifindex)
 {
 	struct lw_iface *e;
@@ -854,7 +854,7 @@ static struct lw_iface *lw_iface_get(struct lw_sampler *s, const char *name,
 }
 
 /* Choose the driver statistics to sample. */
-static void lw_eth_discover(struct lw_sampler *s, struct lw_iface *e,
+static void lw_eth_discover(struct lw_snapshots *s, struct lw_iface *e,
 			    unsigned int n)
 {
 	char (*names)[LW_ETH_NAME_LEN];
@@ -899,7 +899,7 @@ static void lw_eth_discover(struct lw_sampler *s, struct lw_iface *e,
  * afresh in a new entry (which may be NULL if the table is full: then it
  * is left out of this snapshot).
  */
-static struct lw_iface *lw_eth_prepare(struct lw_sampler *s,
+static struct lw_iface *lw_eth_prepare(struct lw_snapshots *s,
 				       struct lw_iface *e, bool *read)
 {
 	struct lw_iface *ne;
@@ -929,7 +929,7 @@ static struct lw_iface *lw_eth_prepare(struct lw_sampler *s,
 	return e;
 }
 
-static void lw_eth_sample(struct lw_sampler *s, struct lw_iface *e,
+static void lw_eth_sample(struct lw_snapshots *s, struct lw_iface *e,
 			  unsigned int *stored)
 {
 	unsigned int i, n = e->eth_total;
@@ -953,7 +953,7 @@ static void lw_eth_sample(struct lw_sampler *s, struct lw_iface *e,
  * The interface's directory is opened once and its files relative to it:
  * resolving /sys/class/net/NAME again for each file costs a third more.
  */
-static void lw_sample_iface(struct lw_sampler *s, int netfd, const char *name,
+static void lw_snap_iface(struct lw_snapshots *s, int netfd, const char *name,
 			    unsigned int *stored)
 {
 	unsigned int before = *stored, i;
@@ -987,7 +987,7 @@ out:
 	close(dfd);
 }
 
-static void lw_sample_ifaces(struct lw_sampler *s, unsigned int *stored)
+static void lw_snap_ifaces(struct lw_snapshots *s, unsigned int *stored)
 {
 	char path[LW_PATH_LEN];
 	struct dirent *de;
@@ -1002,13 +1002,13 @@ static void lw_sample_ifaces(struct lw_sampler *s, unsigned int *stored)
 		if (de->d_name[0] == '.' ||
 		    strlen(de->d_name) >= LW_IFNAME_LEN)
 			continue;
-		lw_sample_iface(s, dirfd(d), de->d_name, stored);
+		lw_snap_iface(s, dirfd(d), de->d_name, stored);
 	}
 	closedir(d);
 }
 
 /* Free the entries that no snapshot in the ring holds any more. */
-static void lw_ifaces_expire(struct lw_sampler *s)
+static void lw_ifaces_expire(struct lw_snapshots *s)
 {
 	uint64_t oldest = s->seq - s->count + 1;
 	unsigned int i;
@@ -1020,19 +1020,20 @@ static void lw_ifaces_expire(struct lw_sampler *s)
 		s->nifaces--;
 }
 
-int lw_sampler_take(struct lw_sampler *s, uint64_t real_ns, uint64_t mono_ns)
+int lw_snapshots_take(struct lw_snapshots *s, uint64_t real_ns,
+		      uint64_t mono_ns)
 {
 	unsigned int stored = 0;
 
 	/* the oldest snapshot's row, when the ring is full */
 	memset(lw_row_valid(s, s->head), 0,
 	       (s->stride / 64) * sizeof(*s->valid));
-	lw_sample_online(s, &stored);
-	lw_sample_softnet(s, &stored);
-	lw_sample_schedstat(s, &stored);
-	lw_sample_procs(s, &stored);
-	lw_sample_psi(s, &stored);
-	lw_sample_ifaces(s, &stored);
+	lw_snap_online(s, &stored);
+	lw_snap_softnet(s, &stored);
+	lw_snap_schedstat(s, &stored);
+	lw_snap_procs(s, &stored);
+	lw_snap_psi(s, &stored);
+	lw_snap_ifaces(s, &stored);
 	if (!stored) {
 		/* the row is empty now: the oldest snapshot is gone */
 		if (s->count == s->history)
@@ -1053,22 +1054,22 @@ int lw_sampler_take(struct lw_sampler *s, uint64_t real_ns, uint64_t mono_ns)
 
 /* ---- accessors ---- */
 
-unsigned int lw_sampler_history(const struct lw_sampler *s)
+unsigned int lw_snapshots_history(const struct lw_snapshots *s)
 {
 	return s->history;
 }
 
-unsigned int lw_sampler_count(const struct lw_sampler *s)
+unsigned int lw_snapshots_count(const struct lw_snapshots *s)
 {
 	return s->count;
 }
 
-uint64_t lw_sampler_skipped(const struct lw_sampler *s)
+uint64_t lw_snapshots_skipped(const struct lw_snapshots *s)
 {
 	return s->skipped;
 }
 
-const struct lw_snap *lw_sampler_snap(const struct lw_sampler *s,
+const struct lw_snap *lw_snapshots_at(const struct lw_snapshots *s,
 				      unsigned int back, unsigned int *idx)
 {
 	unsigned int i;
@@ -1081,8 +1082,8 @@ const struct lw_snap *lw_sampler_snap(const struct lw_sampler *s,
 	return &s->snaps[i];
 }
 
-bool lw_sampler_val(const struct lw_sampler *s, unsigned int idx,
-		    uint32_t slot, uint64_t *v)
+bool lw_snapshots_val(const struct lw_snapshots *s, unsigned int idx,
+		      uint32_t slot, uint64_t *v)
 {
 	if (idx >= s->history || slot == LW_NO_SLOT || slot >= s->stride ||
 	    !lw_bit(lw_row_valid(s, idx), slot))
@@ -1091,13 +1092,13 @@ bool lw_sampler_val(const struct lw_sampler *s, unsigned int idx,
 	return true;
 }
 
-bool lw_sampler_get_if(const struct lw_sampler *s, unsigned int back,
-		       const char *ifname, const char *counter, uint64_t *v)
+bool lw_snapshots_get_if(const struct lw_snapshots *s, unsigned int back,
+			 const char *ifname, const char *counter, uint64_t *v)
 {
 	const struct lw_iface *e;
 	unsigned int idx, i, k;
 
-	if (!lw_sampler_snap(s, back, &idx))
+	if (!lw_snapshots_at(s, back, &idx))
 		return false;
 	for (i = 0; i < s->nifaces; i++) {
 		e = &s->ifaces[i];
@@ -1105,31 +1106,31 @@ bool lw_sampler_get_if(const struct lw_sampler *s, unsigned int back,
 			continue;
 		for (k = 0; k < LW_NIC_NCTR; k++)
 			if (!strcmp(lw_nic_ctr_names[k], counter) &&
-			    lw_sampler_val(s, idx, e->slot[k], v))
+			    lw_snapshots_val(s, idx, e->slot[k], v))
 				return true;
 		for (k = 0; k < e->neth; k++)
 			if (!strcmp(e->eth_name[k], counter) &&
-			    lw_sampler_val(s, idx, e->eth_slot[k], v))
+			    lw_snapshots_val(s, idx, e->eth_slot[k], v))
 				return true;
 	}
 	return false;
 }
 
-bool lw_sampler_get_cpu(const struct lw_sampler *s, unsigned int back,
-			uint32_t cpu, enum lw_cpu_ctr ctr, uint64_t *v)
+bool lw_snapshots_get_cpu(const struct lw_snapshots *s, unsigned int back,
+			  uint32_t cpu, enum lw_cpu_ctr ctr, uint64_t *v)
 {
 	unsigned int idx;
 
-	return lw_sampler_snap(s, back, &idx) &&
-	       lw_sampler_val(s, idx, lw_sampler_cpu_slot(s, cpu, ctr), v);
+	return lw_snapshots_at(s, back, &idx) &&
+	       lw_snapshots_val(s, idx, lw_snapshots_cpu_slot(s, cpu, ctr), v);
 }
 
-bool lw_sampler_get_glob(const struct lw_sampler *s, unsigned int back,
-			 enum lw_glob g, uint64_t *v)
+bool lw_snapshots_get_glob(const struct lw_snapshots *s, unsigned int back,
+			   enum lw_glob g, uint64_t *v)
 {
 	unsigned int idx;
 
 	return (unsigned int)g < LW_GLOB_N &&
-	       lw_sampler_snap(s, back, &idx) &&
-	       lw_sampler_val(s, idx, lw_sampler_glob_slot(g), v);
+	       lw_snapshots_at(s, back, &idx) &&
+	       lw_snapshots_val(s, idx, lw_snapshots_glob_slot(g), v);
 }

@@ -3,8 +3,8 @@
 #include <stdbool.h>
 
 #include "testutil.h"
-#include "fixtures/sample/tree.h"
-#include "sample.h"
+#include "fixtures/snapshots/tree.h"
+#include "snapshots.h"
 
 #define NCPU	4
 
@@ -137,38 +137,38 @@ static void base_tree(struct tree *t)
 	base_files(t);
 }
 
-static void take(struct lw_sampler *s, uint64_t t)
+static void take(struct lw_snapshots *s, uint64_t t)
 {
-	assert_int_equal(lw_sampler_take(s, t, t + 7), 0);
+	assert_int_equal(lw_snapshots_take(s, t, t + 7), 0);
 }
 
-static uint64_t get_if(const struct lw_sampler *s, unsigned int back,
+static uint64_t get_if(const struct lw_snapshots *s, unsigned int back,
 		       const char *ifname, const char *ctr)
 {
 	uint64_t v;
 
-	if (!lw_sampler_get_if(s, back, ifname, ctr, &v))
+	if (!lw_snapshots_get_if(s, back, ifname, ctr, &v))
 		fail_msg("%s %s not in snapshot -%u", ifname, ctr, back);
 	return v;
 }
 
-static uint64_t get_cpu(const struct lw_sampler *s, unsigned int back,
+static uint64_t get_cpu(const struct lw_snapshots *s, unsigned int back,
 			uint32_t cpu, enum lw_cpu_ctr ctr)
 {
 	uint64_t v;
 
-	if (!lw_sampler_get_cpu(s, back, cpu, ctr, &v))
+	if (!lw_snapshots_get_cpu(s, back, cpu, ctr, &v))
 		fail_msg("cpu %u counter %d not in snapshot -%u", cpu, ctr,
 			 back);
 	return v;
 }
 
-static uint64_t get_glob(const struct lw_sampler *s, unsigned int back,
+static uint64_t get_glob(const struct lw_snapshots *s, unsigned int back,
 			 enum lw_glob g)
 {
 	uint64_t v;
 
-	if (!lw_sampler_get_glob(s, back, g, &v))
+	if (!lw_snapshots_get_glob(s, back, g, &v))
 		fail_msg("value %d not in snapshot -%u", g, back);
 	return v;
 }
@@ -341,19 +341,19 @@ static void test_eth_selected(void **state)
 
 static void test_take_all(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	const struct lw_snap *snap;
 	struct tree t;
 
 	(void)state;
 	base_tree(&t);
-	assert_int_equal(lw_sampler_init(&s, t.root, 10), 0);
-	assert_int_equal(lw_sampler_history(&s), 10);
-	assert_int_equal(lw_sampler_count(&s), 0);
-	assert_null(lw_sampler_snap(&s, 0, NULL));
+	assert_int_equal(lw_snapshots_init(&s, t.root, 10), 0);
+	assert_int_equal(lw_snapshots_history(&s), 10);
+	assert_int_equal(lw_snapshots_count(&s), 0);
+	assert_null(lw_snapshots_at(&s, 0, NULL));
 	take(&s, 1000);
-	assert_int_equal(lw_sampler_count(&s), 1);
-	snap = lw_sampler_snap(&s, 0, NULL);
+	assert_int_equal(lw_snapshots_count(&s), 1);
+	snap = lw_snapshots_at(&s, 0, NULL);
 	assert_non_null(snap);
 	assert_int_equal(snap->seq, 1);
 	assert_int_equal(snap->real_ns, 1000);
@@ -381,21 +381,21 @@ static void test_take_all(void **state)
 		put_softnet(&t, NCPU, dropped, squeeze);
 	}
 	take(&s, 2000);
-	assert_int_equal(lw_sampler_count(&s), 2);
+	assert_int_equal(lw_snapshots_count(&s), 2);
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 15);
 	assert_int_equal(get_if(&s, 1, "eth0", "rx_dropped"), 5);
 	assert_int_equal(get_cpu(&s, 0, 1, LW_CPU_DROPPED), 922);
 	assert_int_equal(get_cpu(&s, 0, 1, LW_CPU_SQUEEZE), 3);
 	assert_int_equal(get_cpu(&s, 0, 3, LW_CPU_DROPPED), 1);
-	assert_int_equal(lw_sampler_skipped(&s), 0);
-	lw_sampler_free(&s);
+	assert_int_equal(lw_snapshots_skipped(&s), 0);
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 /* Rows without the CPU column are the online CPUs in order. */
 static void test_softnet_offline(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 	uint64_t v;
 
@@ -409,10 +409,10 @@ static void test_softnet_offline(void **state)
 		 "00000000 00000000 00000000 00000000 00000000\n"
 		 "00000001 0000000c 00000003 00000000 00000000 00000000 "
 		 "00000000 00000000 00000000 00000000 00000000\n");
-	assert_int_equal(lw_sampler_init(&s, t.root, 4), 0);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 4), 0);
 	take(&s, 1);
 	assert_int_equal(get_cpu(&s, 0, 0, LW_CPU_DROPPED), 10);
-	assert_false(lw_sampler_get_cpu(&s, 0, 1, LW_CPU_DROPPED, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 1, LW_CPU_DROPPED, &v));
 	assert_int_equal(get_cpu(&s, 0, 2, LW_CPU_DROPPED), 11);
 	assert_int_equal(get_cpu(&s, 0, 3, LW_CPU_DROPPED), 12);
 	assert_int_equal(get_cpu(&s, 0, 3, LW_CPU_SQUEEZE), 3);
@@ -429,7 +429,7 @@ static void test_softnet_offline(void **state)
 	take(&s, 2);
 	assert_int_equal(get_cpu(&s, 0, 0, LW_CPU_DROPPED), 20);
 	assert_int_equal(get_cpu(&s, 0, 3, LW_CPU_DROPPED), 21);
-	assert_false(lw_sampler_get_cpu(&s, 0, 2, LW_CPU_DROPPED, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 2, LW_CPU_DROPPED, &v));
 
 	/* no online list: row i is CPU i; a bad row still takes its place */
 	tree_rm(&t, "sys/devices/system/cpu/online");
@@ -439,16 +439,16 @@ static void test_softnet_offline(void **state)
 		 "00000001 00000020 00000001 0 0 0 0 0 0 0 0\n");
 	take(&s, 3);
 	assert_int_equal(get_cpu(&s, 0, 0, LW_CPU_DROPPED), 30);
-	assert_false(lw_sampler_get_cpu(&s, 0, 1, LW_CPU_DROPPED, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 1, LW_CPU_DROPPED, &v));
 	assert_int_equal(get_cpu(&s, 0, 2, LW_CPU_DROPPED), 32);
-	assert_false(lw_sampler_get_glob(&s, 0, LW_GLOB_NCPUS, &v));
-	lw_sampler_free(&s);
+	assert_false(lw_snapshots_get_glob(&s, 0, LW_GLOB_NCPUS, &v));
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 static void test_schedstat_file(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 	uint64_t v;
 
@@ -463,40 +463,40 @@ static void test_schedstat_file(void **state)
 		 "cpu1 0 0 1 2 3\n"
 		 "cpu2 0 0 1 2 3 4 5 8000 9\n"
 		 "cpu9999 0 0 1 2 3 4 5 8000 9\n");
-	assert_int_equal(lw_sampler_init(&s, t.root, 4), 0);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 4), 0);
 	take(&s, 1);
 	assert_int_equal(s.schedstat_version, 17);
 	assert_int_equal(get_cpu(&s, 0, 0, LW_CPU_RUN_DELAY), 6000);
 	assert_int_equal(get_cpu(&s, 0, 0, LW_CPU_PCOUNT), 7);
-	assert_false(lw_sampler_get_cpu(&s, 0, 1, LW_CPU_RUN_DELAY, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 1, LW_CPU_RUN_DELAY, &v));
 	assert_int_equal(get_cpu(&s, 0, 2, LW_CPU_RUN_DELAY), 8000);
-	assert_false(lw_sampler_get_cpu(&s, 0, 3, LW_CPU_RUN_DELAY, &v));
-	assert_false(lw_sampler_get_cpu(&s, 0, 9999, LW_CPU_RUN_DELAY, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 3, LW_CPU_RUN_DELAY, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 9999, LW_CPU_RUN_DELAY, &v));
 
 	/* a layout it does not know is not read */
 	tree_put(&t, "proc/schedstat", "version 12\n"
 		 "cpu0 0 0 1 2 3 4 5 6000 7 8 9 10\n");
 	take(&s, 2);
-	assert_false(lw_sampler_get_cpu(&s, 0, 0, LW_CPU_RUN_DELAY, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 0, LW_CPU_RUN_DELAY, &v));
 
 	/* and no schedstat at all (no CONFIG_SCHED_INFO) */
 	tree_rm(&t, "proc/schedstat");
 	take(&s, 3);
-	assert_false(lw_sampler_get_cpu(&s, 0, 0, LW_CPU_RUN_DELAY, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 0, LW_CPU_RUN_DELAY, &v));
 	assert_int_equal(get_cpu(&s, 0, 0, LW_CPU_DROPPED), 0);
-	lw_sampler_free(&s);
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 static void test_procs_psi(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 	uint64_t v;
 
 	(void)state;
 	base_tree(&t);
-	assert_int_equal(lw_sampler_init(&s, t.root, 4), 0);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 4), 0);
 
 	/* no loadavg: /proc/stat */
 	tree_rm(&t, "proc/loadavg");
@@ -506,7 +506,7 @@ static void test_procs_psi(void **state)
 	tree_rm(&t, "proc/pressure/cpu");
 	take(&s, 1);
 	assert_int_equal(get_glob(&s, 0, LW_GLOB_PROCS_RUNNING), 7);
-	assert_false(lw_sampler_get_glob(&s, 0, LW_GLOB_PSI_SOME, &v));
+	assert_false(lw_snapshots_get_glob(&s, 0, LW_GLOB_PSI_SOME, &v));
 
 	/* bad files give nothing */
 	tree_put(&t, "proc/loadavg", "0.10 0.20 0.30 x/120 4567\n");
@@ -515,11 +515,11 @@ static void test_procs_psi(void **state)
 		 "some avg10=0.00 avg60=0.00 avg300=0.00\n"
 		 "full avg10=0.00 avg60=0.00 avg300=0.00 total=5\n");
 	take(&s, 2);
-	assert_false(lw_sampler_get_glob(&s, 0, LW_GLOB_PROCS_RUNNING, &v));
-	assert_false(lw_sampler_get_glob(&s, 0, LW_GLOB_PSI_SOME, &v));
+	assert_false(lw_snapshots_get_glob(&s, 0, LW_GLOB_PROCS_RUNNING, &v));
+	assert_false(lw_snapshots_get_glob(&s, 0, LW_GLOB_PSI_SOME, &v));
 	tree_put(&t, "proc/pressure/cpu", "some avg10=0.00 total=12x\n");
 	take(&s, 3);
-	assert_false(lw_sampler_get_glob(&s, 0, LW_GLOB_PSI_SOME, &v));
+	assert_false(lw_snapshots_get_glob(&s, 0, LW_GLOB_PSI_SOME, &v));
 
 	tree_put(&t, "proc/loadavg", "1.00 0.50 0.25 12/300 4567\n");
 	tree_put(&t, "proc/pressure/cpu",
@@ -527,13 +527,13 @@ static void test_procs_psi(void **state)
 	take(&s, 4);
 	assert_int_equal(get_glob(&s, 0, LW_GLOB_PROCS_RUNNING), 12);
 	assert_int_equal(get_glob(&s, 0, LW_GLOB_PSI_SOME), 424242);
-	lw_sampler_free(&s);
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 static void test_bad_counters(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 	uint64_t v;
 
@@ -544,50 +544,50 @@ static void test_bad_counters(void **state)
 	tree_rm(&t, "sys/class/net/eth0/statistics/rx_fifo_errors");
 	tree_put(&t, "sys/class/net/bonding_masters", "bond0\n");
 	tree_put(&t, "sys/class/net/noindex/statistics/rx_dropped", "3\n");
-	assert_int_equal(lw_sampler_init(&s, t.root, 4), 0);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 4), 0);
 	take(&s, 1);
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "rx_dropped", &v));
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "tx_dropped", &v));
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "rx_fifo_errors", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_dropped", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "tx_dropped", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_fifo_errors", &v));
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_missed_errors"), 6);
-	assert_false(lw_sampler_get_if(&s, 0, "bonding_masters",
-				       "rx_dropped", &v));
-	assert_false(lw_sampler_get_if(&s, 0, "noindex", "rx_dropped", &v));
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "rx_packets", &v));
-	lw_sampler_free(&s);
+	assert_false(lw_snapshots_get_if(&s, 0, "bonding_masters",
+					 "rx_dropped", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "noindex", "rx_dropped", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_packets", &v));
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 /* A root with nothing in it: nothing stored. */
 static void test_nothing(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 
 	(void)state;
 	tree_init(&t);
-	assert_int_equal(lw_sampler_init(&s, t.root, 4), 0);
-	assert_int_equal(lw_sampler_take(&s, 1, 1), -ENODATA);
-	assert_int_equal(lw_sampler_count(&s), 0);
-	lw_sampler_free(&s);
-	assert_int_equal(lw_sampler_init(&s, t.root, 1), -EINVAL);
-	lw_sampler_free(&s);
-	assert_int_equal(lw_sampler_init(&s, t.root, 0), -EINVAL);
-	lw_sampler_free(&s);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 4), 0);
+	assert_int_equal(lw_snapshots_take(&s, 1, 1), -ENODATA);
+	assert_int_equal(lw_snapshots_count(&s), 0);
+	lw_snapshots_free(&s);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 1), -EINVAL);
+	lw_snapshots_free(&s);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 0), -EINVAL);
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 static void test_ring(void **state)
 {
 	const struct lw_snap *snap;
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 	unsigned int i;
 	uint64_t v;
 
 	(void)state;
 	base_tree(&t);
-	assert_int_equal(lw_sampler_init(&s, t.root, 3), 0);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 3), 0);
 	tree_iface(&t, "veth1", 7, 1, 0, 0, 0, 0);
 	take(&s, 100);
 	tree_iface_rm(&t, "veth1");
@@ -595,48 +595,48 @@ static void test_ring(void **state)
 		tree_iface(&t, "eth0", 2, i, 0, 0, 0, 0);
 		take(&s, i * 100);
 	}
-	assert_int_equal(lw_sampler_count(&s), 3);
+	assert_int_equal(lw_snapshots_count(&s), 3);
 	for (i = 0; i < 3; i++) {
-		snap = lw_sampler_snap(&s, i, NULL);
+		snap = lw_snapshots_at(&s, i, NULL);
 		assert_non_null(snap);
 		assert_int_equal(snap->real_ns, (5 - i) * 100);
 		assert_int_equal(snap->seq, 5 - i);
 		assert_int_equal(get_if(&s, i, "eth0", "rx_dropped"), 5 - i);
 	}
-	assert_null(lw_sampler_snap(&s, 3, NULL));
+	assert_null(lw_snapshots_at(&s, 3, NULL));
 	/* veth1 was in snapshot 1 only, which is gone: so is its entry */
 	for (i = 0; i < s.nifaces; i++)
 		if (s.ifaces[i].used)
 			assert_string_not_equal(s.ifaces[i].name, "veth1");
-	assert_false(lw_sampler_get_if(&s, 2, "veth1", "rx_dropped", &v));
+	assert_false(lw_snapshots_get_if(&s, 2, "veth1", "rx_dropped", &v));
 
 	/* a failed sample loses the oldest snapshot, whose row it used */
 	tree_rm(&t, "proc");
 	tree_rm(&t, "sys");
-	assert_int_equal(lw_sampler_take(&s, 600, 600), -ENODATA);
-	assert_int_equal(lw_sampler_count(&s), 2);
-	assert_int_equal(lw_sampler_snap(&s, 1, NULL)->real_ns, 400);
-	assert_int_equal(lw_sampler_snap(&s, 0, NULL)->real_ns, 500);
+	assert_int_equal(lw_snapshots_take(&s, 600, 600), -ENODATA);
+	assert_int_equal(lw_snapshots_count(&s), 2);
+	assert_int_equal(lw_snapshots_at(&s, 1, NULL)->real_ns, 400);
+	assert_int_equal(lw_snapshots_at(&s, 0, NULL)->real_ns, 500);
 	base_files(&t);
 	take(&s, 700);
-	assert_int_equal(lw_sampler_count(&s), 3);
-	assert_int_equal(lw_sampler_snap(&s, 2, NULL)->real_ns, 400);
-	assert_int_equal(lw_sampler_snap(&s, 0, NULL)->seq, 6);
+	assert_int_equal(lw_snapshots_count(&s), 3);
+	assert_int_equal(lw_snapshots_at(&s, 2, NULL)->real_ns, 400);
+	assert_int_equal(lw_snapshots_at(&s, 0, NULL)->seq, 6);
 	assert_int_equal(get_if(&s, 2, "eth0", "rx_dropped"), 4);
-	lw_sampler_free(&s);
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 /* The same name with another ifindex is another interface. */
 static void test_iface_recreated(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 	unsigned int i, n = 0;
 
 	(void)state;
 	base_tree(&t);
-	assert_int_equal(lw_sampler_init(&s, t.root, 4), 0);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 4), 0);
 	tree_iface(&t, "veth0", 10, 500, 0, 0, 0, 0);
 	take(&s, 1);
 	tree_iface(&t, "veth0", 11, 3, 0, 0, 0, 0);
@@ -655,7 +655,7 @@ static void test_iface_recreated(void **state)
 		if (s.ifaces[i].used && !strcmp(s.ifaces[i].name, "veth0"))
 			n++;
 	assert_int_equal(n, 1);
-	lw_sampler_free(&s);
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
@@ -679,7 +679,7 @@ static void fake_if_init(struct fake_if *fi, const char *name)
 static void test_ethtool(void **state)
 {
 	struct fake_eth f;
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 	unsigned int i, calls;
 	uint64_t v;
@@ -689,15 +689,15 @@ static void test_ethtool(void **state)
 	fake_if_init(&f.ifs[0], "eth0");
 	f.nifs = 1;
 	base_tree(&t);
-	assert_int_equal(lw_sampler_init(&s, t.root, 8), 0);
-	lw_sampler_set_ethtool(&s, &fake_ops, &f);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 8), 0);
+	lw_snapshots_set_ethtool(&s, &fake_ops, &f);
 	take(&s, 1);
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_queue_0_drops"), 200);
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_missed"), 400);
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_fifo_overflow"), 600);
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "rx_packets", &v));
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "rx_xdp_drop", &v));
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "tx_recover", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_packets", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_xdp_drop", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "tx_recover", &v));
 	assert_int_equal(f.names_calls, 1);
 	/* count() for eth0 and lo */
 	assert_int_equal(f.count_calls, 2);
@@ -713,8 +713,8 @@ static void test_ethtool(void **state)
 	/* values() failing: only the driver counters are missing */
 	f.ifs[0].values_fail = true;
 	take(&s, 3);
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "rx_queue_0_drops",
-				       &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_queue_0_drops",
+					 &v));
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 5);
 	f.ifs[0].values_fail = false;
 
@@ -724,7 +724,7 @@ static void test_ethtool(void **state)
 	take(&s, 4);
 	take(&s, 5);
 	assert_int_equal(f.count_calls, calls + 2);
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "rx_missed", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_missed", &v));
 	f.ifs[0].err = 0;
 
 	/* the driver's set changed: names again, in a new entry */
@@ -735,7 +735,7 @@ static void test_ethtool(void **state)
 	take(&s, 6);
 	assert_int_equal(f.names_calls, 2);
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped_frames"), 77);
-	assert_false(lw_sampler_get_if(&s, 0, "eth0", "rx_missed", &v));
+	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_missed", &v));
 	assert_int_equal(get_if(&s, 4, "eth0", "rx_missed"), 400);
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 5);
 
@@ -746,22 +746,22 @@ static void test_ethtool(void **state)
 		f.ifs[0].vals[i] = i;
 	}
 	take(&s, 7);
-	assert_int_equal(lw_sampler_skipped(&s), 40 - LW_ETH_MAX_PER_IF);
-	lw_sampler_free(&s);
+	assert_int_equal(lw_snapshots_skipped(&s), 40 - LW_ETH_MAX_PER_IF);
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 /* Snapshots grow wider as interfaces come, and keep what they held. */
 static void test_grow(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 	unsigned int i, stride;
 	char name[16];
 
 	(void)state;
 	base_tree(&t);
-	assert_int_equal(lw_sampler_init(&s, t.root, 8), 0);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 8), 0);
 	take(&s, 1);
 	stride = s.stride;
 	for (i = 0; i < 60; i++) {
@@ -770,7 +770,7 @@ static void test_grow(void **state)
 	}
 	take(&s, 2);
 	assert_true(s.stride > stride);
-	assert_int_equal(lw_sampler_skipped(&s), 0);
+	assert_int_equal(lw_snapshots_skipped(&s), 0);
 	for (i = 0; i < 60; i++) {
 		snprintf(name, sizeof(name), "veth%u", i);
 		assert_int_equal(get_if(&s, 0, name, "rx_dropped"), i);
@@ -778,14 +778,14 @@ static void test_grow(void **state)
 	}
 	assert_int_equal(get_if(&s, 1, "eth0", "tx_dropped"), 9);
 	assert_int_equal(get_cpu(&s, 1, 3, LW_CPU_RUN_DELAY), 400);
-	lw_sampler_free(&s);
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 /* Many CPUs: fewer snapshots, and the ring stays within its bound. */
 static void test_memory_bound(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	struct tree t;
 	unsigned int i;
 	char name[16];
@@ -794,57 +794,57 @@ static void test_memory_bound(void **state)
 	(void)state;
 	base_tree(&t);
 	tree_put(&t, "sys/devices/system/cpu/possible", "0-4095\n");
-	assert_int_equal(lw_sampler_init(&s, t.root, 600), 0);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 600), 0);
 	assert_int_equal(s.ncpu, 4096);
-	assert_true(lw_sampler_history(&s) < 600);
-	assert_true(lw_sampler_history(&s) >= LW_SAMPLE_MIN_HISTORY);
+	assert_true(lw_snapshots_history(&s) < 600);
+	assert_true(lw_snapshots_history(&s) >= LW_SNAP_MIN_HISTORY);
 	ring = (size_t)s.history * ((size_t)s.max_stride * 8 +
 				    s.max_stride / 8);
-	assert_true(ring <= LW_SAMPLE_RING_BYTES);
-	lw_sampler_free(&s);
+	assert_true(ring <= LW_SNAP_RING_BYTES);
+	lw_snapshots_free(&s);
 
 	/* few CPUs, many interfaces: what does not fit is skipped */
 	tree_put(&t, "sys/devices/system/cpu/possible", "0-3\n");
-	assert_int_equal(lw_sampler_init(&s, t.root, 600), 0);
-	assert_int_equal(lw_sampler_history(&s), 600);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 600), 0);
+	assert_int_equal(lw_snapshots_history(&s), 600);
 	ring = (size_t)s.history * ((size_t)s.max_stride * 8 +
 				    s.max_stride / 8);
-	assert_true(ring <= LW_SAMPLE_RING_BYTES);
+	assert_true(ring <= LW_SNAP_RING_BYTES);
 	for (i = 0; i < 200; i++) {
 		snprintf(name, sizeof(name), "veth%u", i);
 		tree_iface(&t, name, 100 + (int)i, 1, 0, 0, 0, 0);
 	}
 	take(&s, 1);
 	assert_int_equal(s.stride, s.max_stride);
-	assert_true(lw_sampler_skipped(&s) > 0);
-	lw_sampler_free(&s);
+	assert_true(lw_snapshots_skipped(&s) > 0);
+	lw_snapshots_free(&s);
 	tree_free(&t);
 }
 
 /* This machine: "lo" and at least one CPU. */
 static void test_real_system(void **state)
 {
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	uint64_t v;
 	uint32_t cpu;
 	bool found = false;
 
 	(void)state;
-	assert_int_equal(lw_sampler_init(&s, "", 600), 0);
+	assert_int_equal(lw_snapshots_init(&s, "", 600), 0);
 	assert_true(s.ncpu >= 1);
-	assert_int_equal(lw_sampler_take(&s, 1, 1), 0);
-	assert_int_equal(lw_sampler_take(&s, 2, 2), 0);
-	assert_int_equal(lw_sampler_count(&s), 2);
-	assert_true(lw_sampler_get_if(&s, 0, "lo", "rx_dropped", &v));
-	assert_true(lw_sampler_get_if(&s, 0, "lo", "tx_dropped", &v));
+	assert_int_equal(lw_snapshots_take(&s, 1, 1), 0);
+	assert_int_equal(lw_snapshots_take(&s, 2, 2), 0);
+	assert_int_equal(lw_snapshots_count(&s), 2);
+	assert_true(lw_snapshots_get_if(&s, 0, "lo", "rx_dropped", &v));
+	assert_true(lw_snapshots_get_if(&s, 0, "lo", "tx_dropped", &v));
 	for (cpu = 0; cpu < s.ncpu; cpu++)
-		if (lw_sampler_get_cpu(&s, 0, cpu, LW_CPU_DROPPED, &v))
+		if (lw_snapshots_get_cpu(&s, 0, cpu, LW_CPU_DROPPED, &v))
 			found = true;
 	assert_true(found);
-	assert_true(lw_sampler_get_glob(&s, 0, LW_GLOB_NCPUS, &v) && v >= 1);
-	assert_true(lw_sampler_get_glob(&s, 0, LW_GLOB_PROCS_RUNNING, &v) &&
+	assert_true(lw_snapshots_get_glob(&s, 0, LW_GLOB_NCPUS, &v) && v >= 1);
+	assert_true(lw_snapshots_get_glob(&s, 0, LW_GLOB_PROCS_RUNNING, &v) &&
 		    v >= 1);
-	lw_sampler_free(&s);
+	lw_snapshots_free(&s);
 }
 
 int main(void)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LATWATCH_SAMPLE_H
-#define LATWATCH_SAMPLE_H
+#ifndef LATWATCH_SNAPSHOTS_H
+#define LATWATCH_SNAPSHOTS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 /*
  * Periodic snapshots of the counters that explain a latency event: packet
  * drops of every network interface and of every CPU's backlog, and the
- * run-queue wait of every CPU. The agent calls lw_sampler_take() every
+ * run-queue wait of every CPU. The agent calls lw_snapshots_take() every
  * interval (100 ms by default); the snapshots are kept in a ring so that
  * an event's window can be explained once a snapshot after it exists
  * (see correlate.h).
@@ -32,15 +32,15 @@
  * Memory bounds:
  *  - the ring: `history` snapshots of `stride` u64 values and a validity
  *    bitmap; stride only grows, and never past what keeps the ring within
- *    LW_SAMPLE_RING_BYTES. On hosts with many CPUs fewer snapshots than
- *    asked for are kept so that the bound holds (lw_sampler_history());
- *  - the interface table: LW_SAMPLE_MAX_IFACES entries; an entry is reused
+ *    LW_SNAP_RING_BYTES. On hosts with many CPUs fewer snapshots than
+ *    asked for are kept so that the bound holds (lw_snapshots_history());
+ *  - the interface table: LW_SNAP_MAX_IFACES entries; an entry is reused
  *    once its interface is gone and no snapshot in the ring holds it;
- *  - CPUs: ids below the number of possible CPUs, at most LW_SAMPLE_MAX_CPUS;
+ *  - CPUs: ids below the number of possible CPUs, at most LW_SNAP_MAX_CPUS;
  *  - ethtool: at most LW_ETH_MAX_STATS statistics are read per interface
  *    (an interface with more is treated as having none).
  * Counters that do not fit are not sampled and are counted in
- * lw_sampler_skipped(). All in all: at most LW_SAMPLE_RING_BYTES for the
+ * lw_snapshots_skipped(). All in all: at most LW_SNAP_RING_BYTES for the
  * ring, about 350 KiB for the interface table if it fills up, 16 KiB for
  * the online CPU list, and the driver statistics of one interface
  * (8 bytes each) while they are read.
@@ -56,10 +56,10 @@
 /* ethtool counters kept per interface, and statistics read at most */
 #define LW_ETH_MAX_PER_IF	32
 #define LW_ETH_MAX_STATS	16384
-#define LW_SAMPLE_MAX_IFACES	256	/* interface table entries */
-#define LW_SAMPLE_MAX_CPUS	4096
-#define LW_SAMPLE_RING_BYTES	(3u << 20)
-#define LW_SAMPLE_MIN_HISTORY	2
+#define LW_SNAP_MAX_IFACES	256	/* interface table entries */
+#define LW_SNAP_MAX_CPUS	4096
+#define LW_SNAP_RING_BYTES	(3u << 20)
+#define LW_SNAP_MIN_HISTORY	2
 
 /* The counters of ROOT/sys/class/net/IF/statistics/ that are sampled. */
 enum lw_nic_ctr {
@@ -118,7 +118,7 @@ struct lw_snap {
 
 #define LW_NO_SLOT	UINT32_MAX
 
-/* An interface as sampled; an entry of the sampler's table. */
+/* An interface as sampled; an entry of the interface table. */
 struct lw_iface {
 	bool used;
 	bool retired;		/* replaced by a newer entry, same name */
@@ -136,7 +136,7 @@ struct lw_iface {
 	char eth_name[LW_ETH_MAX_PER_IF][LW_ETH_NAME_LEN];
 };
 
-struct lw_sampler {
+struct lw_snapshots {
 	char *root;
 	unsigned int history;	/* snapshots kept */
 	unsigned int count;	/* snapshots in the ring */
@@ -150,7 +150,7 @@ struct lw_sampler {
 	uint64_t *vals;		/* [history][stride] */
 	uint64_t *valid;	/* [history][stride / 64] bits */
 	uint64_t *slot_used;	/* [max_stride / 64] bits */
-	struct lw_iface *ifaces;	/* [LW_SAMPLE_MAX_IFACES] */
+	struct lw_iface *ifaces;	/* [LW_SNAP_MAX_IFACES] */
 	unsigned int nifaces;	/* entries ever used: a high-water mark */
 	uint32_t *online;	/* [ncpu]: online CPUs, ascending */
 	unsigned int nonline;
@@ -170,49 +170,50 @@ struct lw_sampler {
 /*
  * Prepare s to sample the system under root ("" for this one), keeping up
  * to history snapshots. Driver statistics are read with SIOCETHTOOL when
- * root is "" or "/", not at all otherwise (see lw_sampler_set_ethtool()).
+ * root is "" or "/", not at all otherwise (see lw_snapshots_set_ethtool()).
  * Returns 0 or a negative errno.
  */
-int lw_sampler_init(struct lw_sampler *s, const char *root,
-		    unsigned int history);
-void lw_sampler_free(struct lw_sampler *s);
+int lw_snapshots_init(struct lw_snapshots *s, const char *root,
+		      unsigned int history);
+void lw_snapshots_free(struct lw_snapshots *s);
 
 /*
  * Read the driver statistics with ops (NULL: none at all), from the next
  * sample on. ctx goes to each of them.
  */
-void lw_sampler_set_ethtool(struct lw_sampler *s,
-			    const struct lw_ethtool_ops *ops, void *ctx);
+void lw_snapshots_set_ethtool(struct lw_snapshots *s,
+			      const struct lw_ethtool_ops *ops, void *ctx);
 
 /*
  * Take a snapshot now: real_ns is CLOCK_REALTIME, mono_ns CLOCK_MONOTONIC.
  * Snapshots are ordered as taken. Returns 0, or -ENODATA when not a single
  * counter could be read (nothing is stored then).
  */
-int lw_sampler_take(struct lw_sampler *s, uint64_t real_ns, uint64_t mono_ns);
+int lw_snapshots_take(struct lw_snapshots *s, uint64_t real_ns,
+		      uint64_t mono_ns);
 
 /* The snapshots kept at most, and now. */
-unsigned int lw_sampler_history(const struct lw_sampler *s);
-unsigned int lw_sampler_count(const struct lw_sampler *s);
+unsigned int lw_snapshots_history(const struct lw_snapshots *s);
+unsigned int lw_snapshots_count(const struct lw_snapshots *s);
 
 /*
  * The snapshot i places back from the newest (0 is the newest), or NULL.
  * The ring index of it goes to *idx if idx is not NULL.
  */
-const struct lw_snap *lw_sampler_snap(const struct lw_sampler *s,
+const struct lw_snap *lw_snapshots_at(const struct lw_snapshots *s,
 				      unsigned int back, unsigned int *idx);
 
 /* Counters that could not be sampled for want of room, so far. */
-uint64_t lw_sampler_skipped(const struct lw_sampler *s);
+uint64_t lw_snapshots_skipped(const struct lw_snapshots *s);
 
 /* The value in ring slot idx of a value slot, if that snapshot has it. */
-bool lw_sampler_val(const struct lw_sampler *s, unsigned int idx,
-		    uint32_t slot, uint64_t *v);
+bool lw_snapshots_val(const struct lw_snapshots *s, unsigned int idx,
+		      uint32_t slot, uint64_t *v);
 
 /* The value slot of a CPU's counter, or LW_NO_SLOT for a CPU not sampled. */
-uint32_t lw_sampler_cpu_slot(const struct lw_sampler *s, uint32_t cpu,
-			     enum lw_cpu_ctr ctr);
-static inline uint32_t lw_sampler_glob_slot(enum lw_glob g)
+uint32_t lw_snapshots_cpu_slot(const struct lw_snapshots *s, uint32_t cpu,
+			       enum lw_cpu_ctr ctr);
+static inline uint32_t lw_snapshots_glob_slot(enum lw_glob g)
 {
 	return (uint32_t)g;
 }
@@ -222,12 +223,12 @@ static inline uint32_t lw_sampler_glob_slot(enum lw_glob g)
  * want one value: an interface counter by its sysfs or ethtool name, a
  * CPU counter, a system-wide value. False if the snapshot does not have it.
  */
-bool lw_sampler_get_if(const struct lw_sampler *s, unsigned int back,
-		       const char *ifname, const char *counter, uint64_t *v);
-bool lw_sampler_get_cpu(const struct lw_sampler *s, unsigned int back,
-			uint32_t cpu, enum lw_cpu_ctr ctr, uint64_t *v);
-bool lw_sampler_get_glob(const struct lw_sampler *s, unsigned int back,
-			 enum lw_glob g, uint64_t *v);
+bool lw_snapshots_get_if(const struct lw_snapshots *s, unsigned int back,
+			 const char *ifname, const char *counter, uint64_t *v);
+bool lw_snapshots_get_cpu(const struct lw_snapshots *s, unsigned int back,
+			  uint32_t cpu, enum lw_cpu_ctr ctr, uint64_t *v);
+bool lw_snapshots_get_glob(const struct lw_snapshots *s, unsigned int back,
+			   enum lw_glob g, uint64_t *v);
 
 /*
  * Whether an ethtool statistic is sampled: its name, in any case,
