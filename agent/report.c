@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * "latwatch report", reading: the log's lines, each parsed with json-c,
+ * added up into struct lw_report. The outputs are in report_text.c,
+ * report_json.c and report_folded.c.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -8,27 +13,15 @@
 
 #include "event.h"
 #include "hash.h"
-#include "jsonw.h"
-#include "report.h"
-#include "utils.h"
+#include "report_internal.h"
 
 /* Hash tables: twice the entries, a power of two. */
 #define LW_SIG_HASH	(2 * LW_REPORT_MAX_SIGS)
 #define LW_FOLD_HASH	(2 * LW_REPORT_MAX_FOLDED)
-#define LW_OTHER_TYPE	(LW_REPORT_MAX_TYPES - 1)
-#define LW_OTHER_CPU	LW_REPORT_MAX_CPUS
-#define LW_OTHER_RULE	LW_REPORT_MAX_RULES
+
 /* json-c's nesting limit: an alert line nests 6 deep. */
 #define LW_JSON_DEPTH	16
 #define LW_FUNC_LEN	128
-
-#define NSEC		UINT64_C(1000000000)
-
-static const char *const lw_skip_why[LW_SKIP_N] = {
-	[LW_SKIP_NOT_JSON] = "not JSON",
-	[LW_SKIP_NOT_EVENT] = "not an event",
-	[LW_SKIP_TOO_LONG] = "too long",
-};
 
 struct lw_report *lw_report_new(unsigned int top, bool folded)
 {
@@ -113,7 +106,7 @@ static void lw_copy_cut(char *buf, size_t len, const char *s)
 }
 
 /* A copy of s cut to at most max bytes, or NULL. */
-static char *lw_dup_cut(const char *s, size_t max)
+char *lw_rep_dup_cut(const char *s, size_t max)
 {
 	size_t n = lw_cut_len(s, max);
 	char *p = malloc(n + 1);
@@ -128,7 +121,7 @@ static char *lw_dup_cut(const char *s, size_t max)
 /* Replace *p by a copy of s, if there is memory for it. */
 static void lw_set_str(char **p, const char *s, size_t max)
 {
-	char *n = lw_dup_cut(s, max);
+	char *n = lw_rep_dup_cut(s, max);
 
 	if (n) {
 		free(*p);
@@ -347,7 +340,7 @@ static struct lw_report_sig *lw_sig_slot(struct lw_report *r, const char *key,
 	if (r->nsigs == LW_REPORT_MAX_SIGS)
 		return NULL;
 	s = &r->sigs[r->nsigs];
-	s->key = lw_dup_cut(cut, sizeof(cut) - 1);
+	s->key = lw_rep_dup_cut(cut, sizeof(cut) - 1);
 	if (!s->key)
 		return NULL;
 	s->type = type;
@@ -431,7 +424,7 @@ static void lw_sig_add(struct lw_report *r, const struct lw_rev *e)
 }
 
 /* A frame of a folded stack: no ';', blanks or control characters. */
-static size_t lw_fold_put(char *buf, size_t pos, size_t len, const char *s)
+size_t lw_rep_fold_put(char *buf, size_t pos, size_t len, const char *s)
 {
 	unsigned char c;
 
@@ -454,12 +447,12 @@ static void lw_fold_add(struct lw_report *r, const struct lw_rev *e)
 	uint32_t h;
 
 	/* the type, then the frames outermost first: always fits */
-	pos = lw_fold_put(key, 0, sizeof(key), r->types[e->occ.type].name);
+	pos = lw_rep_fold_put(key, 0, sizeof(key), r->types[e->occ.type].name);
 	for (i = e->nframes; i-- > 0;) {
 		lw_frame_func(func, sizeof(func), e->frames[i],
 			      strlen(e->frames[i]));
 		key[pos++] = ';';
-		pos = lw_fold_put(key, pos, sizeof(key), func);
+		pos = lw_rep_fold_put(key, pos, sizeof(key), func);
 	}
 	klen = pos;
 	h = (uint32_t)lw_hash_str(key) & (LW_FOLD_HASH - 1);
@@ -475,7 +468,7 @@ static void lw_fold_add(struct lw_report *r, const struct lw_rev *e)
 	     r->folded_bytes + klen + 1 <= LW_REPORT_FOLDED_BYTES ?
 	     &r->fold[r->nfolded] : NULL;
 	if (fo)
-		fo->key = lw_dup_cut(key, klen);
+		fo->key = lw_rep_dup_cut(key, klen);
 	if (!fo || !fo->key) {
 		r->fold_other_ns[e->occ.type] =
 			lw_sat_add(r->fold_other_ns[e->occ.type],
@@ -666,693 +659,4 @@ int lw_report_read(struct lw_report *r, FILE *f)
 	}
 	lw_report_finish(r);
 	return 0;
-}
-
-/* Output. */
-
-static void lw_tputs(FILE *f, const char *s)
-{
-	struct lw_str str = { s, strlen(s) };
-
-	lw_text_escape(f, &str);
-}
-
-/* s escaped, then blanks up to width (by its length unescaped). */
-static void lw_tpad(FILE *f, const char *s, size_t width)
-{
-	size_t n = strlen(s);
-
-	lw_tputs(f, s);
-	if (n < width)
-		fprintf(f, "%*s", (int)(width - n), "");
-}
-
-/* v / d rounded to the nearest, without overflow. */
-static uint64_t lw_div_round(uint64_t v, uint64_t d)
-{
-	return v / d + (v % d >= (d + 1) / 2);
-}
-
-/* "52.000 ms", or "1.234 s" from 1 s on. */
-static const char *lw_fmt_rdur(char *buf, size_t len, uint64_t ns)
-{
-	uint64_t v = lw_div_round(ns, 1000);
-	const char *unit = "ms";
-
-	if (v >= 1000000) {
-		v = lw_div_round(ns, 1000000);
-		unit = "s";
-	}
-	snprintf(buf, len, "%" PRIu64 ".%03" PRIu64 " %s", v / 1000, v % 1000,
-		 unit);
-	return buf;
-}
-
-/* "12.345 s", "3m05s", "2h03m05s", "1d02h03m05s". */
-static void lw_fmt_span(char *buf, size_t len, uint64_t ns)
-{
-	uint64_t s = ns / NSEC;
-
-	if (s < 60)
-		snprintf(buf, len, "%" PRIu64 ".%03" PRIu64 " s", s,
-			 ns % NSEC / 1000000);
-	else if (s < 3600)
-		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", s / 60, s % 60);
-	else if (s < 86400)
-		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m%02" PRIu64 "s",
-			 s / 3600, s / 60 % 60, s % 60);
-	else
-		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h%02" PRIu64
-			 "m%02" PRIu64 "s", s / 86400, s / 3600 % 24,
-			 s / 60 % 60, s % 60);
-}
-
-/* The types in a stable order: the known ones, then by name, "(other)". */
-static unsigned int lw_type_order(const struct lw_report *r, unsigned int *idx)
-{
-	unsigned int n = 0, i, j, t;
-	uint32_t ri, rj;
-
-	for (i = 0; i < r->ntypes; i++)
-		idx[n++] = i;
-	for (i = 1; i < n; i++) {
-		t = idx[i];
-		for (j = i; j > 0; j--) {
-			ri = lw_event_type_find(r->types[t].name);
-			rj = lw_event_type_find(r->types[idx[j - 1]].name);
-			ri = ri ? ri : UINT32_MAX;
-			rj = rj ? rj : UINT32_MAX;
-			if (rj < ri || (rj == ri &&
-					strcmp(r->types[idx[j - 1]].name,
-					       r->types[t].name) <= 0))
-				break;
-			idx[j] = idx[j - 1];
-		}
-		idx[j] = t;
-	}
-	if (r->types[LW_OTHER_TYPE].count)
-		idx[n++] = LW_OTHER_TYPE;
-	return n;
-}
-
-static int lw_sig_cmp(const void *a, const void *b)
-{
-	const struct lw_report_sig *x = *(const struct lw_report_sig *const *)a;
-	const struct lw_report_sig *y = *(const struct lw_report_sig *const *)b;
-
-	if (x->total_ns != y->total_ns)
-		return x->total_ns > y->total_ns ? -1 : 1;
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return strcmp(x->key, y->key);
-}
-
-static int lw_sig_key_cmp(const void *a, const void *b)
-{
-	const struct lw_report_sig *x = *(const struct lw_report_sig *const *)a;
-	const struct lw_report_sig *y = *(const struct lw_report_sig *const *)b;
-
-	return strcmp(x->key, y->key);
-}
-
-/*
- * The signatures in order: by total duration (all of them), or the
- * periodic ones by key. NULL if there is no memory; *n says how many.
- */
-static const struct lw_report_sig **lw_sigs_sorted(const struct lw_report *r,
-						   bool periodic,
-						   unsigned int *n)
-{
-	const struct lw_report_sig **v;
-	unsigned int i;
-
-	*n = 0;
-	if (!r->nsigs)
-		return NULL;
-	v = malloc(r->nsigs * sizeof(*v));
-	if (!v)
-		return NULL;
-	for (i = 0; i < r->nsigs; i++)
-		if (!periodic || r->sigs[i].periodic)
-			v[(*n)++] = &r->sigs[i];
-	qsort(v, *n, sizeof(*v), periodic ? lw_sig_key_cmp : lw_sig_cmp);
-	return v;
-}
-
-void lw_report_print_skipped(const struct lw_report *r, FILE *f,
-			     const char *prefix)
-{
-	const struct lw_report_skipped *s;
-	unsigned int i;
-
-	for (i = 0; i < LW_SKIP_N; i++) {
-		s = &r->skipped[i];
-		if (!s->count)
-			continue;
-		fprintf(f, "%s%" PRIu64 " line%s skipped: %s (first at line %"
-			PRIu64 ")\n", prefix, s->count, s->count == 1 ? "" : "s",
-			lw_skip_why[i], s->first_line);
-	}
-}
-
-static void lw_text_head(const struct lw_report *r, FILE *f)
-{
-	char a[LW_TIME_LEN], b[LW_TIME_LEN], span[48];
-	const struct lw_report_rule *ru;
-	const char *sep = "";
-	unsigned int i;
-
-	fprintf(f, "%" PRIu64 " event%s in %" PRIu64 " line%s", r->events,
-		r->events == 1 ? "" : "s", r->lines, r->lines == 1 ? "" : "s");
-	if (r->has_time) {
-		lw_fmt_time(a, r->first_ns);
-		lw_fmt_time(b, r->last_ns);
-		lw_fmt_span(span, sizeof(span), r->last_ns - r->first_ns);
-		fprintf(f, ", from %s to %s (%s)", a, b, span);
-	}
-	fputc('\n', f);
-	if (r->lost_records) {
-		fprintf(f, "Lost: %" PRIu64 " event%s in %" PRIu64 " record%s",
-			r->lost_events, r->lost_events == 1 ? "" : "s",
-			r->lost_records, r->lost_records == 1 ? "" : "s");
-		if (r->lost_uncounted)
-			fprintf(f, ", and %" PRIu64 " without a count",
-				r->lost_uncounted);
-		fputc('\n', f);
-	}
-	lw_report_print_skipped(r, f, "");
-	if (!r->alert_lines)
-		return;
-	fputs("Alerts:", f);
-	for (i = 0; i <= LW_REPORT_MAX_RULES; i++) {
-		ru = &r->rules[i];
-		if ((i >= r->nrules && i != LW_OTHER_RULE) ||
-		    (!ru->alerts && !ru->suppressed))
-			continue;
-		fprintf(f, "%s ", sep);
-		lw_tputs(f, ru->text);
-		fprintf(f, " %" PRIu64, ru->alerts);
-		if (ru->suppressed)
-			fprintf(f, " (%" PRIu64 " more suppressed)",
-				ru->suppressed);
-		sep = ",";
-	}
-	fputc('\n', f);
-}
-
-static void lw_text_types(const struct lw_report *r, FILE *f,
-			  const unsigned int *idx, unsigned int nt)
-{
-	char tot[32], max[32];
-	const struct lw_report_type *t;
-	unsigned int i;
-
-	fputs("\nBy type:\n"
-	      "  TYPE                  COUNT          TOTAL            MAX\n", f);
-	for (i = 0; i < nt; i++) {
-		t = &r->types[idx[i]];
-		fputs("  ", f);
-		lw_tpad(f, t->name, 16);
-		fprintf(f, " %10" PRIu64 " %14s %14s\n", t->count,
-			lw_fmt_rdur(tot, sizeof(tot), t->total_ns),
-			lw_fmt_rdur(max, sizeof(max), t->max_ns));
-	}
-}
-
-static uint64_t lw_cpu_total(const struct lw_report *r, unsigned int c)
-{
-	uint64_t n = 0;
-	unsigned int t;
-
-	for (t = 0; t < LW_REPORT_MAX_TYPES; t++)
-		n += r->cpu_count[c][t];
-	return n;
-}
-
-/* Column width for a type: its name, at least 6. */
-static int lw_col(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n < 6 ? 6 : (int)n;
-}
-
-static void lw_text_cpus(const struct lw_report *r, FILE *f,
-			 const unsigned int *idx, unsigned int nt)
-{
-	unsigned int c, i;
-	uint64_t total;
-
-	fputs("\nBy CPU:\n  CPU  ", f);
-	for (i = 0; i < nt; i++) {
-		fputc(' ', f);
-		fprintf(f, "%*s", lw_col(r->types[idx[i]].name) -
-			(int)strlen(r->types[idx[i]].name), "");
-		lw_tputs(f, r->types[idx[i]].name);
-	}
-	fputs("  TOTAL\n", f);
-	for (c = 0; c <= LW_REPORT_MAX_CPUS; c++) {
-		total = lw_cpu_total(r, c);
-		if (!total)
-			continue;
-		if (c == LW_OTHER_CPU)
-			fputs("  other", f);
-		else
-			fprintf(f, "  %-5u", c);
-		for (i = 0; i < nt; i++)
-			fprintf(f, " %*" PRIu64, lw_col(r->types[idx[i]].name),
-				r->cpu_count[c][idx[i]]);
-		fprintf(f, " %6" PRIu64 "\n", total);
-	}
-}
-
-static void lw_text_occ(FILE *f, const struct lw_report_occ *o)
-{
-	char t[LW_TIME_LEN];
-
-	if (o->has_ts) {
-		lw_fmt_time(t, o->ts_ns);
-		fprintf(f, " at %s", t);
-	}
-	if (o->has_cpu)
-		fprintf(f, " on CPU %" PRIu32, o->cpu);
-	if (o->comm[0]) {
-		fputs(", ", f);
-		lw_tputs(f, o->comm);
-	}
-	if (o->has_pid)
-		fprintf(f, " pid %" PRIu32, o->pid);
-}
-
-static void lw_text_sig(const struct lw_report_sig *s, unsigned int rank,
-			FILE *f)
-{
-	char a[32], b[32], c[32], ta[LW_TIME_LEN], tb[LW_TIME_LEN];
-	const char *p;
-	unsigned int i;
-
-	fprintf(f, "%3u. ", rank);
-	lw_tputs(f, s->key);
-	fprintf(f, "\n     %" PRIu64 " event%s, total %s, max %s, mean %s\n",
-		s->count, s->count == 1 ? "" : "s",
-		lw_fmt_rdur(a, sizeof(a), s->total_ns),
-		lw_fmt_rdur(b, sizeof(b), s->max_ns),
-		lw_fmt_rdur(c, sizeof(c), s->total_ns / s->count));
-	if (s->has_time) {
-		lw_fmt_time(ta, s->first_ns);
-		lw_fmt_time(tb, s->last_ns);
-		fprintf(f, "     first %s, last %s\n", ta, tb);
-	}
-	if (s->verdict) {
-		fputs("     verdict: ", f);
-		lw_tputs(f, s->verdict);
-		fputc('\n', f);
-	}
-	fprintf(f, "     worst: %s", lw_fmt_rdur(a, sizeof(a), s->max_ns));
-	lw_text_occ(f, &s->worst);
-	fputs(s->nframes ? ":\n" : "\n", f);
-	for (i = 0, p = s->stack; i < s->nframes; i++, p += strlen(p) + 1) {
-		fputs("         ", f);
-		lw_tputs(f, p);
-		fputc('\n', f);
-	}
-	if (s->frames_more)
-		fprintf(f, "         ... %u more frame%s\n", s->frames_more,
-			s->frames_more == 1 ? "" : "s");
-}
-
-static void lw_text_sigs(const struct lw_report *r, FILE *f)
-{
-	const struct lw_report_sig **v;
-	unsigned int n, i;
-
-	v = lw_sigs_sorted(r, false, &n);
-	if (!n && !r->other_sig_events)
-		goto out;
-	fputs("\nTop signatures by total duration:\n", f);
-	for (i = 0; i < n && i < r->top; i++)
-		lw_text_sig(v[i], i + 1, f);
-	if (n > r->top)
-		fprintf(f, "     (%u more signature%s)\n", n - r->top,
-			n - r->top == 1 ? "" : "s");
-	if (r->other_sig_events)
-		fprintf(f, "     (%" PRIu64 " event%s of signatures past the first %u not told apart)\n",
-			r->other_sig_events,
-			r->other_sig_events == 1 ? "" : "s",
-			LW_REPORT_MAX_SIGS);
-out:
-	free(v);
-}
-
-static void lw_text_periodic(const struct lw_report *r, FILE *f)
-{
-	const struct lw_report_sig **v;
-	char a[32], b[32];
-	unsigned int n, i;
-
-	v = lw_sigs_sorted(r, true, &n);
-	if (!n)
-		goto out;
-	fputs("\nPeriodic signatures:\n", f);
-	for (i = 0; i < n; i++) {
-		fputs("  ", f);
-		lw_tputs(f, v[i]->key);
-		fputs("\n     ", f);
-		if (v[i]->period_text)
-			lw_tputs(f, v[i]->period_text);
-		else
-			fprintf(f, "every %s \xc2\xb1 %s, %" PRIu64 " times",
-				lw_fmt_rdur(a, sizeof(a), v[i]->period_ns),
-				lw_fmt_rdur(b, sizeof(b), v[i]->jitter_ns),
-				v[i]->period_count);
-		fputc('\n', f);
-	}
-out:
-	free(v);
-}
-
-static void lw_text_worst(const struct lw_report *r, FILE *f)
-{
-	char d[32], t[LW_TIME_LEN];
-	const struct lw_report_worst *w;
-	unsigned int i;
-
-	if (!r->nworst)
-		return;
-	fputs("\nWorst windows:\n"
-	      "      DURATION  TIME                           CPU  TYPE        CULPRIT\n",
-	      f);
-	for (i = 0; i < r->nworst; i++) {
-		w = &r->worst[i];
-		fprintf(f, "  %12s  ", lw_fmt_rdur(d, sizeof(d),
-						  w->occ.duration_ns));
-		if (w->occ.has_ts) {
-			lw_fmt_time(t, w->occ.ts_ns);
-			fprintf(f, "%-27s", t);
-		} else {
-			fprintf(f, "%-27s", "-");
-		}
-		if (w->occ.has_cpu)
-			fprintf(f, " %5" PRIu32, w->occ.cpu);
-		else
-			fprintf(f, " %5s", "-");
-		fputs("  ", f);
-		lw_tpad(f, r->types[w->occ.type].name, 10);
-		fputs("  ", f);
-		lw_tputs(f, w->culprit[0] ? w->culprit : "-");
-		fputc('\n', f);
-	}
-}
-
-void lw_report_print_text(const struct lw_report *r, FILE *f)
-{
-	unsigned int idx[LW_REPORT_MAX_TYPES], nt;
-
-	lw_text_head(r, f);
-	if (!r->events)
-		return;
-	nt = lw_type_order(r, idx);
-	lw_text_types(r, f, idx, nt);
-	lw_text_cpus(r, f, idx, nt);
-	lw_text_sigs(r, f);
-	lw_text_periodic(r, f);
-	lw_text_worst(r, f);
-}
-
-/* JSON. */
-
-/* "KEY":"2026-..Z","NSKEY":ns */
-static void lw_json_time(struct jw *j, const char *key, const char *nskey,
-			 uint64_t ts)
-{
-	char buf[LW_TIME_LEN];
-
-	lw_fmt_time(buf, ts);
-	jw_kv_str(j, key, buf);
-	jw_kv_u64(j, nskey, ts);
-}
-
-static void lw_json_occ(struct jw *j, const struct lw_report *r,
-			const struct lw_report_occ *o)
-{
-	jw_kv_u64(j, "duration_ns", o->duration_ns);
-	if (o->has_ts)
-		lw_json_time(j, "time", "ts_ns", o->ts_ns);
-	if (o->has_cpu)
-		jw_kv_u64(j, "cpu", o->cpu);
-	jw_kv_str(j, "type", r->types[o->type].name);
-	if (o->comm[0])
-		jw_kv_str(j, "comm", o->comm);
-	if (o->has_pid)
-		jw_kv_u64(j, "pid", o->pid);
-	jw_kv_u64(j, "line", o->line);
-}
-
-static void lw_json_head(const struct lw_report *r, struct jw *j)
-{
-	unsigned int i;
-
-	jw_kv_u64(j, "lines", r->lines);
-	jw_kv_u64(j, "events", r->events);
-	jw_key(j, "skipped");
-	jw_arr_open(j);
-	for (i = 0; i < LW_SKIP_N; i++) {
-		if (!r->skipped[i].count)
-			continue;
-		jw_obj_open(j);
-		jw_kv_str(j, "reason", lw_skip_why[i]);
-		jw_kv_u64(j, "count", r->skipped[i].count);
-		jw_kv_u64(j, "first_line", r->skipped[i].first_line);
-		jw_obj_close(j);
-	}
-	jw_arr_close(j);
-	jw_key(j, "lost");
-	jw_obj_open(j);
-	jw_kv_u64(j, "events", r->lost_events);
-	jw_kv_u64(j, "records", r->lost_records);
-	jw_kv_u64(j, "records_without_count", r->lost_uncounted);
-	jw_obj_close(j);
-	if (r->has_time) {
-		lw_json_time(j, "first", "first_ns", r->first_ns);
-		lw_json_time(j, "last", "last_ns", r->last_ns);
-		jw_kv_u64(j, "span_ns", r->last_ns - r->first_ns);
-	}
-}
-
-static void lw_json_types(const struct lw_report *r, struct jw *j,
-			  const unsigned int *idx, unsigned int nt)
-{
-	const struct lw_report_type *t;
-	unsigned int i, c;
-
-	jw_key(j, "types");
-	jw_arr_open(j);
-	for (i = 0; i < nt; i++) {
-		t = &r->types[idx[i]];
-		jw_obj_open(j);
-		jw_kv_str(j, "type", t->name);
-		jw_kv_u64(j, "count", t->count);
-		jw_kv_u64(j, "total_ns", t->total_ns);
-		jw_kv_u64(j, "max_ns", t->max_ns);
-		jw_obj_close(j);
-	}
-	jw_arr_close(j);
-	jw_key(j, "cpus");
-	jw_arr_open(j);
-	for (c = 0; c <= LW_REPORT_MAX_CPUS; c++) {
-		if (!lw_cpu_total(r, c))
-			continue;
-		jw_obj_open(j);
-		if (c == LW_OTHER_CPU)
-			jw_kv_str(j, "cpu", "other");
-		else
-			jw_kv_u64(j, "cpu", c);
-		jw_kv_u64(j, "count", lw_cpu_total(r, c));
-		jw_key(j, "types");
-		jw_obj_open(j);
-		for (i = 0; i < nt; i++)
-			if (r->cpu_count[c][idx[i]])
-				jw_kv_u64(j, r->types[idx[i]].name,
-					  r->cpu_count[c][idx[i]]);
-		jw_obj_close(j);
-		jw_obj_close(j);
-	}
-	jw_arr_close(j);
-}
-
-static void lw_json_sig(const struct lw_report *r, struct jw *j,
-			const struct lw_report_sig *s)
-{
-	const char *p;
-	unsigned int i;
-
-	jw_obj_open(j);
-	jw_kv_str(j, "signature", s->key);
-	jw_kv_str(j, "type", r->types[s->type].name);
-	jw_kv_u64(j, "count", s->count);
-	jw_kv_u64(j, "total_ns", s->total_ns);
-	jw_kv_u64(j, "max_ns", s->max_ns);
-	jw_kv_u64(j, "mean_ns", s->total_ns / s->count);
-	if (s->has_time) {
-		lw_json_time(j, "first", "first_ns", s->first_ns);
-		lw_json_time(j, "last", "last_ns", s->last_ns);
-	}
-	if (s->verdict)
-		jw_kv_str(j, "verdict", s->verdict);
-	jw_key(j, "worst");
-	jw_obj_open(j);
-	lw_json_occ(j, r, &s->worst);
-	jw_key(j, "stack");
-	jw_arr_open(j);
-	for (i = 0, p = s->stack; i < s->nframes; i++, p += strlen(p) + 1)
-		jw_str(j, p);
-	jw_arr_close(j);
-	if (s->frames_more)
-		jw_kv_u64(j, "frames_more", s->frames_more);
-	jw_obj_close(j);
-	jw_obj_close(j);
-}
-
-static void lw_json_sigs(const struct lw_report *r, struct jw *j)
-{
-	const struct lw_report_sig **v;
-	unsigned int n, i;
-
-	v = lw_sigs_sorted(r, false, &n);
-	jw_kv_u64(j, "signatures_total", n);
-	jw_key(j, "signatures");
-	jw_arr_open(j);
-	for (i = 0; i < n && i < r->top; i++)
-		lw_json_sig(r, j, v[i]);
-	jw_arr_close(j);
-	free(v);
-	jw_key(j, "other_signatures");
-	jw_obj_open(j);
-	jw_kv_u64(j, "events", r->other_sig_events);
-	jw_kv_u64(j, "total_ns", r->other_sig_ns);
-	jw_obj_close(j);
-
-	v = lw_sigs_sorted(r, true, &n);
-	jw_key(j, "periodic");
-	jw_arr_open(j);
-	for (i = 0; i < n; i++) {
-		jw_obj_open(j);
-		jw_kv_str(j, "signature", v[i]->key);
-		jw_kv_u64(j, "period_ns", v[i]->period_ns);
-		jw_kv_u64(j, "jitter_ns", v[i]->jitter_ns);
-		jw_kv_u64(j, "count", v[i]->period_count);
-		if (v[i]->period_text)
-			jw_kv_str(j, "text", v[i]->period_text);
-		jw_obj_close(j);
-	}
-	jw_arr_close(j);
-	free(v);
-}
-
-static void lw_json_rest(const struct lw_report *r, struct jw *j)
-{
-	const struct lw_report_rule *ru;
-	unsigned int i;
-
-	jw_key(j, "worst");
-	jw_arr_open(j);
-	for (i = 0; i < r->nworst; i++) {
-		jw_obj_open(j);
-		lw_json_occ(j, r, &r->worst[i].occ);
-		jw_kv_str(j, "culprit", r->worst[i].culprit);
-		jw_kv_str(j, "signature", r->worst[i].sig);
-		jw_obj_close(j);
-	}
-	jw_arr_close(j);
-	jw_key(j, "alerts");
-	jw_arr_open(j);
-	for (i = 0; i <= LW_REPORT_MAX_RULES; i++) {
-		ru = &r->rules[i];
-		if ((i >= r->nrules && i != LW_OTHER_RULE) ||
-		    (!ru->alerts && !ru->suppressed))
-			continue;
-		jw_obj_open(j);
-		jw_kv_str(j, "rule", ru->text);
-		jw_kv_u64(j, "alerts", ru->alerts);
-		jw_kv_u64(j, "suppressed", ru->suppressed);
-		jw_obj_close(j);
-	}
-	jw_arr_close(j);
-}
-
-void lw_report_print_json(const struct lw_report *r, FILE *f)
-{
-	unsigned int idx[LW_REPORT_MAX_TYPES], nt;
-	struct jw j;
-
-	nt = lw_type_order(r, idx);
-	jw_init(&j, f);
-	jw_obj_open(&j);
-	lw_json_head(r, &j);
-	lw_json_types(r, &j, idx, nt);
-	if (!r->folded)
-		lw_json_sigs(r, &j);
-	lw_json_rest(r, &j);
-	jw_obj_close(&j);
-	fputc('\n', f);
-}
-
-/* Folded stacks. */
-
-struct lw_fold_line {
-	const char *key;
-	uint64_t ns;
-	char *own;		/* key, if made here */
-};
-
-static int lw_fold_cmp(const void *a, const void *b)
-{
-	const struct lw_fold_line *x = a, *y = b;
-
-	return strcmp(x->key, y->key);
-}
-
-uint64_t lw_report_folded_other(const struct lw_report *r)
-{
-	uint64_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < LW_REPORT_MAX_TYPES; i++)
-		n += r->fold_other_events[i];
-	return n;
-}
-
-void lw_report_print_folded(const struct lw_report *r, FILE *f)
-{
-	char other[LW_REPORT_TYPE_LEN + 32];
-	struct lw_fold_line *v;
-	unsigned int n = 0, i;
-	size_t pos;
-	uint64_t ms;
-
-	v = calloc(r->nfolded + LW_REPORT_MAX_TYPES, sizeof(*v));
-	if (!v)
-		return;
-	for (i = 0; i < r->nfolded; i++) {
-		v[n].key = r->fold[i].key;
-		v[n++].ns = r->fold[i].ns;
-	}
-	for (i = 0; i < LW_REPORT_MAX_TYPES; i++) {
-		if (!r->fold_other_events[i])
-			continue;
-		pos = lw_fold_put(other, 0, sizeof(other), r->types[i].name);
-		snprintf(other + pos, sizeof(other) - pos, ";[other stacks]");
-		v[n].own = lw_dup_cut(other, sizeof(other) - 1);
-		v[n].key = v[n].own;
-		v[n].ns = r->fold_other_ns[i];
-		if (v[n].key)
-			n++;
-	}
-	qsort(v, n, sizeof(*v), lw_fold_cmp);
-	for (i = 0; i < n; i++) {
-		ms = lw_div_round(v[i].ns, 1000000);
-		fprintf(f, "%s %" PRIu64 "\n", v[i].key, ms ? ms : 1);
-		free(v[i].own);
-	}
-	free(v);
 }
