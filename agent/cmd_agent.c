@@ -28,6 +28,7 @@
 #include "cmd.h"
 #include "conffile.h"
 #include "correlate.h"
+#include "verdict.h"
 #include "cursor.h"
 #include "jsonw.h"
 #include "metrics.h"

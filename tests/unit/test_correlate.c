@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include "fixtures/snapshots/tree.h"
 #include "correlate.h"
+#include "verdict.h"
 #include "jsonw.h"
 #include "snapshots.h"
 
