@@ -34,6 +34,7 @@
 #include "metrics.h"
 #include "metrics_http.h"
 #include "nl.h"
+#include "nl_parse.h"
 #include "period.h"
 #include "rules.h"
 #include "snapshots.h"

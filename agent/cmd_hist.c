@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "event.h"
 #include "nl.h"
 #include "utils.h"
 

@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "cursor.h"
 #include "nl.h"
+#include "nl_parse.h"
 #include "utils.h"
 
 #define WATCH_RCVBUF	(4 << 20)

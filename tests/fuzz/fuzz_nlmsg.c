@@ -17,6 +17,7 @@
 #include "verdict.h"
 #include "jsonw.h"
 #include "nl.h"
+#include "nl_parse.h"
 #include "report.h"
 #include "signature.h"
 #include "fuzz.h"

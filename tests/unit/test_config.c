@@ -3,6 +3,7 @@
 #include "msgutil.h"
 #include "config.h"
 #include "nl.h"
+#include "nl_parse.h"
 
 enum {
 	IRQOFF, SOFTIRQOFF, PERIOD, SOFTIRQ, TIMER, HARDIRQ, HUNG, HUNG_SCAN,

@@ -6,6 +6,7 @@
 #include "event.h"
 #include "jsonw.h"
 #include "nl.h"
+#include "nl_parse.h"
 #include "utils.h"
 
 /* 2026-11-22T01:50:03.123456789Z */

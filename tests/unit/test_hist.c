@@ -5,6 +5,7 @@
 #include "msgutil.h"
 #include "hist.h"
 #include "nl.h"
+#include "nl_parse.h"
 
 /* A dump message; n buckets from count, or no nest at all if n < 0. */
 static struct nl_msg *hist_msg(uint32_t cpu, uint32_t type,

@@ -2,6 +2,7 @@
 #include "testutil.h"
 #include "msgutil.h"
 #include "nl.h"
+#include "nl_parse.h"
 #include "stats.h"
 
 static struct nl_msg *stat_msg(uint32_t cpu, bool online, uint64_t base)
