@@ -30,6 +30,7 @@
 #include "correlate.h"
 #include "verdict.h"
 #include "cursor.h"
+#include "event_print.h"
 #include "jsonw.h"
 #include "metrics.h"
 #include "metrics_http.h"

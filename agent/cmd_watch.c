@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "cursor.h"
+#include "event_print.h"
 #include "nl.h"
 #include "nl_parse.h"
 #include "utils.h"

@@ -5,7 +5,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include <latwatch/latwatch.h>
 
@@ -93,17 +92,5 @@ extern const struct lw_event_type lw_event_types[LATWATCH_EV_MAX + 1];
 const char *lw_event_type_name(uint32_t type);
 /* The type called name, or LATWATCH_EV_UNSPEC if there is none. */
 uint32_t lw_event_type_find(const char *name);
-
-struct jw;
-
-void lw_event_print_text(FILE *f, const struct lw_event *ev);
-/* The event's members, for an object the caller opened and will close. */
-void lw_event_json_members(struct jw *j, const struct lw_event *ev);
-void lw_event_print_json(FILE *f, const struct lw_event *ev);
-void lw_lost_print_text(FILE *f, const struct lw_lost *lost);
-void lw_lost_print_json(FILE *f, const struct lw_lost *lost);
-
-/* Escape s for human output: bytes that are not printable UTF-8 as \xNN. */
-void lw_text_escape(FILE *f, const struct lw_str *s);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "event_print.h"
 #include "report_internal.h"
 #include "utils.h"
 

@@ -14,6 +14,7 @@
 #include <netlink/msg.h>
 
 #include "correlate.h"
+#include "event_print.h"
 #include "verdict.h"
 #include "jsonw.h"
 #include "nl.h"

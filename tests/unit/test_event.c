@@ -4,6 +4,7 @@
 #include "testutil.h"
 #include "msgutil.h"
 #include "event.h"
+#include "event_print.h"
 #include "jsonw.h"
 #include "nl.h"
 #include "nl_parse.h"
