@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "event.h"
+#include "hist_print.h"
 #include "nl.h"
 #include "utils.h"
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cmd.h"
 #include "nl.h"
+#include "stats_print.h"
 #include "utils.h"
 
 void stats_usage(FILE *f)

@@ -4,7 +4,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include <latwatch/latwatch.h>
 
@@ -36,8 +35,5 @@ struct lw_hists {
 void lw_hists_init(struct lw_hists *s, uint32_t type, bool one_cpu,
 		   uint32_t cpu);
 void lw_hists_add(struct lw_hists *s, const struct lw_hist *h);
-
-void lw_hists_print_text(FILE *f, const struct lw_hists *s);
-void lw_hists_print_json(FILE *f, const struct lw_hists *s);
 
 #endif

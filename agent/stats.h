@@ -5,7 +5,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 /* The u64 counters of one CPU, in output order. */
 struct lw_stat_counter {
@@ -56,8 +55,5 @@ int lw_stats_add(struct lw_stats *s, const struct lw_stat *st);
 void lw_stats_free(struct lw_stats *s);
 /* Order the CPUs by number, those without one last. */
 void lw_stats_sort(struct lw_stats *s);
-
-void lw_stats_print_text(FILE *f, const struct lw_stats *s);
-void lw_stats_print_json(FILE *f, const struct lw_stats *s);
 
 #endif

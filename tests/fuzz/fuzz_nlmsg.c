@@ -15,12 +15,14 @@
 
 #include "correlate.h"
 #include "event_print.h"
+#include "hist_print.h"
 #include "verdict.h"
 #include "jsonw.h"
 #include "nl.h"
 #include "nl_parse.h"
 #include "report.h"
 #include "signature.h"
+#include "stats_print.h"
 #include "fuzz.h"
 
 /* A family id as the kernel could have given it. */

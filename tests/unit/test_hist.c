@@ -4,6 +4,7 @@
 #include "testutil.h"
 #include "msgutil.h"
 #include "hist.h"
+#include "hist_print.h"
 #include "nl.h"
 #include "nl_parse.h"
 

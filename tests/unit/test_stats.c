@@ -4,6 +4,7 @@
 #include "nl.h"
 #include "nl_parse.h"
 #include "stats.h"
+#include "stats_print.h"
 
 static struct nl_msg *stat_msg(uint32_t cpu, bool online, uint64_t base)
 {
