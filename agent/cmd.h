@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+struct lw_agent_opts;
+
 /* Argument parsers return this to go on, or else the exit code. */
 #define LW_ARGS_OK	(-1)
 
@@ -40,6 +42,16 @@ int watch_parse_args(int argc, char **argv, struct watch_opts *o);
 int stats_parse_args(int argc, char **argv, struct stats_opts *o);
 int config_parse_args(int argc, char **argv, struct config_opts *o);
 int hist_parse_args(int argc, char **argv, struct hist_opts *o);
+/*
+ * The agent's options: the defaults, then the config file (-c, else
+ * LW_AGENT_CONF if it exists), then the rest of the command line.
+ * Returns LW_ARGS_OK or an exit code; on error o holds nothing to free.
+ * -h prints the help and returns LW_EXIT_OK, or with quiet_help
+ * LW_ARGS_OK with the defaults in o (a reload parses the command line
+ * the agent started with again).
+ */
+int agent_parse_args(int argc, char **argv, struct lw_agent_opts *o,
+		     bool quiet_help);
 
 int cmd_watch(int argc, char **argv);
 int cmd_stats(int argc, char **argv);

@@ -10,7 +10,6 @@
  * (SIGTERM/SIGINT: exit, SIGHUP: reload) and the metrics server's sockets.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,10 +27,9 @@
 #include "cmd.h"
 #include "conffile.h"
 #include "correlate.h"
-#include "verdict.h"
 #include "cursor.h"
+#include "explain.h"
 #include "event_print.h"
-#include "jsonw.h"
 #include "metrics.h"
 #include "metrics_http.h"
 #include "nl.h"
@@ -39,7 +37,6 @@
 #include "period.h"
 #include "rules.h"
 #include "snapshots.h"
-#include "signature.h"
 #include "utils.h"
 
 #ifndef LATWATCH_VERSION
@@ -124,173 +121,9 @@ struct agent {
 	bool out_failed;	/* it failed, and the agent said so */
 };
 
-void agent_usage(FILE *f)
-{
-	fputs("usage: latwatch agent [-c FILE] [-j] [--alert RULE]... [--log FILE]\n"
-	      "                      [--exec CMD] [--exec-timeout DUR]\n"
-	      "                      [--metrics ADDR:PORT] [--interval DUR]\n"
-	      "                      [--settle DUR] [--rate-limit DUR] [--syslog]\n"
-	      "                      [--set KEY=VALUE]... [--state FILE]\n"
-	      "\n"
-	      "Run until SIGTERM or SIGINT: print every event of the kernel module\n"
-	      "with what the system's counters did around it (NIC and softnet\n"
-	      "drops, run-queue wait), a one-line verdict, and its period when it\n"
-	      "recurs; raise alerts and serve metrics. SIGHUP re-reads the config\n"
-	      "file and reopens the --log file. Logs go to stderr.\n"
-	      "\n"
-	      "  -c, --config FILE     options from FILE (default " LW_AGENT_CONF
-	      "\n"
-	      "                        if it exists); the command line overrides\n"
-	      "  -j, --json            events as JSON lines\n"
-	      "      --alert RULE      alert on TYPE>=DUR or TYPE>DUR (TYPE: irqoff,\n"
-	      "                        softirqoff, softirq, timer, hardirq, hung,\n"
-	      "                        hung_end, any) or nicdrop>N (packets dropped\n"
-	      "                        in the event's window); repeatable\n"
-	      "      --log FILE        append a JSON line per alert to FILE\n"
-	      "      --exec CMD        run /bin/sh -c CMD per alert, the event's JSON\n"
-	      "                        on its stdin\n"
-	      "      --exec-timeout DUR  kill CMD after DUR (default 10s)\n"
-	      "      --rate-limit DUR  one alert per rule and signature per DUR, then\n"
-	      "                        a summary (default 60s)\n"
-	      "      --syslog          alerts to syslog too\n"
-	      "      --metrics ADDR:PORT  serve Prometheus metrics on /metrics\n"
-	      "      --interval DUR    sample the counters every DUR (default 100ms)\n"
-	      "      --settle DUR      wait DUR after an event before explaining it\n"
-	      "                        (default 200ms)\n"
-	      "      --set KEY=VALUE   apply a module setting (see latwatch config)\n"
-	      "                        at start and whenever the module is loaded\n"
-	      "      --state FILE      keep the place in the module's events in FILE\n"
-	      "                        (default " LW_AGENT_STATE ";\n"
-	      "                        none: do not): on start, first fetch the\n"
-	      "                        events missed since the agent last ran, as\n"
-	      "                        far as the module keeps them (replay_events)\n"
-	      "  -h, --help            show this help\n", f);
-}
-
 static const char *agent_state(const struct lw_agent_opts *o)
 {
 	return o->state_file ? o->state_file : LW_AGENT_STATE;
-}
-
-/* Command-line options; each is a config file key but -c and -h. */
-static const struct option agent_longopts[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "alert", required_argument, NULL, 'A' },
-	{ "log", required_argument, NULL, 'L' },
-	{ "exec", required_argument, NULL, 'E' },
-	{ "exec-timeout", required_argument, NULL, 'T' },
-	{ "metrics", required_argument, NULL, 'M' },
-	{ "interval", required_argument, NULL, 'I' },
-	{ "settle", required_argument, NULL, 'S' },
-	{ "rate-limit", required_argument, NULL, 'R' },
-	{ "syslog", no_argument, NULL, 'Y' },
-	{ "set", required_argument, NULL, 'X' },
-	{ "state", required_argument, NULL, 'P' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static const char *agent_opt_key(int c)
-{
-	switch (c) {
-	case 'j': return "json";
-	case 'A': return "alert";
-	case 'L': return "log";
-	case 'E': return "exec";
-	case 'T': return "exec_timeout";
-	case 'M': return "metrics";
-	case 'I': return "interval";
-	case 'S': return "settle";
-	case 'R': return "rate_limit";
-	case 'Y': return "syslog";
-	case 'P': return "state";
-	}
-	return NULL;
-}
-
-/*
- * Pass 1 (apply false) finds -c and -h; pass 2 applies the options over
- * what the config file gave. Returns LW_ARGS_OK or an exit code.
- */
-static int agent_getopt(int argc, char **argv, struct lw_agent_opts *o,
-			bool apply)
-{
-	char err[LW_ERR_LEN];
-	const char *k, *v;
-	int c;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:jh", agent_longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			if (!apply)
-				lw_cmd_help(stdout, agent_usage);
-			return LW_EXIT_OK;
-		case 'c':
-			o->config_file = optarg;
-			continue;
-		case '?':
-		case ':':
-			return lw_bad_option(argv, "agent", "c:jh");
-		}
-		if (!apply)
-			continue;
-		k = agent_opt_key(c);
-		v = optarg;
-		if (c == 'j' || c == 'Y')
-			v = "yes";
-		if (c == 'X') {
-			if (lw_agent_opt_set_module(o, optarg, err,
-						    sizeof(err))) {
-				lw_err("agent: --set: %s", err);
-				return LW_EXIT_USAGE;
-			}
-			continue;
-		}
-		if (lw_agent_opt_set(o, k, v, err, sizeof(err))) {
-			lw_err("agent: %s", err);
-			return LW_EXIT_USAGE;
-		}
-	}
-	if (!apply)
-		return LW_ARGS_OK;
-	return lw_no_operands(argc, argv, "agent");
-}
-
-/*
- * The options: defaults, then the config file, then the command line.
- * Returns LW_ARGS_OK or an exit code; on error o holds nothing to free.
- */
-static int agent_load_opts(int argc, char **argv, struct lw_agent_opts *o,
-			   bool quiet_help)
-{
-	char err[LW_ERR_LEN];
-	const char *path;
-	int ret;
-
-	lw_agent_opts_defaults(o);
-	ret = agent_getopt(argc, argv, o, false);
-	if (ret != LW_ARGS_OK) {
-		if (ret == LW_EXIT_OK && quiet_help)
-			ret = LW_ARGS_OK;
-		return ret;
-	}
-	path = o->config_file ? o->config_file : LW_AGENT_CONF;
-	ret = lw_conf_load(path, o, err, sizeof(err));
-	if (ret == -ENOENT && !o->config_file) {
-		ret = 0;
-	} else if (ret) {
-		lw_err("agent: %s", err);
-		lw_agent_opts_free(o);
-		return LW_EXIT_USAGE;
-	}
-	ret = agent_getopt(argc, argv, o, true);
-	if (ret != LW_ARGS_OK)
-		lw_agent_opts_free(o);
-	return ret;
 }
 
 /* ---- the module ---- */
@@ -457,41 +290,6 @@ static void agent_module_back(struct agent *a)
 	       a->nl.family);
 }
 
-/* ---- explaining and printing one event ---- */
-
-/* The event's JSON with everything the agent adds, into a string. */
-static char *agent_json(const struct lw_event *ev, const char *sig,
-			const struct lw_corr *corr, const char *verdict,
-			const struct lw_period *pd, bool replayed)
-{
-	struct jw j;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	jw_init(&j, f);
-	jw_obj_open(&j);
-	lw_event_json_members(&j, ev);
-	jw_kv_str(&j, "signature", sig);
-	if (corr)
-		lw_corr_json(&j, corr);
-	if (pd)
-		lw_period_json(&j, pd);
-	jw_kv_str(&j, "verdict", verdict);
-	if (replayed) {
-		jw_key(&j, "replayed");
-		jw_bool(&j, true);
-	}
-	jw_obj_close(&j);
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 static void agent_print(struct agent *a, const struct lw_event *ev,
 			const char *json, const char *verdict,
 			const char *period, bool replayed)
@@ -584,38 +382,19 @@ static void agent_alerts(struct agent *a, const struct lw_event *ev,
 static void agent_explain(struct agent *a, struct lw_event *ev,
 			  bool replayed)
 {
-	char sig[LW_SIG_LEN], verdict[512], ptext[160];
-	struct lw_period pd;
-	struct lw_corr corr;
-	bool have_corr = false, periodic = false;
-	uint64_t start, nicdrops = 0;
+	struct lw_explained x;
 	char *json;
 
-	lw_signature_event(sig, sizeof(sig), ev);
-	if ((ev->has & LW_EV_TS) && (ev->has & LW_EV_DURATION)) {
-		start = ev->ts_ns > ev->duration_ns ?
-			ev->ts_ns - ev->duration_ns : 0;
-		if (!lw_correlate(&a->snaps, start, ev->ts_ns, ev->cpu,
-				  &corr)) {
-			have_corr = true;
-			nicdrops = lw_corr_nicdrops(&corr);
-		}
-	}
-	if ((ev->has & LW_EV_TS) &&
-	    lw_period_add(&a->periods, sig, ev->ts_ns, &pd) == 1) {
-		periodic = true;
-		lw_period_text(ptext, sizeof(ptext), &pd);
-	}
-	lw_verdict(verdict, sizeof(verdict), ev, have_corr ? &corr : NULL);
-	json = agent_json(ev, sig, have_corr ? &corr : NULL, verdict,
-			  periodic ? &pd : NULL, replayed);
+	lw_explain(&x, ev, &a->snaps, &a->periods);
+	json = lw_explained_json(ev, &x, replayed);
 	if (!json)
 		lw_err("agent: out of memory formatting an event");
 	lw_metrics_event(&a->metrics, ev->type, ev->cpu, ev->duration_ns);
-	if (have_corr)
-		agent_metrics_corr(a, &corr);
-	agent_print(a, ev, json, verdict, periodic ? ptext : NULL, replayed);
-	agent_alerts(a, ev, sig, verdict, json, nicdrops);
+	if (x.have_corr)
+		agent_metrics_corr(a, &x.corr);
+	agent_print(a, ev, json, x.verdict,
+		    x.periodic ? x.period_text : NULL, replayed);
+	agent_alerts(a, ev, x.sig, x.verdict, json, x.nicdrops);
 	free(json);
 	if ((ev->has & LW_EV_SEQ) && (ev->has & LW_EV_INSTANCE)) {
 		a->cursor.instance = ev->instance;
@@ -930,7 +709,7 @@ static void agent_reload(struct agent *a)
 	struct lw_nl req;
 	int fd;
 
-	if (agent_load_opts(a->argc, a->argv, &o, true) != LW_ARGS_OK) {
+	if (agent_parse_args(a->argc, a->argv, &o, true) != LW_ARGS_OK) {
 		lw_err("agent: reload failed; keeping the old settings");
 		lw_alert_reopen(&a->alerter);
 		return;
@@ -1173,7 +952,7 @@ int cmd_agent(int argc, char **argv)
 	a.out.f = stdout;
 	a.argc = argc;
 	a.argv = argv;
-	ret = agent_load_opts(argc, argv, &a.o, false);
+	ret = agent_parse_args(argc, argv, &a.o, false);
 	if (ret != LW_ARGS_OK)
 		return ret;
 	/* A full pipe must not stop the agent; a closed one must not kill it. */
