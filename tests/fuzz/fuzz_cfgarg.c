@@ -7,8 +7,8 @@
  * both agree on each argument alone; a refused one has a one-line
  * message; what lw_cfg_print() writes parses back to the same settings.
  */
-#include "conffile.h"
-#include "config.h"
+#include "cmd/conffile.h"
+#include "source/config.h"
 #include "fuzz.h"
 
 static void check_err(const char *arg, const char *err)

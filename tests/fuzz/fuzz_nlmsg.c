@@ -13,16 +13,16 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/msg.h>
 
-#include "correlate.h"
-#include "event_print.h"
-#include "hist_print.h"
-#include "verdict.h"
-#include "jsonw.h"
-#include "nl.h"
-#include "nl_parse.h"
-#include "report.h"
-#include "signature.h"
-#include "stats_print.h"
+#include "analysis/correlate.h"
+#include "analysis/signature.h"
+#include "analysis/verdict.h"
+#include "lib/jsonw.h"
+#include "report/report.h"
+#include "sink/event_print.h"
+#include "sink/hist_print.h"
+#include "sink/stats_print.h"
+#include "source/nl.h"
+#include "source/nl_parse.h"
 #include "fuzz.h"
 
 /* A family id as the kernel could have given it. */

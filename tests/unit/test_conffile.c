@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "conffile.h"
+#include "cmd/conffile.h"
 
 #define MS	1000000ull
 #define S	1000000000ull

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "testutil.h"
 #include "msgutil.h"
-#include "config.h"
-#include "nl.h"
-#include "nl_parse.h"
+#include "source/config.h"
+#include "source/nl.h"
+#include "source/nl_parse.h"
 
 enum {
 	IRQOFF, SOFTIRQOFF, PERIOD, SOFTIRQ, TIMER, HARDIRQ, HUNG, HUNG_SCAN,

@@ -4,10 +4,10 @@
 
 #include "testutil.h"
 #include "fixtures/snapshots/tree.h"
-#include "correlate.h"
-#include "verdict.h"
-#include "jsonw.h"
-#include "snapshots.h"
+#include "analysis/correlate.h"
+#include "analysis/verdict.h"
+#include "lib/jsonw.h"
+#include "source/snapshots.h"
 
 #define MAXCPU	20
 

@@ -3,12 +3,12 @@
 
 #include "testutil.h"
 #include "msgutil.h"
-#include "event.h"
-#include "event_print.h"
-#include "jsonw.h"
-#include "nl.h"
-#include "nl_parse.h"
-#include "utils.h"
+#include "lib/jsonw.h"
+#include "lib/utils.h"
+#include "sink/event_print.h"
+#include "source/event.h"
+#include "source/nl.h"
+#include "source/nl_parse.h"
 
 /* 2026-11-22T01:50:03.123456789Z */
 #define TS	1795312203123456789ull

@@ -3,10 +3,10 @@
 
 #include "testutil.h"
 #include "msgutil.h"
-#include "hist.h"
-#include "hist_print.h"
-#include "nl.h"
-#include "nl_parse.h"
+#include "sink/hist_print.h"
+#include "source/hist.h"
+#include "source/nl.h"
+#include "source/nl_parse.h"
 
 /* A dump message; n buckets from count, or no nest at all if n < 0. */
 static struct nl_msg *hist_msg(uint32_t cpu, uint32_t type,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "testutil.h"
-#include "jsonw.h"
+#include "lib/jsonw.h"
 
 static char *escape(const char *s, size_t len)
 {

@@ -3,8 +3,8 @@
 #include <math.h>
 
 #include "testutil.h"
-#include "jsonw.h"
-#include "period.h"
+#include "analysis/period.h"
+#include "lib/jsonw.h"
 
 #define NS	1000000000ull
 /* 2026-11-22T12:00:03Z */

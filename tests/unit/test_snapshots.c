@@ -4,7 +4,7 @@
 
 #include "testutil.h"
 #include "fixtures/snapshots/tree.h"
-#include "snapshots.h"
+#include "source/snapshots.h"
 
 #define NCPU	4
 
