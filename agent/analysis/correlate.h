@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "lib/jsonw.h"
-#include "source/event.h"
+#include "source/modevent.h"
 #include "source/snapshots.h"
 
 /*

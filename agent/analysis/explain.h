@@ -9,7 +9,7 @@
 #include "analysis/period.h"
 #include "analysis/signature.h"
 #include "analysis/verdict.h"
-#include "source/event.h"
+#include "source/modevent.h"
 #include "source/snapshots.h"
 
 /*

@@ -8,7 +8,7 @@
 #include "analysis/rules.h"
 #include "lib/units.h"
 #include "lib/utils.h"
-#include "source/event.h"
+#include "source/modevent.h"
 
 #define LW_RULE_ANY_NAME	"any"
 #define LW_RULE_NICDROP_NAME	"nicdrop"

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "source/event.h"
+#include "source/modevent.h"
 
 /*
  * An event's signature: what makes two events "the same thing happening

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "analysis/correlate.h"
-#include "source/event.h"
+#include "source/modevent.h"
 
 /* Run-queue wait on the event's CPU worth a mention in the verdict. */
 #define LW_CORR_RUN_DELAY_NS	10000000ull

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "source/config.h"
+#include "source/module_cfg.h"
 
 struct lw_agent_opts;
 

@@ -4,9 +4,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "cmd/agent.h"
+#include "cmd/agent_conf.h"
 #include "cmd/cmd.h"
-#include "cmd/conffile.h"
 #include "lib/utils.h"
 
 void agent_usage(FILE *f)

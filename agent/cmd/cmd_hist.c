@@ -7,7 +7,7 @@
 #include "cmd/cmd.h"
 #include "lib/utils.h"
 #include "sink/hist_print.h"
-#include "source/event.h"
+#include "source/modevent.h"
 #include "source/nl.h"
 
 /* Long options without a short one: vals past any character. */

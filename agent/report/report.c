@@ -13,7 +13,7 @@
 
 #include "lib/hash.h"
 #include "report/report_internal.h"
-#include "source/event.h"
+#include "source/modevent.h"
 
 /* Hash tables: twice the entries, a power of two. */
 #define LW_SIG_HASH	(2 * LW_REPORT_MAX_SIGS)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "report/report_internal.h"
-#include "source/event.h"
+#include "source/modevent.h"
 
 const char *const lw_rep_skip_why[LW_SKIP_N] = {
 	[LW_SKIP_NOT_JSON] = "not JSON",

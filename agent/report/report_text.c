@@ -7,7 +7,7 @@
 #include "lib/utils.h"
 #include "report/report_internal.h"
 #include "sink/event_print.h"
-#include "source/event.h"
+#include "source/modevent.h"
 
 #define NSEC		UINT64_C(1000000000)
 

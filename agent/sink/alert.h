@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 #include "analysis/signature.h"
-#include "cmd/agent.h"
+#include "cmd/agent_conf.h"
 
 /*
  * What "latwatch agent" does when an event matches an --alert rule.

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "source/event.h"
+#include "source/modevent.h"
 
 /*
  * Events and lost records as "latwatch watch" and "latwatch agent" print

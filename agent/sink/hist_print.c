@@ -5,7 +5,7 @@
 
 #include "lib/jsonw.h"
 #include "sink/hist_print.h"
-#include "source/event.h"
+#include "source/modevent.h"
 
 #define LW_STARS	40
 

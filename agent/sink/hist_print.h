@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "source/hist.h"
+#include "source/hist_dump.h"
 
 void lw_hists_print_text(FILE *f, const struct lw_hists *s);
 void lw_hists_print_json(FILE *f, const struct lw_hists *s);

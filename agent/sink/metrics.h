@@ -10,8 +10,8 @@
 #include <latwatch/latwatch.h>
 
 #include "analysis/signature.h"
-#include "source/event.h"
-#include "source/stats.h"
+#include "source/modevent.h"
+#include "source/stats_dump.h"
 
 /*
  * Prometheus metrics of "latwatch agent --metrics ADDR:PORT".

@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "source/stats.h"
+#include "source/stats_dump.h"
 
 void lw_stats_print_text(FILE *f, const struct lw_stats *s);
 void lw_stats_print_json(FILE *f, const struct lw_stats *s);

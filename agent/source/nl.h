@@ -9,9 +9,9 @@
 
 #include <linux/netlink.h>
 
-#include "source/config.h"
-#include "source/hist.h"
-#include "source/stats.h"
+#include "source/hist_dump.h"
+#include "source/module_cfg.h"
+#include "source/stats_dump.h"
 
 struct nl_sock;
 

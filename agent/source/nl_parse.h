@@ -7,10 +7,10 @@
 
 #include <linux/netlink.h>
 
-#include "source/config.h"
-#include "source/event.h"
-#include "source/hist.h"
-#include "source/stats.h"
+#include "source/hist_dump.h"
+#include "source/modevent.h"
+#include "source/module_cfg.h"
+#include "source/stats_dump.h"
 
 struct nlattr;
 

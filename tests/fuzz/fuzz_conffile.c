@@ -7,7 +7,7 @@
 #include <errno.h>
 
 #include "analysis/rules.h"
-#include "cmd/conffile.h"
+#include "cmd/agent_conf.h"
 #include "fuzz.h"
 
 #define FUZZ_PATH	"latwatch.conf"

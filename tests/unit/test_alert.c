@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "cmd/conffile.h"
+#include "cmd/agent_conf.h"
 #include "sink/alert.h"
 
 #define MS	1000000ull

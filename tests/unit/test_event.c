@@ -6,7 +6,7 @@
 #include "lib/jsonw.h"
 #include "lib/utils.h"
 #include "sink/event_print.h"
-#include "source/event.h"
+#include "source/modevent.h"
 #include "source/nl.h"
 #include "source/nl_parse.h"
 

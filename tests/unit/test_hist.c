@@ -4,7 +4,7 @@
 #include "testutil.h"
 #include "msgutil.h"
 #include "sink/hist_print.h"
-#include "source/hist.h"
+#include "source/hist_dump.h"
 #include "source/nl.h"
 #include "source/nl_parse.h"
 

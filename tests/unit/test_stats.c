@@ -4,7 +4,7 @@
 #include "sink/stats_print.h"
 #include "source/nl.h"
 #include "source/nl_parse.h"
-#include "source/stats.h"
+#include "source/stats_dump.h"
 
 static struct nl_msg *stat_msg(uint32_t cpu, bool online, uint64_t base)
 {

@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "cmd/conffile.h"
+#include "cmd/agent_conf.h"
 
 #define MS	1000000ull
 #define S	1000000000ull
 
-static char dir[] = "/tmp/lw-conffile-XXXXXX";
+static char dir[] = "/tmp/lw-agent-conf-XXXXXX";
 static char path[sizeof(dir) + 16];
 
 static int setup(void **state)

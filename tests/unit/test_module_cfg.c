@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "testutil.h"
 #include "msgutil.h"
-#include "source/config.h"
+#include "source/module_cfg.h"
 #include "source/nl.h"
 #include "source/nl_parse.h"
 

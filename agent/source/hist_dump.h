@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LATWATCH_HIST_H
-#define LATWATCH_HIST_H
+#ifndef LATWATCH_HIST_DUMP_H
+#define LATWATCH_HIST_DUMP_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
 
 #include <latwatch/latwatch.h>
 
-#include "source/stats.h"
+#include "source/stats_dump.h"
 
 /* New counters go at the end: scripts read the columns by position. */
 const struct lw_stat_counter lw_stat_counters[LW_STAT_NCOUNTERS] = {

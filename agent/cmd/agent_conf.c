@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "analysis/rules.h"
-#include "cmd/conffile.h"
+#include "cmd/agent_conf.h"
 #include "lib/units.h"
 #include "lib/utils.h"
 

@@ -5,7 +5,7 @@
 #include <latwatch/latwatch.h>
 
 #include "lib/units.h"
-#include "source/config.h"
+#include "source/module_cfg.h"
 
 #define LW_US(name, attr)	{ name, attr, LW_CFG_DURATION, 3, NULL }
 #define LW_MS(name, attr)	{ name, attr, LW_CFG_DURATION, 6, NULL }

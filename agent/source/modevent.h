@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LATWATCH_EVENT_H
-#define LATWATCH_EVENT_H
+#ifndef LATWATCH_MODEVENT_H
+#define LATWATCH_MODEVENT_H
 
 #include <stdbool.h>
 #include <stddef.h>

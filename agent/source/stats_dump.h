@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LATWATCH_STATS_H
-#define LATWATCH_STATS_H
+#ifndef LATWATCH_STATS_DUMP_H
+#define LATWATCH_STATS_DUMP_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LATWATCH_CONFIG_H
-#define LATWATCH_CONFIG_H
+#ifndef LATWATCH_MODULE_CFG_H
+#define LATWATCH_MODULE_CFG_H
 
 #include <stddef.h>
 #include <stdint.h>

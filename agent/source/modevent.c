@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
-#include "source/event.h"
+#include "source/modevent.h"
 
 const struct lw_event_type lw_event_types[LATWATCH_EV_MAX + 1] = {
 	[LATWATCH_EV_IRQOFF]		= { "irqoff", true, false },

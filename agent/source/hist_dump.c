@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
-#include "source/event.h"
-#include "source/hist.h"
+#include "source/hist_dump.h"
+#include "source/modevent.h"
 
 void lw_hists_init(struct lw_hists *s, uint32_t type, bool one_cpu,
 		   uint32_t cpu)
