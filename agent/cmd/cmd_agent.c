@@ -15,12 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <netlink/msg.h>
 
 #include "analysis/correlate.h"
 #include "analysis/explain.h"
@@ -33,17 +30,16 @@
 #include "sink/event_print.h"
 #include "sink/metrics.h"
 #include "sink/metrics_http.h"
-#include "source/cursor.h"
 #include "source/nl.h"
 #include "source/nl_parse.h"
 #include "source/snapshots.h"
+#include "source/stream.h"
 
 #ifndef LATWATCH_VERSION
 #define LATWATCH_VERSION "unknown"
 #endif
 
 #define AGENT_RCVBUF		(8 << 20)
-#define AGENT_MSG_MAX		65536
 /*
  * Events waiting for their settle time. Each holds a copy of its message
  * (at most a few KiB with a full stack), so this bounds that memory to
@@ -77,8 +73,7 @@ struct agent {
 	char **argv;
 	struct lw_agent_opts o;
 
-	struct lw_nl nl;	/* events and family notifications */
-	bool loaded;
+	struct lw_stream st;	/* the module's events */
 	uint64_t retry_mono;
 	uint64_t events_base;	/* events the module had sent at subscribing */
 	uint64_t stats_mono;	/* when to read its counters next */
@@ -94,27 +89,13 @@ struct agent {
 	struct agent_pending pending[AGENT_PENDING];
 	unsigned int head, npending;
 
-	/*
-	 * The cursor file (-1: none) and the last event printed, saved once
-	 * it is out; the instance subscribed to and the last event queued,
-	 * to drop what comes both fetched and live.
-	 */
-	int cursor_fd;
-	struct lw_cursor cursor;
-	bool cursor_tried;
-	bool cursor_moved;
-	uint64_t instance;
-	uint64_t queued_seq;
-	bool replaying;
-	uint64_t replay_first;	/* the first event fetched */
+	bool cursor_tried;	/* the cursor file: opened, or given up on */
 
 	int sigfd;
 	int tfd;
 	bool stop;
 	uint64_t fired[LW_AGENT_MAX_RULES];	/* alerter counts seen */
 	uint64_t suppressed[LW_AGENT_MAX_RULES];
-	uint64_t received;
-	uint64_t overruns;
 	uint64_t malformed;
 	struct lw_out out;	/* stdout */
 	bool out_failed;	/* it failed, and the agent said so */
@@ -160,8 +141,6 @@ static uint64_t agent_module_events(struct lw_nl *req)
 	return sum;
 }
 
-static void agent_queue(struct agent *a, struct nlmsghdr *nlh);
-
 /*
  * The cursor file, if --state is not "none". A file that is not one is a
  * configuration error; one that cannot be opened (a read-only /var) only
@@ -171,66 +150,53 @@ static int agent_open_cursor(struct agent *a)
 {
 	const char *path = agent_state(&a->o);
 	char err[LW_ERR_LEN];
+	int ret;
 
 	if (a->cursor_tried)
 		return 0;
 	a->cursor_tried = true;
 	if (!strcmp(path, "none"))
 		return 0;
-	a->cursor_fd = lw_cursor_open(path, &a->cursor, err, sizeof(err));
-	if (a->cursor_fd == -EINVAL) {
+	ret = lw_stream_open_cursor(&a->st, path, err, sizeof(err));
+	if (ret == -EINVAL) {
 		lw_err("agent: --state: %s", err);
 		return LW_EXIT_USAGE;
 	}
-	if (a->cursor_fd < 0)
+	if (ret)
 		lw_err("agent: --state: %s; events that come while the agent does not run will not be fetched",
 		       err);
 	return 0;
 }
 
 
-static int agent_replayed(struct nlmsghdr *nlh, void *arg)
-{
-	agent_queue(arg, nlh);
-	return 0;
-}
-
 /*
  * Subscribed: fetch the events the module kept since the last one we
- * printed. Live ones queue on our socket meanwhile; agent_queue() drops
- * those it has from here. The cursor file is opened the first time, once
- * we know we may listen. 0, or an exit code.
+ * explained. Live ones queue on the stream's socket meanwhile, and those
+ * fetched here are dropped when they come. The cursor file is opened the
+ * first time, once we know we may listen. 0, or an exit code.
  */
 static int agent_catch_up(struct agent *a, struct lw_nl *req)
 {
-	uint64_t after, before;
+	struct lw_stream_fetch f;
 	int err;
 
-	a->instance = 0;
-	a->queued_seq = 0;
 	err = agent_open_cursor(a);
-	if (err || a->cursor_fd < 0)
+	if (err || !lw_stream_has_cursor(&a->st))
 		return err;
-	err = lw_nl_instance(req, &a->instance);
+	err = lw_stream_instance(&a->st, req);
 	if (err) {
 		lw_nl_fail(req, err, "agent: asking for the module instance");
 		return 0;
 	}
-	after = lw_cursor_after(&a->cursor, a->instance);
-	before = a->received;
-	a->queued_seq = after;
-	a->replay_first = 0;
-	a->replaying = true;
-	err = lw_nl_replay(req, after, agent_replayed, a);
-	a->replaying = false;
+	err = lw_stream_replay(&a->st, req, &f);
 	if (err)
 		lw_nl_fail(req, err, "agent: fetching the events it missed");
-	if (a->received > before)
+	if (f.fetched)
 		lw_err("agent: fetched %llu events that came while it was not running",
-		       (unsigned long long)(a->received - before));
-	if (a->replay_first > after + 1)
+		       (unsigned long long)f.fetched);
+	if (f.first > f.after + 1)
 		lw_err("agent: %llu events that came while it was not running are no longer kept (see replay_events)",
-		       (unsigned long long)(a->replay_first - after - 1));
+		       (unsigned long long)(f.first - f.after - 1));
 	return 0;
 }
 
@@ -253,14 +219,10 @@ static int agent_subscribe(struct agent *a, bool first)
 	err = agent_apply_module_cfg(a, &req);
 	if (err && first)
 		goto out;
-	a->nl.family = req.family;
-	err = lw_nl_subscribe(&a->nl);
-	if (err) {
-		err = lw_nl_fail(&a->nl, err, "subscribing to the events");
+	err = lw_stream_subscribe(&a->st, &req);
+	if (err)
 		goto out;
-	}
 	a->events_base = agent_module_events(&req);
-	a->loaded = true;
 	lw_metrics_set_module_loaded(&a->metrics, true);
 	err = agent_catch_up(a, &req);
 out:
@@ -268,25 +230,26 @@ out:
 	return err;
 }
 
-static void agent_module_gone(struct agent *a)
+static void agent_module_gone(void *arg)
 {
-	if (!a->loaded)
-		return;
-	a->loaded = false;
+	struct agent *a = arg;
+
 	a->retry_mono = lw_mono_ns() + AGENT_RETRY_NS;
 	lw_metrics_set_module_loaded(&a->metrics, false);
 	lw_err("agent: the module was unloaded; waiting for it to come back");
 }
 
-static void agent_module_back(struct agent *a)
+static void agent_module_back(void *arg)
 {
+	struct agent *a = arg;
+
 	if (agent_subscribe(a, false)) {
 		a->retry_mono = lw_mono_ns() + AGENT_RETRY_NS;
 		return;
 	}
 	lw_metrics_module_reload(&a->metrics);
 	lw_err("agent: the module is loaded again (family %d); receiving events",
-	       a->nl.family);
+	       lw_stream_family(&a->st));
 }
 
 static void agent_print(struct agent *a, const struct lw_event *ev,
@@ -378,7 +341,7 @@ static void agent_alerts(struct agent *a, const struct lw_event *ev,
 	agent_metrics_alerts(a);
 }
 
-static void agent_explain(struct agent *a, struct lw_event *ev,
+static void agent_explain(struct agent *a, const struct lw_event *ev,
 			  bool replayed)
 {
 	struct lw_explained x;
@@ -395,11 +358,7 @@ static void agent_explain(struct agent *a, struct lw_event *ev,
 		    x.periodic ? x.period_text : NULL, replayed);
 	agent_alerts(a, ev, x.sig, x.verdict, json, x.nicdrops);
 	free(json);
-	if ((ev->has & LW_EV_SEQ) && (ev->has & LW_EV_INSTANCE)) {
-		a->cursor.instance = ev->instance;
-		a->cursor.seq = ev->seq;
-		a->cursor_moved = true;
-	}
+	lw_stream_consumed(&a->st, ev);
 }
 
 static void agent_malformed(struct agent *a, const char *what, int err)
@@ -450,10 +409,7 @@ static void agent_save_cursor(struct agent *a)
 	int err;
 
 	agent_flush(a);
-	if (!a->cursor_moved || a->cursor_fd < 0)
-		return;
-	a->cursor_moved = false;
-	err = lw_cursor_save(a->cursor_fd, &a->cursor);
+	err = lw_stream_save(&a->st);
 	if (err)
 		lw_err("agent: saving its place in %s: %s", agent_state(&a->o),
 		       strerror(-err));
@@ -485,111 +441,83 @@ static void agent_drain(struct agent *a, bool all)
 	agent_save_cursor(a);
 }
 
-static void agent_queue(struct agent *a, struct nlmsghdr *nlh)
+/* An event from the stream: held until its settle time is over. */
+static int agent_event(void *arg, struct nlmsghdr *nlh,
+		       const struct lw_event *ev, bool replayed)
 {
+	struct agent *a = arg;
 	struct agent_pending *p;
-	struct lw_event ev;
-	int err = lw_event_parse(nlh, &ev);
 
-	if (err) {
-		agent_malformed(a, "event", err);
-		return;
-	}
-	if (ev.has & LW_EV_SEQ && ev.instance == a->instance) {
-		if (ev.seq <= a->queued_seq)
-			return;	/* fetched, and now live too */
-		a->queued_seq = ev.seq;
-		if (a->replaying && !a->replay_first)
-			a->replay_first = ev.seq;
-	}
-	a->received++;
 	if (a->npending == AGENT_PENDING)
 		agent_process_oldest(a);
 	p = &a->pending[(a->head + a->npending) % AGENT_PENDING];
 	p->msg = malloc(nlh->nlmsg_len);
 	if (!p->msg) {
 		lw_err("agent: out of memory holding an event; explaining it now");
-		agent_explain(a, &ev, a->replaying);
-		return;
+		agent_explain(a, ev, replayed);
+		return 0;
 	}
 	memcpy(p->msg, nlh, nlh->nlmsg_len);
 	p->len = nlh->nlmsg_len;
 	p->arrived_mono = lw_mono_ns();
-	p->end_real = (ev.has & LW_EV_TS) ? ev.ts_ns : lw_now_ns();
-	p->replayed = a->replaying;
+	p->end_real = (ev->has & LW_EV_TS) ? ev->ts_ns : lw_now_ns();
+	p->replayed = replayed;
 	a->npending++;
+	return 0;
 }
 
-static void agent_lost(struct agent *a, struct nlmsghdr *nlh)
+/* A lost record of the module, or our socket overran. */
+static void agent_lost(void *arg, struct lw_lost *lost)
 {
-	struct lw_lost lost;
-	int err = lw_lost_parse(nlh, &lost);
+	struct agent *a = arg;
 
-	if (err) {
-		agent_malformed(a, "lost record", err);
-		return;
+	if (lost->reason == LW_LOST_OVERRUN) {
+		lw_metrics_netlink_overrun(&a->metrics);
+	} else {
+		lw_metrics_lost(&a->metrics, LW_LOST_KERNEL, lost->count);
+		lw_err("agent: the module lost %llu events (%llu in all)",
+		       (unsigned long long)lost->count,
+		       (unsigned long long)lost->total);
 	}
-	lost.ts_ns = lw_now_ns();
-	lw_metrics_lost(&a->metrics, LW_LOST_KERNEL, lost.count);
-	lw_err("agent: the module lost %llu events (%llu in all)",
-	       (unsigned long long)lost.count, (unsigned long long)lost.total);
-	agent_print_lost(a, &lost);
+	agent_print_lost(a, lost);
+}
+
+static void agent_bad(void *arg, enum lw_stream_bad what, int err,
+		      size_t len)
+{
+	static const char *const whats[] = {
+		[LW_STREAM_BAD_EVENT] = "event",
+		[LW_STREAM_BAD_LOST] = "lost record",
+		[LW_STREAM_TOO_LARGE] = "message (too large)",
+		[LW_STREAM_TRAILING] = "message (trailing bytes)",
+	};
+
+	(void)len;
+	agent_malformed(arg, whats[what], err);
 }
 
 /*
- * The socket's buffer overflowed: messages are gone, maybe the family's
- * removal too. Count it, compare with the module's own count and check
- * the module is still the one we subscribed to.
+ * The socket's buffer overflowed and the module is still the one we
+ * subscribed to: compare what it sent with what we received.
  */
-static void agent_overrun(struct agent *a)
+static void agent_overrun(void *arg, struct lw_nl *req)
 {
-	struct lw_lost lost = {
-		.has = LW_LOST_OVERRUNS,
-		.reason = LW_LOST_OVERRUN,
-		.overruns = ++a->overruns,
-		.ts_ns = lw_now_ns(),
-	};
-	struct lw_nl req;
-	uint64_t sent;
-	int err;
+	struct agent *a = arg;
+	uint64_t sent = agent_module_events(req) - a->events_base;
 
-	lw_metrics_netlink_overrun(&a->metrics);
-	agent_print_lost(a, &lost);
-	err = lw_nl_open(&req);
-	if (err) {
-		if (err == -ENOENT)
-			agent_module_gone(a);
-		return;
-	}
-	if (req.family != a->nl.family) {
-		lw_nl_close(&req);
-		agent_module_gone(a);
-		return;
-	}
-	sent = agent_module_events(&req) - a->events_base;
-	lw_nl_close(&req);
 	lw_err("agent: netlink receive buffer overrun #%llu: the module sent %llu events since we subscribed, we received %llu",
-	       (unsigned long long)a->overruns, (unsigned long long)sent,
-	       (unsigned long long)a->received);
+	       (unsigned long long)a->st.overruns, (unsigned long long)sent,
+	       (unsigned long long)a->st.received);
 }
 
-static void agent_msg(struct agent *a, struct nlmsghdr *nlh)
-{
-	if (a->loaded && nlh->nlmsg_type == a->nl.family) {
-		switch (lw_genl_cmd(nlh)) {
-		case LATWATCH_CMD_EVENT:
-			agent_queue(a, nlh);
-			break;
-		case LATWATCH_CMD_LOST:
-			agent_lost(a, nlh);
-			break;
-		}
-	} else if (a->loaded && lw_ctrl_family_gone(nlh, a->nl.family)) {
-		agent_module_gone(a);
-	} else if (!a->loaded && lw_ctrl_family_new(nlh)) {
-		agent_module_back(a);
-	}
-}
+static const struct lw_stream_ops agent_stream_ops = {
+	.event = agent_event,
+	.lost = agent_lost,
+	.bad = agent_bad,
+	.overrun = agent_overrun,
+	.gone = agent_module_gone,
+	.back = agent_module_back,
+};
 
 /*
  * Read what there is: 0, or an exit code. *none: the socket had nothing
@@ -597,52 +525,28 @@ static void agent_msg(struct agent *a, struct nlmsghdr *nlh)
  */
 static int agent_recv(struct agent *a, bool *none)
 {
-	static char buf[AGENT_MSG_MAX] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct nlmsghdr *nlh;
-	uint32_t sender;
-	ssize_t n;
-	int len;
+	int r;
 
 	*none = true;
 	for (;;) {
-		n = lw_nl_recv(&a->nl, buf, sizeof(buf), &sender);
-		if (n < 0) {
-			if (errno == ENOBUFS) {
-				*none = false;
-				agent_overrun(a);
-				continue;
-			}
-			if (errno == EAGAIN)
-				return 0;
-			if (errno == EINTR) {
-				*none = false;
-				return 0;
-			}
-			/*
-			 * Not a full buffer, not the module going: the socket
-			 * the agent lives on is broken, and poll() would wake
-			 * us for the same error again and again.
-			 */
-			lw_err("agent: receiving events: %s; exiting",
-			       strerror(errno));
-			return LW_EXIT_ERROR;
-		}
-		/* An empty datagram, or the end of a socket shut down. */
-		if (!n)
-			return 0;
-		*none = false;
-		if (n > (ssize_t)sizeof(buf)) {
-			agent_malformed(a, "message (too large)", -EMSGSIZE);
+		r = lw_stream_read(&a->st);
+		if (r > 0) {
+			*none = false;
 			continue;
 		}
-		if (sender)
-			continue;	/* not from the kernel */
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len);
-		     nlh = nlmsg_next(nlh, &len))
-			agent_msg(a, nlh);
-		if (len > 0)
-			agent_malformed(a, "message (trailing bytes)", -EBADMSG);
+		if (!r)
+			return 0;
+		if (errno == EINTR) {
+			*none = false;
+			return 0;
+		}
+		/*
+		 * Not a full buffer, not the module going: the socket the
+		 * agent lives on is broken, and poll() would wake us for the
+		 * same error again and again.
+		 */
+		lw_err("agent: receiving events: %s; exiting", strerror(errno));
+		return LW_EXIT_ERROR;
 	}
 }
 
@@ -736,7 +640,8 @@ static void agent_reload(struct agent *a)
 	a->o.metrics_addr = NULL;
 	lw_agent_opts_free(&a->o);
 	a->o = o;
-	if (a->loaded && a->o.module.has && !lw_nl_open(&req)) {
+	if (lw_stream_loaded(&a->st) && a->o.module.has &&
+	    !lw_nl_open(&req)) {
 		agent_apply_module_cfg(a, &req);
 		lw_nl_close(&req);
 	}
@@ -785,11 +690,12 @@ static void agent_tick(struct agent *a)
 	if (lw_snapshots_take(&a->snaps, lw_now_ns(), now))
 		lw_err("agent: sampling the counters failed");
 	agent_drain(a, false);
-	if (a->srv_on && a->loaded && now >= a->stats_mono) {
+	if (a->srv_on && lw_stream_loaded(&a->st) &&
+	    now >= a->stats_mono) {
 		a->stats_mono = now + AGENT_STATS_NS;
 		agent_metrics_module(a);
 	}
-	if (!a->loaded && now >= a->retry_mono) {
+	if (!lw_stream_loaded(&a->st) && now >= a->retry_mono) {
 		a->retry_mono = now + AGENT_RETRY_NS;
 		agent_module_back(a);
 	}
@@ -819,9 +725,10 @@ static int agent_loop(struct agent *a)
 	int ret;
 
 	while (!a->stop) {
-		bool kept = lw_nl_pending(&a->nl), none = false;
+		bool kept = lw_stream_pending(&a->st), none = false;
 
-		pfd[0] = (struct pollfd){ .fd = lw_nl_fd(&a->nl), .events = POLLIN };
+		pfd[0] = (struct pollfd){ .fd = lw_stream_fd(&a->st),
+					  .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = a->sigfd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = a->tfd, .events = POLLIN };
 		n = 3;
@@ -851,8 +758,8 @@ static int agent_loop(struct agent *a)
 			if (ret)
 				return ret;
 		}
-		if (none && agent_broken("the netlink socket", lw_nl_fd(&a->nl),
-					 pfd[0].revents))
+		if (none && agent_broken("the netlink socket",
+					 lw_stream_fd(&a->st), pfd[0].revents))
 			return LW_EXIT_ERROR;
 		if (pfd[2].revents)
 			agent_tick(a);
@@ -897,19 +804,15 @@ static int agent_setup(struct agent *a)
 		}
 		a->srv_on = true;
 	}
-	ret = lw_nl_connect(&a->nl);
+	ret = lw_stream_open(&a->st, AGENT_RCVBUF);
 	if (ret)
-		return lw_nl_fail(&a->nl, ret, "connecting to generic netlink");
-	lw_nl_set_rcvbuf(&a->nl, AGENT_RCVBUF);
-	ret = lw_nl_join_ctrl(&a->nl);
-	if (ret)
-		return lw_nl_fail(&a->nl, ret, "joining the family notifications");
+		return ret;
 	ret = agent_subscribe(a, true);
 	if (ret)
 		return ret;
 	lw_snapshots_take(&a->snaps, lw_now_ns(), lw_mono_ns());
 	lw_err("agent: receiving events (family %d), %u alert rules, sampling every %llu ms",
-	       a->nl.family, a->o.nrules,
+	       lw_stream_family(&a->st), a->o.nrules,
 	       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
 	return 0;
 }
@@ -929,9 +832,7 @@ static void agent_teardown(struct agent *a)
 		lw_metrics_srv_close(&a->srv);
 	lw_periods_free(&a->periods);
 	lw_snapshots_free(&a->snaps);
-	lw_nl_close(&a->nl);
-	if (a->cursor_fd >= 0)
-		close(a->cursor_fd);
+	lw_stream_close(&a->st);
 	if (a->sigfd >= 0)
 		close(a->sigfd);
 	if (a->tfd >= 0)
@@ -947,7 +848,7 @@ int cmd_agent(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.sigfd = -1;
 	a.tfd = -1;
-	a.cursor_fd = -1;
+	lw_stream_init(&a.st, &agent_stream_ops, &a);
 	a.out.f = stdout;
 	a.argc = argc;
 	a.argv = argv;

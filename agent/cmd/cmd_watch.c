@@ -7,17 +7,13 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include <netlink/msg.h>
-
 #include "cmd/cmd.h"
 #include "lib/utils.h"
 #include "sink/event_print.h"
-#include "source/cursor.h"
 #include "source/nl.h"
-#include "source/nl_parse.h"
+#include "source/stream.h"
 
 #define WATCH_RCVBUF	(4 << 20)
-#define WATCH_MSG_MAX	65536
 
 void watch_usage(FILE *f)
 {
@@ -89,15 +85,10 @@ int watch_parse_args(int argc, char **argv, struct watch_opts *o)
 }
 
 struct watch {
-	struct lw_nl nl;
+	struct lw_stream st;
 	bool json;
-	uint64_t overruns;
 	bool gone;
 	struct lw_out out;	/* stdout */
-	/* --since-last: the cursor file, and the last event printed. */
-	int cursor_fd;
-	struct lw_cursor cursor;
-	bool cursor_moved;
 	int replay_ret;		/* exit code: printing a fetched event failed */
 };
 
@@ -110,46 +101,41 @@ static int watch_flush(struct watch *w)
 		lw_err("watch: writing to stdout: %s", strerror(err));
 		return LW_EXIT_ERROR;
 	}
-	if (w->cursor_moved) {
-		w->cursor_moved = false;
-		err = lw_cursor_save(w->cursor_fd, &w->cursor);
-		if (err) {
-			lw_err("watch: saving the cursor: %s", strerror(-err));
-			return LW_EXIT_ERROR;
-		}
+	err = lw_stream_save(&w->st);
+	if (err) {
+		lw_err("watch: saving the cursor: %s", strerror(-err));
+		return LW_EXIT_ERROR;
 	}
 	return 0;
 }
 
-static void watch_event(struct watch *w, struct nlmsghdr *nlh)
+/*
+ * An event to print. A fetched one goes out at once: output that fails
+ * ends the fetch, w->replay_ret the exit code, the reason printed.
+ */
+static int watch_event(void *arg, struct nlmsghdr *nlh,
+		       const struct lw_event *ev, bool replayed)
 {
-	struct lw_event ev;
-	int err = lw_event_parse(nlh, &ev);
+	struct watch *w = arg;
 
-	if (err) {
-		lw_err("ignoring a malformed event: %s", strerror(-err));
-		return;
-	}
-	if (w->cursor_fd >= 0 && (ev.has & LW_EV_SEQ)) {
-		/* Fetched already, or live while the fetch still ran. */
-		if (ev.instance == w->cursor.instance &&
-		    ev.seq <= w->cursor.seq)
-			return;
-		w->cursor.instance = ev.instance;
-		w->cursor.seq = ev.seq;
-		w->cursor_moved = true;
-	}
+	(void)nlh;
 	errno = 0;
 	if (w->json)
-		lw_event_print_json(stdout, &ev);
+		lw_event_print_json(stdout, ev);
 	else
-		lw_event_print_text(stdout, &ev);
+		lw_event_print_text(stdout, ev);
 	lw_out_note(&w->out);
+	lw_stream_consumed(&w->st, ev);
+	if (!replayed)
+		return 0;
+	w->replay_ret = watch_flush(w);
+	return w->replay_ret ? -ECANCELED : 0;
 }
 
-static void watch_print_lost(struct watch *w, struct lw_lost *lost)
+static void watch_lost(void *arg, struct lw_lost *lost)
 {
-	lost->ts_ns = lw_now_ns();
+	struct watch *w = arg;
+
 	errno = 0;
 	if (w->json)
 		lw_lost_print_json(stdout, lost);
@@ -158,57 +144,38 @@ static void watch_print_lost(struct watch *w, struct lw_lost *lost)
 	lw_out_note(&w->out);
 }
 
-static void watch_lost(struct watch *w, struct nlmsghdr *nlh)
+static void watch_bad(void *arg, enum lw_stream_bad what, int err,
+		      size_t len)
 {
-	struct lw_lost lost;
-	int err = lw_lost_parse(nlh, &lost);
-
-	if (err) {
+	(void)arg;
+	switch (what) {
+	case LW_STREAM_BAD_EVENT:
+		lw_err("ignoring a malformed event: %s", strerror(-err));
+		break;
+	case LW_STREAM_BAD_LOST:
 		lw_err("ignoring a malformed lost record: %s", strerror(-err));
-		return;
+		break;
+	case LW_STREAM_TOO_LARGE:
+		lw_err("ignoring a message of %zu bytes: too large", len);
+		break;
+	case LW_STREAM_TRAILING:
+		break;
 	}
-	watch_print_lost(w, &lost);
 }
 
-/*
- * The overrun may have swallowed the CTRL_CMD_DELFAMILY too: ask whether
- * the family is still the one we joined.
- */
-static void watch_overrun(struct watch *w)
+static void watch_gone(void *arg)
 {
-	struct lw_lost lost = {
-		.has = LW_LOST_OVERRUNS,
-		.reason = LW_LOST_OVERRUN,
-		.overruns = ++w->overruns,
-	};
-	struct lw_nl req;
-	int err;
+	struct watch *w = arg;
 
-	watch_print_lost(w, &lost);
-	err = lw_nl_open(&req);
-	if (err) {
-		w->gone = err == -ENOENT;
-		return;
-	}
-	w->gone = req.family != w->nl.family;
-	lw_nl_close(&req);
+	w->gone = true;
 }
 
-static void watch_msg(struct watch *w, struct nlmsghdr *nlh)
-{
-	if (nlh->nlmsg_type == w->nl.family) {
-		switch (lw_genl_cmd(nlh)) {
-		case LATWATCH_CMD_EVENT:
-			watch_event(w, nlh);
-			break;
-		case LATWATCH_CMD_LOST:
-			watch_lost(w, nlh);
-			break;
-		}
-	} else if (lw_ctrl_family_gone(nlh, w->nl.family)) {
-		w->gone = true;
-	}
-}
+static const struct lw_stream_ops watch_ops = {
+	.event = watch_event,
+	.lost = watch_lost,
+	.bad = watch_bad,
+	.gone = watch_gone,
+};
 
 /*
  * Read one datagram; 0 to go on, else an exit code. *none: the socket had
@@ -216,41 +183,19 @@ static void watch_msg(struct watch *w, struct nlmsghdr *nlh)
  */
 static int watch_recv(struct watch *w, bool *none)
 {
-	static char buf[WATCH_MSG_MAX] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct nlmsghdr *nlh;
-	uint32_t sender;
-	ssize_t n;
-	int len;
+	int r = lw_stream_read(&w->st);
 
 	*none = false;
-	n = lw_nl_recv(&w->nl, buf, sizeof(buf), &sender);
-	if (n < 0) {
-		if (errno == EAGAIN)
-			*none = true;
-		if (errno == EAGAIN || errno == EINTR)
+	if (r < 0) {
+		if (errno == EINTR)
 			return 0;
-		if (errno != ENOBUFS) {
-			lw_err("watch: receiving events: %s", strerror(errno));
-			return LW_EXIT_ERROR;
-		}
-		watch_overrun(w);
-		return watch_flush(w);
+		lw_err("watch: receiving events: %s", strerror(errno));
+		return LW_EXIT_ERROR;
 	}
-	if (!n) {
-		/* An empty datagram, or the end of a socket shut down. */
+	if (!r) {
 		*none = true;
 		return 0;
 	}
-	if (n > (ssize_t)sizeof(buf)) {
-		lw_err("ignoring a message of %zd bytes: too large", n);
-		return 0;
-	}
-	if (sender)
-		return 0;	/* not from the kernel */
-	len = (int)n;
-	for (nlh = (struct nlmsghdr *)buf; nlmsg_ok(nlh, len) && !w->gone;
-	     nlh = nlmsg_next(nlh, &len))
-		watch_msg(w, nlh);
 	return watch_flush(w);
 }
 
@@ -304,18 +249,18 @@ static int watch_broken(const char *what, int fd, short revents)
  * subscriber whose socket is dead or refuses a unicast (ECONNREFUSED),
  * and a socket that is open and not connect()ed never refuses. If the
  * module goes, CTRL_CMD_DELFAMILY says so, or the overrun that swallowed
- * it (watch_overrun()).
+ * it (see source/stream.h).
  */
 static int watch_loop(struct watch *w, int sigfd)
 {
 	struct pollfd pfd[2] = {
-		{ .fd = lw_nl_fd(&w->nl), .events = POLLIN },
+		{ .fd = lw_stream_fd(&w->st), .events = POLLIN },
 		{ .fd = sigfd, .events = POLLIN },
 	};
 	int ret;
 
 	for (;;) {
-		bool kept = lw_nl_pending(&w->nl), none = false;
+		bool kept = lw_stream_pending(&w->st), none = false;
 
 		if (poll(pfd, 2, kept ? 0 : -1) < 0) {
 			if (errno == EINTR)
@@ -343,95 +288,57 @@ static int watch_loop(struct watch *w, int sigfd)
 	}
 }
 
-/* The family id, asked on a socket of its own; then subscribe. */
-static int watch_resolve(struct watch *w)
-{
-	struct lw_nl req;
-	int err;
-
-	err = lw_nl_open(&req);
-	if (err)
-		return lw_nl_fail(&req, err, "connecting to the module");
-	w->nl.family = req.family;
-	lw_nl_close(&req);
-	err = lw_nl_subscribe(&w->nl);
-	if (err)
-		return lw_nl_fail(&w->nl, err, "subscribing to the events");
-	return 0;
-}
-
-/*
- * One fetched event. Output that fails ends the dump: w->replay_ret is
- * the exit code, the reason printed.
- */
-static int watch_replayed(struct nlmsghdr *nlh, void *arg)
-{
-	struct watch *w = arg;
-
-	watch_event(w, nlh);
-	w->replay_ret = watch_flush(w);
-	return w->replay_ret ? -ECANCELED : 0;
-}
-
 /*
  * --since-last, once subscribed: print what the module kept since the
- * cursor. Live events queue on our socket meanwhile; those fetched here
- * are skipped when they come (watch_event).
+ * cursor. Live events queue on the stream's socket meanwhile; those
+ * fetched here are dropped when they come.
  */
-static int watch_catch_up(struct watch *w, const struct watch_opts *o)
+static int watch_catch_up(struct watch *w, const struct watch_opts *o,
+			  struct lw_nl *req)
 {
+	struct lw_stream_fetch f;
 	char err[LW_ERR_LEN];
-	struct lw_cursor c = { 0 };
-	uint64_t instance, after;
+	int ret;
+
+	ret = lw_stream_open_cursor(&w->st, o->state, err, sizeof(err));
+	if (ret) {
+		lw_err("watch: --since-last: %s", err);
+		return ret == -EINVAL ? LW_EXIT_USAGE : LW_EXIT_ERROR;
+	}
+	ret = lw_stream_instance(&w->st, req);
+	if (ret)
+		return lw_nl_fail(req, ret, "asking for the module instance");
+	ret = lw_stream_replay(&w->st, req, &f);
+	if (w->replay_ret)
+		return w->replay_ret;	/* said so */
+	if (ret)
+		return lw_nl_fail(req, ret, "fetching the kept events");
+	return watch_flush(w);
+}
+
+/*
+ * The stream joins the family notifications before the family is
+ * resolved: if the module goes away after that, a CTRL_CMD_DELFAMILY
+ * says so. Requests go through a socket of their own, where no
+ * notification can come between; only the subscription goes on the
+ * stream's.
+ */
+static int watch_start(struct watch *w, const struct watch_opts *o)
+{
 	struct lw_nl req;
 	int ret;
 
-	w->cursor_fd = lw_cursor_open(o->state, &c, err, sizeof(err));
-	if (w->cursor_fd < 0) {
-		lw_err("watch: --since-last: %s", err);
-		return w->cursor_fd == -EINVAL ? LW_EXIT_USAGE : LW_EXIT_ERROR;
-	}
+	ret = lw_stream_open(&w->st, WATCH_RCVBUF);
+	if (ret)
+		return ret;
 	ret = lw_nl_open(&req);
 	if (ret)
 		return lw_nl_fail(&req, ret, "connecting to the module");
-	ret = lw_nl_instance(&req, &instance);
-	if (ret) {
-		ret = lw_nl_fail(&req, ret, "asking for the module instance");
-		goto out;
-	}
-	after = lw_cursor_after(&c, instance);
-	w->cursor.instance = instance;
-	w->cursor.seq = after;
-	ret = lw_nl_replay(&req, after, watch_replayed, w);
-	if (w->replay_ret)
-		ret = w->replay_ret;	/* said so */
-	else if (ret)
-		ret = lw_nl_fail(&req, ret, "fetching the kept events");
-	else
-		ret = watch_flush(w);
-out:
+	ret = lw_stream_subscribe(&w->st, &req);
+	if (!ret && o->since_last)
+		ret = watch_catch_up(w, o, &req);
 	lw_nl_close(&req);
 	return ret;
-}
-
-/*
- * Join the family notifications before resolving the family: if the
- * module goes away after that, a CTRL_CMD_DELFAMILY says so. Requests go
- * through another socket, where no notification can come between; only
- * the subscription goes on this one.
- */
-static int watch_subscribe(struct watch *w)
-{
-	int err;
-
-	err = lw_nl_connect(&w->nl);
-	if (err)
-		return lw_nl_fail(&w->nl, err, "connecting to generic netlink");
-	lw_nl_set_rcvbuf(&w->nl, WATCH_RCVBUF);
-	err = lw_nl_join_ctrl(&w->nl);
-	if (err)
-		return lw_nl_fail(&w->nl, err, "joining the family notifications");
-	return watch_resolve(w);
 }
 
 int cmd_watch(int argc, char **argv)
@@ -443,8 +350,8 @@ int cmd_watch(int argc, char **argv)
 	ret = watch_parse_args(argc, argv, &o);
 	if (ret != LW_ARGS_OK)
 		return ret;
+	lw_stream_init(&w.st, &watch_ops, &w);
 	w.json = o.json;
-	w.cursor_fd = -1;
 	w.out.f = stdout;
 	/*
 	 * A reader that goes away (latwatch watch | head) must not kill us
@@ -456,14 +363,10 @@ int cmd_watch(int argc, char **argv)
 		lw_err("watch: signalfd: %s", strerror(errno));
 		return LW_EXIT_ERROR;
 	}
-	ret = watch_subscribe(&w);
-	if (!ret && o.since_last)
-		ret = watch_catch_up(&w, &o);
+	ret = watch_start(&w, &o);
 	if (!ret)
 		ret = watch_loop(&w, sigfd);
-	lw_nl_close(&w.nl);
-	if (w.cursor_fd >= 0)
-		close(w.cursor_fd);
+	lw_stream_close(&w.st);
 	close(sigfd);
 	return ret;
 }
