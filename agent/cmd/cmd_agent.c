@@ -23,6 +23,7 @@
 #include "analysis/explain.h"
 #include "analysis/period.h"
 #include "analysis/rules.h"
+#include "analysis/settle.h"
 #include "cmd/agent_conf.h"
 #include "cmd/cmd.h"
 #include "lib/utils.h"
@@ -40,15 +41,6 @@
 #endif
 
 #define AGENT_RCVBUF		(8 << 20)
-/*
- * Events waiting for their settle time. Each holds a copy of its message
- * (at most a few KiB with a full stack), so this bounds that memory to
- * about 1 MiB; when it is full the oldest is explained at once with the
- * snapshots there are.
- */
-#define AGENT_PENDING		256
-/* The longest an event waits for a snapshot after its window. */
-#define AGENT_MAX_WAIT_NS	(2000ULL * 1000 * 1000)
 /* How often to look for the module while it is not loaded. */
 #define AGENT_RETRY_NS		(1000ULL * 1000 * 1000)
 /* Snapshots kept: 60 s of history at the default interval. */
@@ -59,14 +51,6 @@
 
 #define NSEC_PER_MSEC		1000000ULL
 #define NSEC_PER_SEC		1000000000ULL
-
-struct agent_pending {
-	void *msg;
-	size_t len;
-	uint64_t arrived_mono;
-	uint64_t end_real;	/* the window's end: the event's ts_ns */
-	bool replayed;		/* fetched on start, not received live */
-};
 
 struct agent {
 	int argc;
@@ -86,8 +70,7 @@ struct agent {
 	struct lw_metrics_srv srv;
 	bool srv_on;
 
-	struct agent_pending pending[AGENT_PENDING];
-	unsigned int head, npending;
+	struct lw_settle held;	/* events waiting to be explained */
 
 	bool cursor_tried;	/* the cursor file: opened, or given up on */
 
@@ -371,17 +354,17 @@ static void agent_malformed(struct agent *a, const char *what, int err)
 		       strerror(-err), (unsigned long long)a->malformed);
 }
 
-static void agent_process(struct agent *a, struct agent_pending *p)
+/* An event held long enough: explain it. */
+static void agent_release(void *arg, struct nlmsghdr *nlh, bool replayed)
 {
+	struct agent *a = arg;
 	struct lw_event ev;
-	int err = lw_event_parse(p->msg, &ev);
+	int err = lw_event_parse(nlh, &ev);
 
 	if (err)
 		agent_malformed(a, "event", err);
 	else
-		agent_explain(a, &ev, p->replayed);
-	free(p->msg);
-	p->msg = NULL;
+		agent_explain(a, &ev, replayed);
 }
 
 /*
@@ -415,29 +398,10 @@ static void agent_save_cursor(struct agent *a)
 		       strerror(-err));
 }
 
-static void agent_process_oldest(struct agent *a)
-{
-	agent_process(a, &a->pending[a->head]);
-	a->head = (a->head + 1) % AGENT_PENDING;
-	a->npending--;
-}
-
 /* Explain the events whose settle time is over. */
 static void agent_drain(struct agent *a, bool all)
 {
-	uint64_t now = lw_mono_ns();
-
-	while (a->npending) {
-		struct agent_pending *p = &a->pending[a->head];
-		uint64_t waited = now - p->arrived_mono;
-
-		if (!all && waited < a->o.settle_ns)
-			break;
-		if (!all && waited < AGENT_MAX_WAIT_NS &&
-		    !lw_corr_ready(&a->snaps, p->end_real))
-			break;
-		agent_process_oldest(a);
-	}
+	lw_settle_release(&a->held, &a->snaps, a->o.settle_ns, all);
 	agent_save_cursor(a);
 }
 
@@ -446,23 +410,11 @@ static int agent_event(void *arg, struct nlmsghdr *nlh,
 		       const struct lw_event *ev, bool replayed)
 {
 	struct agent *a = arg;
-	struct agent_pending *p;
 
-	if (a->npending == AGENT_PENDING)
-		agent_process_oldest(a);
-	p = &a->pending[(a->head + a->npending) % AGENT_PENDING];
-	p->msg = malloc(nlh->nlmsg_len);
-	if (!p->msg) {
+	if (lw_settle_hold(&a->held, nlh, ev, replayed)) {
 		lw_err("agent: out of memory holding an event; explaining it now");
 		agent_explain(a, ev, replayed);
-		return 0;
 	}
-	memcpy(p->msg, nlh, nlh->nlmsg_len);
-	p->len = nlh->nlmsg_len;
-	p->arrived_mono = lw_mono_ns();
-	p->end_real = (ev->has & LW_EV_TS) ? ev->ts_ns : lw_now_ns();
-	p->replayed = replayed;
-	a->npending++;
 	return 0;
 }
 
@@ -819,11 +771,8 @@ static int agent_setup(struct agent *a)
 
 static void agent_teardown(struct agent *a)
 {
-	unsigned int i;
-
 	agent_drain(a, true);
-	for (i = 0; i < AGENT_PENDING; i++)
-		free(a->pending[i].msg);
+	lw_settle_free(&a->held);
 	if (a->alerter_on) {
 		lw_alert_flush(&a->alerter, lw_mono_ns());
 		lw_alert_free(&a->alerter);
@@ -849,6 +798,7 @@ int cmd_agent(int argc, char **argv)
 	a.sigfd = -1;
 	a.tfd = -1;
 	lw_stream_init(&a.st, &agent_stream_ops, &a);
+	lw_settle_init(&a.held, agent_release, &a);
 	a.out.f = stdout;
 	a.argc = argc;
 	a.argv = argv;
