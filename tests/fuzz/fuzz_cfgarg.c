@@ -7,8 +7,8 @@
  * both agree on each argument alone; a refused one has a one-line
  * message; what lw_cfg_print() writes parses back to the same settings.
  */
-#include "conffile.h"
-#include "config.h"
+#include "cmd/agent_conf.h"
+#include "source/module_cfg.h"
 #include "fuzz.h"
 
 static void check_err(const char *arg, const char *err)

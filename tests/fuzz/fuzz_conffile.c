@@ -6,8 +6,8 @@
  */
 #include <errno.h>
 
-#include "conffile.h"
-#include "rules.h"
+#include "analysis/rules.h"
+#include "cmd/agent_conf.h"
 #include "fuzz.h"
 
 #define FUZZ_PATH	"latwatch.conf"

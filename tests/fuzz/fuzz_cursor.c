@@ -5,7 +5,7 @@
  * one a crash or a user mangled is never taken for a place in the events;
  * a refused one leaves the cursor as it was.
  */
-#include "cursor.h"
+#include "source/cursor.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,7 +8,7 @@
  */
 #include <inttypes.h>
 
-#include "units.h"
+#include "lib/units.h"
 #include "fuzz.h"
 
 static bool digit(char c)

@@ -13,11 +13,16 @@
 #include <netlink/genl/ctrl.h>
 #include <netlink/msg.h>
 
-#include "correlate.h"
-#include "json.h"
-#include "nl.h"
-#include "report.h"
-#include "signature.h"
+#include "analysis/correlate.h"
+#include "analysis/signature.h"
+#include "analysis/verdict.h"
+#include "lib/jsonw.h"
+#include "report/report.h"
+#include "sink/event_print.h"
+#include "sink/hist_print.h"
+#include "sink/stats_print.h"
+#include "source/nl.h"
+#include "source/nl_parse.h"
 #include "fuzz.h"
 
 /* A family id as the kernel could have given it. */
@@ -75,19 +80,19 @@ static void event_agent(const struct lw_event *ev)
 {
 	char sig[LW_SIG_LEN], verdict[LW_VERDICT_LEN];
 	struct fuzz_out o;
-	struct json j;
+	struct jw j;
 
 	lw_signature_event(sig, sizeof(sig), ev);
 	lw_verdict(verdict, sizeof(verdict), ev, NULL);
 	/* the signature keeps the kernel's bytes; the verdict is for people */
 	check_text(verdict, strlen(verdict));
 
-	json_init(&j, fuzz_out_open(&o));
-	json_obj_open(&j);
+	jw_init(&j, fuzz_out_open(&o));
+	jw_obj_open(&j);
 	lw_event_json_members(&j, ev);
-	json_kv_str(&j, "signature", sig);
-	json_kv_str(&j, "verdict", verdict);
-	json_obj_close(&j);
+	jw_kv_str(&j, "signature", sig);
+	jw_kv_str(&j, "verdict", verdict);
+	jw_obj_close(&j);
 	fputc('\n', o.f);
 	fuzz_out_close(&o);
 	fuzz_json_lines(o.buf, o.len);

@@ -9,7 +9,7 @@
  */
 #include <inttypes.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "fuzz.h"
 
 static FILE *devnull;

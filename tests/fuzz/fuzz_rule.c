@@ -6,7 +6,8 @@
  * comparison must hold at the edge. A rule that does not parse must say
  * why.
  */
-#include "rules.h"
+#include "analysis/rules.h"
+#include "lib/utils.h"
 #include "fuzz.h"
 
 static void check_match(const struct lw_rule *r)

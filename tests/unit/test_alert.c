@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "alert.h"
-#include "conffile.h"
+#include "cmd/agent_conf.h"
+#include "sink/alert.h"
 
 #define MS	1000000ull
 #define S	1000000000ull

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "testutil.h"
-#include "cmd.h"
-#include "utils.h"
+#include "cmd/cmd.h"
+#include "lib/utils.h"
 
 #include <unistd.h>
 

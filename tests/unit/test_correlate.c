@@ -3,10 +3,11 @@
 #include <stdbool.h>
 
 #include "testutil.h"
-#include "fixtures/sample/tree.h"
-#include "correlate.h"
-#include "json.h"
-#include "sample.h"
+#include "fixtures/snapshots/tree.h"
+#include "analysis/correlate.h"
+#include "analysis/verdict.h"
+#include "lib/jsonw.h"
+#include "source/snapshots.h"
 
 #define MAXCPU	20
 
@@ -16,7 +17,7 @@
 
 struct world {
 	struct tree t;
-	struct lw_sampler s;
+	struct lw_snapshots s;
 	unsigned int ncpu;	/* online: 0 .. ncpu - 1 */
 	uint32_t dropped[MAXCPU];
 	uint32_t squeeze[MAXCPU];
@@ -37,7 +38,7 @@ static void world_init(struct world *w, unsigned int ncpu,
 		 ncpu - 1);
 	tree_iface(&w->t, "lo", 1, 0, 0, 0, 0, 0);
 	tree_iface(&w->t, "eth0", 2, 5, 6, 7, 8, 9);
-	assert_int_equal(lw_sampler_init(&w->s, w->t.root, history), 0);
+	assert_int_equal(lw_snapshots_init(&w->s, w->t.root, history), 0);
 }
 
 static void world_take(struct world *w, uint64_t t)
@@ -67,12 +68,12 @@ static void world_take(struct world *w, uint64_t t)
 		 "some avg10=0.00 avg60=0.00 avg300=0.00 total=%llu\n"
 		 "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
 		 (unsigned long long)w->psi);
-	assert_int_equal(lw_sampler_take(&w->s, t, t), 0);
+	assert_int_equal(lw_snapshots_take(&w->s, t, t), 0);
 }
 
 static void world_free(struct world *w)
 {
-	lw_sampler_free(&w->s);
+	lw_snapshots_free(&w->s);
 	tree_free(&w->t);
 }
 
@@ -185,7 +186,7 @@ static void test_deltas(void **state)
 	w.dropped[3] = 500;
 	w.ncpu = 3;		/* CPU 3 went offline */
 	world_take(&w, 200);
-	assert_false(lw_sampler_get_cpu(&w.s, 0, 3, LW_CPU_DROPPED, &v));
+	assert_false(lw_snapshots_get_cpu(&w.s, 0, 3, LW_CPU_DROPPED, &v));
 
 	corr_ok(&w, 120, 180, 1, &c, 100, 200, false);
 	assert_int_equal(c.nnic, 2);
@@ -324,7 +325,7 @@ static void test_caps(void **state)
 	for (i = 0; i < 12; i++)
 		snprintf(f.names[i], sizeof(f.names[i]), "rx_q%u_drops", i);
 	world_init(&w, MAXCPU, 8);
-	lw_sampler_set_ethtool(&w.s, &fake_ops, &f);
+	lw_snapshots_set_ethtool(&w.s, &fake_ops, &f);
 	for (i = 0; i < 12; i++) {
 		snprintf(name, sizeof(name), "veth%u", i);
 		tree_iface(&w.t, name, 10 + (int)i, 0, 0, 0, 0, 0);
@@ -365,9 +366,9 @@ static void test_caps(void **state)
 		snprintf(name, sizeof(name), "veth%u", i);
 		tree_iface_rm(&w.t, name);
 	}
-	lw_sampler_free(&w.s);
-	assert_int_equal(lw_sampler_init(&w.s, w.t.root, 8), 0);
-	lw_sampler_set_ethtool(&w.s, &fake_ops, &f);
+	lw_snapshots_free(&w.s);
+	assert_int_equal(lw_snapshots_init(&w.s, w.t.root, 8), 0);
+	lw_snapshots_set_ethtool(&w.s, &fake_ops, &f);
 	memset(f.vals, 0, sizeof(f.vals));
 	world_take(&w, 300);
 	for (i = 0; i < 12; i++)
@@ -393,14 +394,14 @@ static void test_caps(void **state)
 static char *corr_json(const struct lw_corr *c)
 {
 	struct capture cap;
-	struct json j;
+	struct jw j;
 	char *s;
 
 	cap_open(&cap);
-	json_init(&j, cap.f);
-	json_obj_open(&j);
+	jw_init(&j, cap.f);
+	jw_obj_open(&j);
 	lw_corr_json(&j, c);
-	json_obj_close(&j);
+	jw_obj_close(&j);
 	cap_close(&cap);
 	if (!json_check(cap.buf, cap.len))
 		fail_msg("not valid JSON: %s", cap.buf);
@@ -547,7 +548,7 @@ static struct lw_corr quiet(void)
 	return c;
 }
 
-/* The example from the field, through the sampler. */
+/* The example from the field, through the snapshots. */
 static void test_verdict_softirqoff(void **state)
 {
 	struct lw_event ev = mkev(LATWATCH_EV_SOFTIRQOFF, 1, 52123456,

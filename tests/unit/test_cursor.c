@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "cursor.h"
-#include "utils.h"
+#include "lib/utils.h"
+#include "source/cursor.h"
 
 static const char line[] =
 	"latwatch-cursor 1 00000000deadbeef 00000000000000000042\n";

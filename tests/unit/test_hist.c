@@ -3,8 +3,10 @@
 
 #include "testutil.h"
 #include "msgutil.h"
-#include "hist.h"
-#include "nl.h"
+#include "sink/hist_print.h"
+#include "source/hist_dump.h"
+#include "source/nl.h"
+#include "source/nl_parse.h"
 
 /* A dump message; n buckets from count, or no nest at all if n < 0. */
 static struct nl_msg *hist_msg(uint32_t cpu, uint32_t type,

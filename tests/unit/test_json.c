@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "testutil.h"
-#include "json.h"
+#include "lib/jsonw.h"
 
 static char *escape(const char *s, size_t len)
 {
 	struct capture c;
 
 	cap_open(&c);
-	json_escape(c.f, s, len);
+	jw_escape(c.f, s, len);
 	return (char *)cap_close(&c);
 }
 
@@ -92,21 +92,21 @@ static void test_embedded_nul(void **state)
 static void test_all_pairs_valid(void **state)
 {
 	struct capture c;
-	struct json j;
+	struct jw j;
 	char in[2];
 	unsigned int a, b;
 
 	(void)state;
 	for (a = 0; a < 256; a++) {
 		cap_open(&c);
-		json_init(&j, c.f);
-		json_arr_open(&j);
+		jw_init(&j, c.f);
+		jw_arr_open(&j);
 		for (b = 0; b < 256; b++) {
 			in[0] = (char)a;
 			in[1] = (char)b;
-			json_strn(&j, in, 2);
+			jw_strn(&j, in, 2);
 		}
-		json_arr_close(&j);
+		jw_arr_close(&j);
 		cap_close(&c);
 		if (!json_check(c.buf, c.len))
 			fail_msg("invalid JSON for first byte 0x%02x", a);
@@ -136,28 +136,28 @@ static void test_checker_rejects(void **state)
 static void test_writer(void **state)
 {
 	struct capture c;
-	struct json j;
+	struct jw j;
 
 	(void)state;
 	cap_open(&c);
-	json_init(&j, c.f);
-	json_obj_open(&j);
-	json_kv_str(&j, "a", "x\"y");
-	json_key(&j, "b");
-	json_arr_open(&j);
-	json_u64(&j, 1);
-	json_str(&j, "two");
-	json_obj_open(&j);
-	json_obj_close(&j);
-	json_arr_open(&j);
-	json_arr_close(&j);
-	json_arr_close(&j);
-	json_key(&j, "c");
-	json_bool(&j, true);
-	json_key(&j, "d");
-	json_bool(&j, false);
-	json_kv_u64(&j, "e", UINT64_MAX);
-	json_obj_close(&j);
+	jw_init(&j, c.f);
+	jw_obj_open(&j);
+	jw_kv_str(&j, "a", "x\"y");
+	jw_key(&j, "b");
+	jw_arr_open(&j);
+	jw_u64(&j, 1);
+	jw_str(&j, "two");
+	jw_obj_open(&j);
+	jw_obj_close(&j);
+	jw_arr_open(&j);
+	jw_arr_close(&j);
+	jw_arr_close(&j);
+	jw_key(&j, "c");
+	jw_bool(&j, true);
+	jw_key(&j, "d");
+	jw_bool(&j, false);
+	jw_kv_u64(&j, "e", UINT64_MAX);
+	jw_obj_close(&j);
 	cap_close(&c);
 	assert_string_equal(c.buf, "{\"a\":\"x\\\"y\",\"b\":[1,\"two\",{},[]],"
 			    "\"c\":true,\"d\":false,\"e\":18446744073709551615}");
@@ -167,20 +167,20 @@ static void test_writer(void **state)
 /* For "make check": lines for jq, each byte in a string and in a key. */
 static void emit(void)
 {
-	struct json j;
+	struct jw j;
 	char in[4] = "x?y";
 	unsigned int b;
 
 	for (b = 0; b < 256; b++) {
 		in[1] = (char)b;
-		json_init(&j, stdout);
-		json_obj_open(&j);
-		json_kv_u64(&j, "byte", b);
-		json_key(&j, "s");
-		json_strn(&j, in, 3);
-		json_key(&j, in);
-		json_strn(&j, in + 1, 1);
-		json_obj_close(&j);
+		jw_init(&j, stdout);
+		jw_obj_open(&j);
+		jw_kv_u64(&j, "byte", b);
+		jw_key(&j, "s");
+		jw_strn(&j, in, 3);
+		jw_key(&j, in);
+		jw_strn(&j, in + 1, 1);
+		jw_obj_close(&j);
 		putchar('\n');
 	}
 }

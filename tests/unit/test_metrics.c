@@ -9,8 +9,9 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "metrics.h"
-#include "utils.h"
+#include "lib/utils.h"
+#include "sink/metrics.h"
+#include "sink/metrics_http.h"
 
 #define SEC	UINT64_C(1000000000)
 #define MS	UINT64_C(1000000)

@@ -5,7 +5,8 @@
 
 #include "testutil.h"
 #include "msgutil.h"
-#include "nl.h"
+#include "source/nl.h"
+#include "source/nl_parse.h"
 
 /*
  * An NLMSG_ERROR as netlink_ack() builds it: struct nlmsgerr, then the

@@ -3,8 +3,8 @@
 #include <math.h>
 
 #include "testutil.h"
-#include "json.h"
-#include "period.h"
+#include "analysis/period.h"
+#include "lib/jsonw.h"
 
 #define NS	1000000000ull
 /* 2026-11-22T12:00:03Z */
@@ -855,15 +855,15 @@ static void test_json(void **state)
 		.last_ns = T0 + 3601323456789ull,
 	};
 	struct capture c;
-	struct json j;
+	struct jw j;
 
 	(void)state;
 	cap_open(&c);
-	json_init(&j, c.f);
-	json_obj_open(&j);
-	json_kv_str(&j, "sig", "softirqoff:memcg_stat_show");
+	jw_init(&j, c.f);
+	jw_obj_open(&j);
+	jw_kv_str(&j, "sig", "softirqoff:memcg_stat_show");
 	lw_period_json(&j, &pd);
-	json_obj_close(&j);
+	jw_obj_close(&j);
 	fputc('\n', c.f);
 	cap_close(&c);
 	assert_string_equal(c.buf,
@@ -885,7 +885,7 @@ static void test_json_detected(void **state)
 	struct lw_periods *p = new_periods(0, 0);
 	struct lw_period pd;
 	struct capture c;
-	struct json j;
+	struct jw j;
 	int i;
 
 	(void)state;
@@ -893,10 +893,10 @@ static void test_json_detected(void **state)
 	for (i = 0; i < 30; i++)
 		add(p, "x", 86400.0 * i + unif2() * 60, 86400, &pd);
 	cap_open(&c);
-	json_init(&j, c.f);
-	json_obj_open(&j);
+	jw_init(&j, c.f);
+	jw_obj_open(&j);
 	lw_period_json(&j, &pd);
-	json_obj_close(&j);
+	jw_obj_close(&j);
 	fputc('\n', c.f);
 	cap_close(&c);
 	assert_json_line(c.buf);

@@ -7,9 +7,9 @@
 #include <json-c/json.h>
 
 #include "testutil.h"
-#include "cmd.h"
-#include "report.h"
-#include "utils.h"
+#include "cmd/cmd.h"
+#include "lib/utils.h"
+#include "report/report.h"
 
 #define MS	UINT64_C(1000000)
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "testutil.h"
-#include "rules.h"
+#include "analysis/rules.h"
+#include "lib/utils.h"
 
 #define MS	1000000ull
 #define S	1000000000ull

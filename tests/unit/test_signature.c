@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "testutil.h"
-#include "event.h"
-#include "signature.h"
+#include "analysis/signature.h"
+#include "source/modevent.h"
 
 /* The stack of a slow timer callback, as the module sends it. */
 static const char *const timer_frames[] = {

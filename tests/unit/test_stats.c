@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "testutil.h"
 #include "msgutil.h"
-#include "nl.h"
-#include "stats.h"
+#include "sink/stats_print.h"
+#include "source/nl.h"
+#include "source/nl_parse.h"
+#include "source/stats_dump.h"
 
 static struct nl_msg *stat_msg(uint32_t cpu, bool online, uint64_t base)
 {

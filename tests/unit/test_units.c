@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "testutil.h"
-#include "units.h"
+#include "lib/units.h"
 
 static void ok(const char *s, unsigned int def_exp, uint64_t want)
 {

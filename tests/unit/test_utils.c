@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "utils.h"
+#include "lib/utils.h"
 
 static void test_signal_name(void **state)
 {

@@ -4,8 +4,9 @@
 # runs 20 ms, every 2 s, twelve times. The first two occurrences carry no
 # "period" (two cannot make one); the last carries one within 5% of 2 s
 # that counts at least six of them. When the period is first reported
-# depends on the jitter (see agent/period.h): the 7th occurrence at +-1%,
-# about the 10th at +-5%, which a busy host gives single-threaded TCG.
+# depends on the jitter (see agent/analysis/period.h): the 7th occurrence
+# at +-1%, about the 10th at +-5%, which a busy host gives single-threaded
+# TCG.
 . /tests/lib/assert.sh
 . /tests/lib/latwatch.sh
 

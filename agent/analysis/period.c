@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analysis/period.h"
+#include "lib/hash.h"
+#include "lib/utils.h"
+
+/* One signature: its occurrences and the series last reported. */
+struct lw_period_ent {
+	char sig[LW_SIG_LEN];
+	uint32_t hash;
+	int hnext;		/* next entry in the hash chain, or -1 */
+	int lru_prev;		/* more recently seen, or -1 */
+	int lru_next;		/* less recently seen, or -1 */
+	uint64_t *occ;		/* ring of max_occ occurrences */
+	unsigned int head;	/* the oldest occurrence */
+	unsigned int n;		/* occurrences in the ring */
+	uint64_t last_event_ns;	/* the newest event, for storms */
+	bool live;		/* series is reported periodic */
+	struct lw_period series;
+	uint64_t seen_ns;	/* newest occurrence counted in series */
+};
+
+/* Marks of occurrences during a fit. */
+enum {
+	LW_PM_NONE,		/* not reached: older than the series */
+	LW_PM_FIT,
+	LW_PM_DUP,
+	LW_PM_OUT,
+};
+
+/* The result of fitting one candidate period. */
+struct lw_fit {
+	double a, p;		/* the line t = a + p * s; t_n is 0 */
+	unsigned int count, missed, outliers;
+	unsigned int dups;	/* in a taken slot */
+	unsigned int oldest;	/* index of the oldest fitting occurrence */
+	double jitter;
+	double lchance;		/* log10 of the chance it is random */
+	bool valid;
+};
+
+int lw_periods_init(struct lw_periods *p, unsigned int max_sigs,
+		    unsigned int max_occ)
+{
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	if (!max_sigs)
+		max_sigs = LW_PERIOD_SIGS;
+	if (!max_occ)
+		max_occ = LW_PERIOD_OCC;
+	if (max_sigs > LW_PERIOD_SIGS_MAX || max_occ < LW_PERIOD_OCC_MIN ||
+	    max_occ > LW_PERIOD_OCC_MAX)
+		return -EINVAL;
+	p->max_sigs = max_sigs;
+	p->max_occ = max_occ;
+	p->nbuckets = 1;
+	while (p->nbuckets < 2 * max_sigs)
+		p->nbuckets <<= 1;
+	p->ents = calloc(max_sigs, sizeof(*p->ents));
+	p->occ = calloc((size_t)max_sigs * max_occ, sizeof(*p->occ));
+	p->buckets = malloc(p->nbuckets * sizeof(*p->buckets));
+	p->x = calloc(max_occ, sizeof(*p->x));
+	p->slot = calloc(max_occ, sizeof(*p->slot));
+	p->mark = calloc(max_occ, sizeof(*p->mark));
+	if (!p->ents || !p->occ || !p->buckets || !p->x || !p->slot ||
+	    !p->mark) {
+		lw_periods_free(p);
+		return -ENOMEM;
+	}
+	for (i = 0; i < p->nbuckets; i++)
+		p->buckets[i] = -1;
+	for (i = 0; i < max_sigs; i++)
+		p->ents[i].occ = p->occ + (size_t)i * max_occ;
+	p->lru_head = -1;
+	p->lru_tail = -1;
+	return 0;
+}
+
+void lw_periods_free(struct lw_periods *p)
+{
+	free(p->ents);
+	free(p->occ);
+	free(p->buckets);
+	free(p->x);
+	free(p->slot);
+	free(p->mark);
+	memset(p, 0, sizeof(*p));
+}
+
+unsigned int lw_periods_len(const struct lw_periods *p)
+{
+	return p->nsigs;
+}
+
+static void lw_lru_unlink(struct lw_periods *p, int i)
+{
+	struct lw_period_ent *e = &p->ents[i];
+
+	if (e->lru_prev >= 0)
+		p->ents[e->lru_prev].lru_next = e->lru_next;
+	else
+		p->lru_head = e->lru_next;
+	if (e->lru_next >= 0)
+		p->ents[e->lru_next].lru_prev = e->lru_prev;
+	else
+		p->lru_tail = e->lru_prev;
+}
+
+static void lw_lru_push(struct lw_periods *p, int i)
+{
+	struct lw_period_ent *e = &p->ents[i];
+
+	e->lru_prev = -1;
+	e->lru_next = p->lru_head;
+	if (p->lru_head >= 0)
+		p->ents[p->lru_head].lru_prev = i;
+	p->lru_head = i;
+	if (p->lru_tail < 0)
+		p->lru_tail = i;
+}
+
+static void lw_hash_unlink(struct lw_periods *p, int i)
+{
+	int *pp = &p->buckets[p->ents[i].hash & (p->nbuckets - 1)];
+
+	while (*pp != i)
+		pp = &p->ents[*pp].hnext;
+	*pp = p->ents[i].hnext;
+}
+
+/* The entry of sig, made (forgetting the least recently seen) if new. */
+static struct lw_period_ent *lw_period_ent(struct lw_periods *p,
+					   const char *sig)
+{
+	char key[LW_SIG_LEN];
+	struct lw_period_ent *e;
+	uint32_t h;
+	int i;
+
+	snprintf(key, sizeof(key), "%s", sig);
+	h = (uint32_t)lw_hash_str(key);
+	for (i = p->buckets[h & (p->nbuckets - 1)]; i >= 0; i = e->hnext) {
+		e = &p->ents[i];
+		if (e->hash == h && !strcmp(e->sig, key)) {
+			lw_lru_unlink(p, i);
+			lw_lru_push(p, i);
+			return e;
+		}
+	}
+	if (p->nsigs < p->max_sigs) {
+		i = (int)p->nsigs++;
+	} else {
+		i = p->lru_tail;
+		lw_lru_unlink(p, i);
+		lw_hash_unlink(p, i);
+	}
+	e = &p->ents[i];
+	memcpy(e->sig, key, sizeof(key));
+	e->hash = h;
+	e->head = 0;
+	e->n = 0;
+	e->last_event_ns = 0;
+	e->live = false;
+	memset(&e->series, 0, sizeof(e->series));
+	e->seen_ns = 0;
+	e->hnext = p->buckets[h & (p->nbuckets - 1)];
+	p->buckets[h & (p->nbuckets - 1)] = i;
+	lw_lru_push(p, i);
+	return e;
+}
+
+/* Occurrence i of e, 0 the oldest. */
+static uint64_t *lw_occ(const struct lw_periods *p,
+			const struct lw_period_ent *e, unsigned int i)
+{
+	return &e->occ[(e->head + i) % p->max_occ];
+}
+
+static void lw_occ_push(struct lw_periods *p, struct lw_period_ent *e,
+			uint64_t ts_ns)
+{
+	if (e->n == p->max_occ) {
+		e->head = (e->head + 1) % p->max_occ;
+		e->n--;
+	}
+	*lw_occ(p, e, e->n) = ts_ns;
+	e->n++;
+}
+
+/* The residual window of period p. */
+static double lw_tol(double p)
+{
+	return p / LW_PERIOD_TOL;
+}
+
+/* When the series is overdue: no later fit can extend it. */
+static uint64_t lw_period_deadline(const struct lw_period *pd)
+{
+	return pd->last_ns + (LW_PERIOD_GAP + 1) * pd->period_ns +
+	       pd->period_ns / LW_PERIOD_TOL;
+}
+
+/* log10 of the binomial coefficient C(n, k). */
+static double lw_log10_choose(unsigned int n, unsigned int k)
+{
+	double l = 0;
+	unsigned int i;
+
+	for (i = 1; i <= k; i++)
+		l += log10((double)(n - k + i) / i);
+	return l;
+}
+
+/* Least-squares sums of the (slot, time) pairs of the fitting ones. */
+struct lw_lsq {
+	double n, s, ss, t, st;
+};
+
+static void lw_lsq_add(struct lw_lsq *q, int s, double t)
+{
+	q->n += 1;
+	q->s += s;
+	q->ss += (double)s * s;
+	q->t += t;
+	q->st += s * t;
+}
+
+/* The line through the pairs; false if there are not two slots. */
+static bool lw_lsq_line(const struct lw_lsq *q, double *a, double *p)
+{
+	double d = q->n * q->ss - q->s * q->s;
+
+	if (q->n < 2 || d <= 0)
+		return false;
+	*p = (q->n * q->st - q->s * q->t) / d;
+	*a = (q->t - *p * q->s) / q->n;
+	return true;
+}
+
+/*
+ * Walk the occurrences p->x[0..n) (relative to the newest, ascending, the
+ * last one 0) from the newest back, along the line t = a + per * s, and
+ * mark p->mark[] and p->slot[]; tol is the largest |residual| of a fit.
+ * Returns the index of the oldest fitting.
+ *
+ * With span, the line follows the fits: its phase a is their mean offset
+ * from the period per until they are three or more and span at least span
+ * slots; from then on a and per are their least-squares line. So a
+ * period measured over k periods is not replaced by one measured over
+ * fewer. Without (0), the line stays, and an occurrence nearer to it than
+ * the one in its slot takes the slot (except the newest's).
+ */
+static unsigned int lw_walk(struct lw_periods *p, unsigned int n, double a,
+			    double per, double tol, int span)
+{
+	const double *x = p->x;
+	struct lw_lsq q = { 0, 0, 0, 0, 0 };
+	unsigned int i, oldest = n - 1;
+	double r, rfit = 0, off = 0;
+	int s;
+
+	memset(p->mark, LW_PM_NONE, n);
+	p->mark[oldest] = LW_PM_FIT;
+	p->slot[oldest] = 0;
+	lw_lsq_add(&q, 0, 0);
+	for (i = n - 1; i-- > 0;) {
+		if (x[i] < a - tol +
+			   per * (p->slot[oldest] - LW_PERIOD_GAP - 1))
+			break;
+		s = (int)lround((x[i] - a) / per);
+		r = x[i] - a - per * s;
+		if (fabs(r) > tol) {
+			p->mark[i] = LW_PM_OUT;
+		} else if (s < p->slot[oldest]) {
+			p->mark[i] = LW_PM_FIT;
+			p->slot[i] = s;
+			oldest = i;
+			rfit = fabs(r);
+			if (span) {
+				lw_lsq_add(&q, s, x[i]);
+				off += x[i] - per * s;
+				if (q.n >= 3 && -s >= span)
+					lw_lsq_line(&q, &a, &per);
+				else
+					a = off / q.n;
+			}
+		} else if (!span && s == p->slot[oldest] && s &&
+			   fabs(r) < rfit) {
+			p->mark[oldest] = LW_PM_DUP;
+			p->mark[i] = LW_PM_FIT;
+			p->slot[i] = s;
+			oldest = i;
+			rfit = fabs(r);
+		} else {
+			p->mark[i] = LW_PM_DUP;
+		}
+	}
+	return oldest;
+}
+
+/* The least-squares line of the fits from index from on, if three or more. */
+static bool lw_fit_line(const struct lw_periods *p, unsigned int from,
+			unsigned int n, double *a, double *per)
+{
+	struct lw_lsq q = { 0, 0, 0, 0, 0 };
+	unsigned int i;
+
+	for (i = from; i < n; i++)
+		if (p->mark[i] == LW_PM_FIT)
+			lw_lsq_add(&q, p->slot[i], p->x[i]);
+	return q.n >= 3 && lw_lsq_line(&q, a, per) &&
+	       *per >= LW_PERIOD_MIN_NS / 2;
+}
+
+/*
+ * Fit the series of period about p0 that ends in the newest of the n
+ * occurrences p->x[]; span as for lw_walk(). Leaves the marks of the fit
+ * in p->mark[] and p->slot[].
+ */
+static void lw_fit(struct lw_periods *p, unsigned int n, double p0, int span,
+		   struct lw_fit *f)
+{
+	const double *x = p->x;
+	double a = 0, per = p0, tol, r, rmax = 0, ss = 0, h;
+	unsigned int i, c = 0, m = 0, o = 0, d = 0, end, half = 0;
+	int prev = 0;
+
+	memset(f, 0, sizeof(*f));
+	/* Follow the fits, then along their least-squares line. */
+	end = lw_walk(p, n, 0, p0, lw_tol(p0), span);
+	if (!lw_fit_line(p, end, n, &a, &per))
+		return;
+	tol = lw_tol(per);
+	end = lw_walk(p, n, a, per, tol, 0);
+
+	/*
+	 * The longest run back from the newest that keeps to the rules (the
+	 * walk stopped before LW_PERIOD_GAP empty slots in a row).
+	 */
+	for (i = n; i-- > end;) {
+		if (p->mark[i] == LW_PM_OUT) {
+			o++;
+		} else if (p->mark[i] == LW_PM_DUP) {
+			d++;
+		} else if (p->mark[i] == LW_PM_FIT) {
+			if (c)
+				m += prev - p->slot[i] - 1;
+			prev = p->slot[i];
+			c++;
+			if (c >= 3 && 2 * m <= c && 2 * o <= c) {
+				f->oldest = i;
+				f->count = c;
+				f->missed = m;
+				f->outliers = o;
+				f->dups = d;
+			}
+		}
+	}
+	if (!f->count)
+		return;
+	memset(p->mark, LW_PM_NONE, f->oldest);
+	/* The series must end in the newest (at 0, in slot 0). */
+	if (!lw_fit_line(p, f->oldest, n, &a, &per) || fabs(a) > tol ||
+	    per < LW_PERIOD_MIN_NS || per > LW_PERIOD_MAX_NS)
+		return;
+	f->a = a;
+	f->p = per;
+	for (i = f->oldest; i < n; i++) {
+		if (p->mark[i] == LW_PM_OUT) {
+			/* Distance from the middle between two slots. */
+			r = (x[i] - a) / per;
+			if (fabs(r - floor(r) - 0.5) * per <= lw_tol(per) / 2)
+				half++;
+		}
+		if (p->mark[i] != LW_PM_FIT)
+			continue;
+		r = x[i] - a - per * p->slot[i];
+		ss += r * r;
+		if (fabs(r) > rmax)
+			rmax = fabs(r);
+	}
+	/* The outliers keep time too: this is twice the period. */
+	if (half >= 2 && 2 * half >= f->outliers && 4 * half >= f->count)
+		return;
+	f->jitter = sqrt(ss / (f->count - 2));
+	h = rmax > LW_PERIOD_RES_NS ? rmax : LW_PERIOD_RES_NS;
+	f->lchance = lw_log10_choose(f->count + f->outliers + f->dups - 2,
+				     f->count - 2);
+	if (2 * h < per - LW_PERIOD_STORM_NS)
+		f->lchance += (f->count - 2) *
+			      log10(2 * h / (per - LW_PERIOD_STORM_NS));
+	f->valid = true;
+}
+
+static uint64_t lw_round_u64(double v)
+{
+	return v <= 0 ? 0 : (uint64_t)llround(v);
+}
+
+/*
+ * The newest occurrence t_n of e, with e reported periodic and not
+ * overdue: extend the series, or count t_n as its outlier (period.h).
+ */
+static void lw_period_extend(struct lw_periods *p, struct lw_period_ent *e,
+			     unsigned int n, uint64_t tn)
+{
+	struct lw_period *ps = &e->series;
+	double per = (double)ps->period_ns, xl, r;
+	unsigned int i, newer = 0;
+	struct lw_fit f;
+	int sl = 1;
+	uint64_t t;
+
+	lw_fit(p, n, per, 2 * LW_PERIOD_DIV, &f);
+	if (f.valid && f.lchance <= -LW_PERIOD_SIGMA &&
+	    fabs(f.p - per) <= lw_tol(per) &&
+	    ps->last_ns >= *lw_occ(p, e, f.oldest)) {
+		xl = -(double)(tn - ps->last_ns);
+		sl = (int)lround((xl - f.a) / f.p);
+		r = xl - f.a - f.p * sl;
+		if (fabs(r) > f.p / 4)
+			sl = 1;
+	}
+	if (sl == 0) {
+		/* Another spike in the slot of the last one. */
+		e->seen_ns = tn;
+		return;
+	}
+	if (sl > 0) {
+		ps->outliers++;
+		e->seen_ns = tn;
+		return;
+	}
+	for (i = f.oldest; i < n; i++) {
+		t = *lw_occ(p, e, i);
+		if (p->mark[i] == LW_PM_FIT && p->slot[i] > sl) {
+			newer++;
+			/* Counted as an outlier when it came. */
+			if (t <= e->seen_ns && ps->outliers)
+				ps->outliers--;
+		} else if (p->mark[i] == LW_PM_OUT && t > e->seen_ns) {
+			ps->outliers++;
+		}
+	}
+	ps->count += newer;
+	ps->missed += (unsigned int)-sl - newer;
+	ps->period_ns = lw_round_u64(f.p);
+	ps->jitter_ns = lw_round_u64(f.jitter);
+	ps->last_ns = tn;
+	e->seen_ns = tn;
+}
+
+/* Is e periodic now that its newest occurrence has come? */
+static bool lw_period_eval(struct lw_periods *p, struct lw_period_ent *e)
+{
+	unsigned int n = e->n, i, j, k, tries = 0;
+	uint64_t tn = *lw_occ(p, e, n - 1);
+	struct lw_period *ps = &e->series;
+	struct lw_fit f, best;
+	double p0;
+
+	for (i = 0; i < n; i++)
+		p->x[i] = -(double)(tn - *lw_occ(p, e, i));
+	if (e->live && tn <= lw_period_deadline(ps)) {
+		lw_period_extend(p, e, n, tn);
+		return true;
+	}
+
+	memset(&best, 0, sizeof(best));
+	for (j = 1; j <= LW_PERIOD_PAIRS && j < n; j++) {
+		for (k = 1; k <= LW_PERIOD_DIV; k++) {
+			p0 = -p->x[n - 1 - j] / k;
+			if (p0 < LW_PERIOD_MIN_NS || p0 > LW_PERIOD_MAX_NS)
+				continue;
+			tries++;
+			lw_fit(p, n, p0, 2 * k, &f);
+			if (!f.valid || (best.valid &&
+					  (f.count < best.count ||
+					   (f.count == best.count &&
+					    f.lchance >= best.lchance))))
+				continue;
+			best = f;
+		}
+	}
+	if (!best.valid || best.lchance + log10(tries) > -LW_PERIOD_SIGMA)
+		return false;
+
+	ps->period_ns = lw_round_u64(best.p);
+	ps->jitter_ns = lw_round_u64(best.jitter);
+	ps->count = best.count;
+	ps->missed = best.missed;
+	ps->outliers = best.outliers;
+	ps->first_ns = *lw_occ(p, e, best.oldest);
+	ps->last_ns = tn;
+	e->seen_ns = tn;
+	return true;
+}
+
+/* The newest occurrence of e began earlier, at ts_ns. */
+static void lw_storm_start(struct lw_period_ent *e, uint64_t *newest,
+			   uint64_t ts_ns)
+{
+	if (e->series.first_ns == *newest)
+		e->series.first_ns = ts_ns;
+	if (e->series.last_ns == *newest)
+		e->series.last_ns = ts_ns;
+	if (e->seen_ns == *newest)
+		e->seen_ns = ts_ns;
+	*newest = ts_ns;
+}
+
+int lw_period_add(struct lw_periods *p, const char *sig, uint64_t ts_ns,
+		  struct lw_period *out)
+{
+	struct lw_period_ent *e = lw_period_ent(p, sig);
+	uint64_t *newest;
+
+	if (e->n) {
+		newest = lw_occ(p, e, e->n - 1);
+		if (ts_ns >= e->last_event_ns &&
+		    ts_ns - e->last_event_ns < LW_PERIOD_STORM_NS) {
+			/* The storm goes on. */
+			e->last_event_ns = ts_ns;
+			goto report;
+		}
+		if (ts_ns < e->last_event_ns &&
+		    ts_ns + LW_PERIOD_STORM_NS >= *newest) {
+			/* Late, but part of the newest storm. */
+			if (ts_ns < *newest)
+				lw_storm_start(e, newest, ts_ns);
+			goto report;
+		}
+		if (ts_ns < e->last_event_ns) {
+			/* The clock went back: start again. */
+			e->n = 0;
+			e->head = 0;
+			e->live = false;
+		}
+	}
+	lw_occ_push(p, e, ts_ns);
+	e->last_event_ns = ts_ns;
+	e->live = e->n >= 3 && lw_period_eval(p, e);
+report:
+	if (e->live && ts_ns > lw_period_deadline(&e->series))
+		e->live = false;
+	if (e->live && out)
+		*out = e->series;
+	return e->live;
+}
+
+void lw_periods_foreach(const struct lw_periods *p, uint64_t now_ns,
+			void (*cb)(const char *sig, const struct lw_period *pd,
+				   void *arg),
+			void *arg)
+{
+	const struct lw_period_ent *e;
+	int i;
+
+	for (i = p->lru_head; i >= 0; i = e->lru_next) {
+		e = &p->ents[i];
+		if (e->live && now_ns <= lw_period_deadline(&e->series))
+			cb(e->sig, &e->series, arg);
+	}
+}
+
+/* v in units of unit with one decimal, rounded to the nearest. */
+static int lw_fmt_tenths(char *buf, size_t len, uint64_t v, uint64_t unit,
+			 const char *name)
+{
+	uint64_t tenths = (v + unit / 20) / (unit / 10);
+
+	return snprintf(buf, len, "%llu.%llu %s",
+			(unsigned long long)(tenths / 10),
+			(unsigned long long)(tenths % 10), name);
+}
+
+static void lw_fmt_jitter(char *buf, size_t len, uint64_t v)
+{
+	if (!v)
+		snprintf(buf, len, "0 s");
+	else if (v >= 100000000)
+		lw_fmt_tenths(buf, len, v, 1000000000, "s");
+	else if (v >= 100000)
+		lw_fmt_tenths(buf, len, v, 1000000, "ms");
+	else if (v >= 100)
+		lw_fmt_tenths(buf, len, v, 1000, "us");
+	else
+		snprintf(buf, len, "%llu ns", (unsigned long long)v);
+}
+
+size_t lw_period_text(char *buf, size_t len, const struct lw_period *pd)
+{
+	char per[32], jit[32], since[32];
+	time_t sec = (time_t)(pd->first_ns / 1000000000u);
+	struct tm tm;
+	int n;
+
+	if (pd->period_ns >= 1000000000)
+		lw_fmt_tenths(per, sizeof(per), pd->period_ns, 1000000000, "s");
+	else
+		lw_fmt_tenths(per, sizeof(per), pd->period_ns, 1000000, "ms");
+	lw_fmt_jitter(jit, sizeof(jit), pd->jitter_ns);
+	gmtime_r(&sec, &tm);
+	strftime(since, sizeof(since),
+		 pd->last_ns - pd->first_ns >= 86400000000000ull ?
+		 "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
+	n = snprintf(buf, len, "every %s \xc2\xb1 %s, %u time%s since %s",
+		     per, jit, pd->count, pd->count == 1 ? "" : "s", since);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+void lw_period_json(struct jw *j, const struct lw_period *pd)
+{
+	char text[128], since[LW_TIME_LEN];
+
+	lw_period_text(text, sizeof(text), pd);
+	lw_fmt_time(since, pd->first_ns);
+	jw_key(j, "period");
+	jw_obj_open(j);
+	jw_kv_u64(j, "period_ns", pd->period_ns);
+	jw_kv_u64(j, "jitter_ns", pd->jitter_ns);
+	jw_kv_u64(j, "count", pd->count);
+	jw_kv_u64(j, "missed", pd->missed);
+	jw_kv_u64(j, "outliers", pd->outliers);
+	jw_kv_str(j, "since", since);
+	jw_kv_u64(j, "since_ns", pd->first_ns);
+	jw_kv_u64(j, "last_ns", pd->last_ns);
+	jw_kv_str(j, "text", text);
+	jw_obj_close(j);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LATWATCH_SETTLE_H
+#define LATWATCH_SETTLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/netlink.h>
+
+#include "source/modevent.h"
+#include "source/snapshots.h"
+
+/*
+ * Events held for a short settle time ("latwatch agent --settle"), so
+ * that a snapshot of the counters after their window exists before they
+ * are explained. An event is let go, oldest first, once it waited the
+ * settle time and a snapshot at or after the end of its window exists,
+ * or once it waited LW_SETTLE_MAX_WAIT_NS.
+ *
+ * Each holds a copy of its message (at most a few KiB with a full
+ * stack), so LW_SETTLE_MAX bounds that memory to about 1 MiB; when they
+ * are all taken, the oldest is let go at once, with the snapshots there
+ * are.
+ */
+#define LW_SETTLE_MAX		256
+#define LW_SETTLE_MAX_WAIT_NS	(2000ULL * 1000 * 1000)
+
+struct lw_settle_ent {
+	void *msg;
+	size_t len;
+	uint64_t arrived_mono;
+	uint64_t end_real;	/* the window's end: the event's ts_ns */
+	bool replayed;		/* fetched on start, not received live */
+};
+
+struct lw_settle {
+	struct lw_settle_ent ents[LW_SETTLE_MAX];
+	unsigned int head, n;
+	/* An event let go: its message, to parse again, freed after. */
+	void (*release)(void *arg, struct nlmsghdr *nlh, bool replayed);
+	void *arg;
+};
+
+void lw_settle_init(struct lw_settle *q,
+		    void (*release)(void *arg, struct nlmsghdr *nlh,
+				    bool replayed),
+		    void *arg);
+
+/*
+ * Hold ev, whose message is nlh. 0, or -ENOMEM: then it is not held, and
+ * the caller should explain it now.
+ */
+int lw_settle_hold(struct lw_settle *q, struct nlmsghdr *nlh,
+		   const struct lw_event *ev, bool replayed);
+
+/* Let go of the events whose time is up, or of all of them. */
+void lw_settle_release(struct lw_settle *q, const struct lw_snapshots *snaps,
+		       uint64_t settle_ns, bool all);
+
+/* Free what is held, without letting it go. */
+void lw_settle_free(struct lw_settle *q);
+
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LATWATCH_VERDICT_H
+#define LATWATCH_VERDICT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/correlate.h"
+#include "source/modevent.h"
+
+/* Run-queue wait on the event's CPU worth a mention in the verdict. */
+#define LW_CORR_RUN_DELAY_NS	10000000ull
+/* CPU pressure (PSI "some") worth a mention when there is no schedstat. */
+#define LW_CORR_PSI_US		10000ull
+
+/* Room for a verdict with its NUL; lw_verdict() cuts longer ones. */
+#define LW_VERDICT_LEN		512
+
+/*
+ * One line a human can act on: what happened, where, who was running,
+ * and what the counters did meanwhile, e.g. "softirqs held off 52 ms on
+ * CPU 1 by memcg_stat_show (lxcfs) — lo dropped 922 packets on CPU 1's
+ * backlog in the same window". c may be NULL (no clause then). Always
+ * NUL-terminated and without a newline; cut at len - 1 bytes (at a UTF-8
+ * character boundary). Returns the length it would have had uncut.
+ */
+size_t lw_verdict(char *buf, size_t len, const struct lw_event *ev,
+		  const struct lw_corr *c);
+
+/*
+ * A duration for people: "350 us", "8.2 ms", "8 ms", "52 ms", "12.3 s".
+ * Always NUL-terminated; returns the length it would have had.
+ */
+size_t lw_fmt_dur(char *buf, size_t len, uint64_t ns);
+
+#endif

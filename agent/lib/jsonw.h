@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LATWATCH_JSONW_H
+#define LATWATCH_JSONW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JW_MAX_DEPTH	8
+
+/*
+ * A streaming JSON writer. It puts the commas itself: call jw_key()
+ * before each member of an object, nothing before an array element.
+ * Its names start with jw_ so as not to meet json-c's (json_bool,
+ * json_object_*), which "latwatch report" reads logs with.
+ */
+struct jw {
+	FILE *f;
+	unsigned int depth;
+	bool first[JW_MAX_DEPTH];
+	bool after_key;
+};
+
+void jw_init(struct jw *j, FILE *f);
+void jw_obj_open(struct jw *j);
+void jw_obj_close(struct jw *j);
+void jw_arr_open(struct jw *j);
+void jw_arr_close(struct jw *j);
+void jw_key(struct jw *j, const char *key);
+void jw_str(struct jw *j, const char *s);
+void jw_strn(struct jw *j, const char *s, size_t len);
+void jw_u64(struct jw *j, uint64_t v);
+void jw_bool(struct jw *j, bool v);
+
+void jw_kv_str(struct jw *j, const char *key, const char *s);
+void jw_kv_u64(struct jw *j, const char *key, uint64_t v);
+
+/* Length of the valid UTF-8 sequence at s, or 0 if there is none. */
+size_t utf8_seq_len(const unsigned char *s, size_t len);
+
+/*
+ * Write s as the body of a JSON string (no quotes). Always valid JSON:
+ * '"' and '\\' and control characters are escaped, valid UTF-8 is copied,
+ * and every byte that is not part of valid UTF-8 becomes U+FFFD.
+ */
+void jw_escape(FILE *f, const char *s, size_t len);
+
+#endif
