@@ -103,6 +103,10 @@ int lw_nl_fail(const struct lw_nl *nl, int err, const char *what)
 	case ENOENT:
 		lw_err("the latwatch kernel module is not loaded (load it with: modprobe latwatch, or insmod kmod/latwatch.ko)");
 		return LW_EXIT_NOMOD;
+	case ENODEV:		/* a request the module had no more use for */
+	case EPROTONOSUPPORT:	/* a dump: the core found the module going */
+		lw_err("%s: the latwatch kernel module is being unloaded", what);
+		return LW_EXIT_NOMOD;
 	}
 	if (nl->msg[0])
 		lw_err("%s: %s: %s", what, strerror(-err), nl->msg);

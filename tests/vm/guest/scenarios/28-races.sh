@@ -197,3 +197,7 @@ lw_window irqoff 1 30
 bg_stop watch
 check "latwatch.ko unloads" lw_unload
 echo "LWNOTE racers said: $(sort /tmp/race.err | uniq -c | sort -rn | head -n 5 | tr -s ' \n' ' ')"
+# A request that lost the race says so, not what errno the core gave.
+bad=$(grep -m 3 -e 'Protocol not supported' -e 'No such device' /tmp/race.err)
+check "racers that lost say the module is being unloaded or not loaded" \
+	test -z "$bad" || echo "LWNOTE $(lw_oneline "$bad")"
