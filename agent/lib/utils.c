@@ -12,15 +12,23 @@
 #include "lib/utils.h"
 
 /* One line on stderr, prefixed with the program name. */
+/*
+ * One line, one write: stderr is unbuffered, and programs that share it
+ * (latwatch commands run side by side by a script) would otherwise
+ * interleave their messages piece by piece.
+ */
 void lw_err(const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
+	int n = snprintf(line, sizeof(line), "%s: ", LW_PROG);
 
-	fputs(LW_PROG ": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	n = strlen(line);
+	line[n++] = '\n';
+	fwrite(line, 1, n, stderr);
 }
 
 int lw_seterr(char *err, size_t errlen, const char *fmt, ...)

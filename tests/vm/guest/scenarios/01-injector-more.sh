@@ -146,7 +146,11 @@ check "rmmod latwatch_inject with a hung thread sleeping" \
 	rmmod latwatch_inject
 t1=$(cut -d' ' -f1 /proc/uptime)
 ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }')
-check "rmmod took less than 2 s (${ms}ms)" test "$ms" -lt 2000
+# Unloading a module takes seconds on a lockdep and KASAN kernel under TCG
+# (9 s seen on the debug series): far from the 600 s the thread sleeps.
+limit=2
+[ -e /proc/lockdep_stats ] && limit=30
+check "rmmod took less than $limit s (${ms}ms)" test "$ms" -lt $((limit * 1000))
 if [ -n "$pid" ]; then
 	check "hung thread $pid gone after rmmod" test ! -e "/proc/$pid"
 fi
