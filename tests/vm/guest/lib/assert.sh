@@ -153,15 +153,17 @@ bg_stop() {
 	return "$_lw_rc"
 }
 
+# wait_for SECS CMD...: until CMD succeeds, at most SECS seconds of uptime
+# (however long CMD itself takes), trying every 0.1 s
 wait_for() {
-	_lw_n=$(($1 * 10))
+	_lw_end=$(awk -v s="$1" '{ printf "%d\n", ($1 + s) * 100 }' /proc/uptime)
 	shift
-	while [ "$_lw_n" -gt 0 ]; do
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "$(awk '{ printf "%d\n", $1 * 100 }' /proc/uptime)" -lt "$_lw_end" ] ||
+			return 1
 		sleep 0.1
-		_lw_n=$((_lw_n - 1))
 	done
-	return 1
 }
 
 wait_secs() {

@@ -41,7 +41,8 @@ storm() {
 	check "$_n threads in D state for $_secs s" \
 		sh -c "echo 'hungs $_n $_secs' >$LW_INJECT"
 	check "$_n hung_end events arrive" \
-		wait_for $((_secs + 60)) ends_reach $((_before_end + _n))
+		wait_for $((_secs + 60)) ends_reach $((_before_end + _n)) ||
+		echo "LWNOTE storm of $_n: $(($(count hung) - _before_hung)) hung and $(($(count hung_end) - _before_end)) hung_end so far; stats: $(latwatch stats --json | jq -c .total)"
 	sleep 1
 	_hung=$(($(count hung) - _before_hung))
 	_end=$(($(count hung_end) - _before_end))
