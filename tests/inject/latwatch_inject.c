@@ -41,7 +41,8 @@
  *
  * "hung" returns at once; it logs "hung pid=P secs=S" when the thread starts
  * and "hung pid=P done" when it wakes up; "hungs" returns once its threads
- * are started and logs "hungs count=N secs=S". At most LWINJ_HUNG_MAX such
+ * are started and logs "hungs count=N secs=S created_in=Mms" (the threads
+ * sleep SECONDS from when the last was created). At most LWINJ_HUNG_MAX such
  * threads exist at a time (EBUSY beyond, and none is started); rmmod wakes
  * and reaps them.
  *
@@ -544,13 +545,17 @@ static void lwinj_hung_reap(struct lwinj_hung *h)
 
 /*
  * hung, hungs: start @count threads that sleep in state D until @secs s from
- * now; all of them, or none (EBUSY). Under lwinj_lock.
+ * when the last of them was created: all of them, or none (EBUSY). Each
+ * sleeps @secs s at least, however long creating a thousand takes (seconds
+ * under TCG). Under lwinj_lock.
  */
 static int lwinj_start_hung(unsigned int secs, unsigned int count)
 {
-	unsigned long end = jiffies + (unsigned long)secs * HZ;
+	static struct lwinj_hung *slot[LWINJ_HUNG_MAX];	/* lwinj_lock */
 	unsigned int i, free = 0, started = 0;
-	struct task_struct *task;
+	struct task_struct *task = NULL;
+	ktime_t t0 = ktime_get();
+	unsigned long end;
 
 	for (i = 0; i < LWINJ_HUNG_MAX; i++) {
 		struct lwinj_hung *h = &lwinj_hung[i];
@@ -563,26 +568,34 @@ static int lwinj_start_hung(unsigned int secs, unsigned int count)
 	if (free < count)
 		return -EBUSY;
 
+	/* Create them all first; they run (and sleep) once woken. */
 	for (i = 0; i < LWINJ_HUNG_MAX && started < count; i++) {
 		struct lwinj_hung *h = &lwinj_hung[i];
 
 		if (h->task)
 			continue;
 		reinit_completion(&h->stop);
-		h->end = end;
 		h->sleeping = true;
 		task = kthread_create(lwinj_hung_fn, h, "lwinj_hung");
 		if (IS_ERR(task))
-			return PTR_ERR(task);
+			break;
 		get_task_struct(task);
 		h->task = task;
-		if (count == 1)
-			pr_info("hung pid=%d secs=%u\n", task_pid_nr(task), secs);
-		wake_up_process(task);
-		started++;
+		slot[started++] = h;
 	}
+	end = jiffies + (unsigned long)secs * HZ;
+	for (i = 0; i < started; i++) {
+		slot[i]->end = end;
+		if (count == 1)
+			pr_info("hung pid=%d secs=%u\n",
+				task_pid_nr(slot[i]->task), secs);
+		wake_up_process(slot[i]->task);
+	}
+	if (started < count)
+		return PTR_ERR(task);
 	if (count > 1)
-		pr_info("hungs count=%u secs=%u\n", count, secs);
+		pr_info("hungs count=%u secs=%u created_in=%lldms\n", count, secs,
+			ktime_ms_delta(ktime_get(), t0));
 	return 0;
 }
 

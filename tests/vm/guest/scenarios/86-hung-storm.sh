@@ -40,6 +40,8 @@ storm() {
 	_before_end=$(count hung_end)
 	check "$_n threads in D state for $_secs s" \
 		sh -c "echo 'hungs $_n $_secs' >$LW_INJECT"
+	# Each sleeps $_secs s from when the last one was created.
+	echo "LWNOTE $(dmesg | grep 'latwatch_inject: hungs count=' | tail -n 1)"
 	check "$_n hung_end events arrive" \
 		wait_for $((_secs + 60)) ends_reach $((_before_end + _n)) ||
 		echo "LWNOTE storm of $_n: $(($(count hung) - _before_hung)) hung and $(($(count hung_end) - _before_end)) hung_end so far; stats: $(latwatch stats --json | jq -c .total)"
