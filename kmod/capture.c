@@ -84,6 +84,7 @@ void lw_capture(struct lw_event *ev, struct pt_regs *regs)
 {
 	unsigned int n, i;
 
+	memset(ev, 0, offsetof(struct lw_event, frames));
 	lw_capture_task(ev);
 	n = stack_trace_save(ev->frames, ARRAY_SIZE(ev->frames), 0);
 	if (regs && !user_mode(regs)) {

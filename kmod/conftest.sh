@@ -117,6 +117,20 @@ void lw_probe(void)
 }
 EOF
 
+# irq:tasklet_entry and irq:tasklet_exit (6.0).
+run LW_HAVE_TASKLET_TP "$@" <<'EOF'
+#include <linux/interrupt.h>
+#include <trace/events/irq.h>
+static void fn(void *data, struct tasklet_struct *t, void *func)
+{
+}
+void lw_probe(void)
+{
+	check_trace_callback_type_tasklet_entry(fn);
+	check_trace_callback_type_tasklet_exit(fn);
+}
+EOF
+
 wait
 
 cat <<EOF

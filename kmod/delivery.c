@@ -15,6 +15,10 @@
  * The work runs on an unbound workqueue: the CPU whose window is measured
  * does not also pay for its delivery.
  *
+ * An outer event and its inner ones (lw_emit_nest()) go on the ring
+ * together, or none of them does, the outer first: the work numbers them
+ * one after the other, so each can name the others.
+ *
  * A detector that runs in process context itself (the hung-task scan)
  * hands its events to lw_deliver() instead, which numbers and sends them at
  * once, in order with the work's: no ring to overflow.
@@ -154,6 +158,7 @@ void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 	unsigned long flags;
 	bool stored = false;
 
+	ev->nr_inner = 0;
 	raw_spin_lock_irqsave(&dc->lock, flags);
 	if (dc->head - dc->tail < LW_RING_SIZE) {
 		dc->ring[dc->head % LW_RING_SIZE] = *ev;
@@ -167,6 +172,43 @@ void lw_emit(struct lw_cpu *c, struct lw_event *ev)
 		ev->cgrp = NULL;
 	else
 		lw_event_put(ev);
+	lw_flush_kick();
+}
+
+/*
+ * Any context, on @c's CPU: @outer and its @nr_inner (at most LW_NEST_MAX)
+ * events in @inner, all admitted, go on the ring together, or are all
+ * lost. Each is copied and takes its cgroup reference along, or drops it.
+ */
+void lw_emit_nest(struct lw_cpu *c, struct lw_event *outer,
+		  struct lw_event *inner, unsigned int nr_inner)
+{
+	struct lw_delivery_cpu *dc = &c->delivery;
+	unsigned long flags;
+	bool stored = false;
+	unsigned int i;
+
+	outer->nr_inner = nr_inner;
+	for (i = 0; i < nr_inner; i++)
+		inner[i].nr_inner = 0;
+	raw_spin_lock_irqsave(&dc->lock, flags);
+	if (dc->head - dc->tail + nr_inner < LW_RING_SIZE) {
+		dc->ring[dc->head++ % LW_RING_SIZE] = *outer;
+		for (i = 0; i < nr_inner; i++)
+			dc->ring[dc->head++ % LW_RING_SIZE] = inner[i];
+		stored = true;
+	} else {
+		dc->lost += 1 + nr_inner;
+	}
+	raw_spin_unlock_irqrestore(&dc->lock, flags);
+	for (i = 0; i <= nr_inner; i++) {
+		struct lw_event *ev = i ? &inner[i - 1] : outer;
+
+		if (stored)
+			ev->cgrp = NULL;
+		else
+			lw_event_put(ev);
+	}
 	lw_flush_kick();
 }
 
@@ -238,8 +280,39 @@ static bool lw_deliver_one(struct lw_delivery_cpu *dc, struct lw_event *ev)
 	return err && err != -ESRCH;
 }
 
+/* The flush work's place in a nest: the outer's number, inners to come. */
+struct lw_nesting {
+	u64 outer_seq;
+	unsigned int inner_left;
+};
+
+/*
+ * Under lw_deliver_mutex, before lw_deliver_one() numbers @ev: link it to
+ * the events nested with it. An outer event's inner ones follow it on the
+ * ring (lw_emit_nest() put them there together, and only the flush work
+ * pops), so they get the next numbers.
+ */
+static void lw_link(struct lw_nesting *n, struct lw_event *ev)
+{
+	u64 seq = lw_seq + 1;	/* the number lw_deliver_one() gives it */
+	unsigned int i;
+
+	ev->outer_seq = 0;
+	if (n->inner_left) {
+		n->inner_left--;
+		ev->outer_seq = n->outer_seq;
+		ev->nr_inner = 0;
+		return;
+	}
+	for (i = 0; i < ev->nr_inner; i++)
+		ev->inner_seq[i] = seq + 1 + i;
+	n->outer_seq = seq;
+	n->inner_left = ev->nr_inner;
+}
+
 static void lw_flush_fn(struct work_struct *work)
 {
+	struct lw_nesting nest = { };
 	unsigned int cpu;
 
 	mutex_lock(&lw_deliver_mutex);
@@ -247,10 +320,16 @@ static void lw_flush_fn(struct work_struct *work)
 		struct lw_delivery_cpu *dc = &per_cpu_ptr(lw_cpus(), cpu)->delivery;
 
 		while (lw_pop(dc, &lw_out)) {
+			lw_link(&nest, &lw_out);
 			lw_deliver_one(dc, &lw_out);
-			/* A storm refills the ring as fast as this drains it. */
+			/*
+			 * A storm refills the ring as fast as this drains it.
+			 * The mutex, held on, keeps the numbers in a nest.
+			 */
 			cond_resched();
 		}
+		WARN_ON_ONCE(nest.inner_left);
+		nest.inner_left = 0;
 	}
 	lw_announce_lost();
 	mutex_unlock(&lw_deliver_mutex);
@@ -269,6 +348,8 @@ void lw_deliver(struct lw_cpu *c, struct lw_event *ev)
 	raw_spin_lock_irqsave(&dc->lock, flags);
 	dc->events++;
 	raw_spin_unlock_irqrestore(&dc->lock, flags);
+	ev->nr_inner = 0;
+	ev->outer_seq = 0;
 	mutex_lock(&lw_deliver_mutex);
 	if (lw_deliver_one(dc, ev))
 		lw_announce_lost();

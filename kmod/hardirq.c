@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * latwatch: slow hard-irq handlers, timed from the irq:irq_handler_entry
- * and irq:irq_handler_exit tracepoints. Hard interrupts do not nest.
+ * and irq:irq_handler_exit tracepoints. Hard interrupts do not nest. A
+ * handler runs with interrupts off: irqoff.c hears of every one, in case
+ * it held off the sampler, and holds the event of a slow one for the
+ * window it may be inside.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,7 +27,9 @@ static noinline void lw_hardirq_report(struct lw_cpu *c, int irq,
 	ev->irq = irq;
 	if (action->name)
 		strscpy(ev->name, action->name, sizeof(ev->name));
-	lw_emit(c, ev);
+	/* It may be what held off the sampler: irqoff.c decides. */
+	if (!lw_irqoff_adopt(c, ev))
+		lw_emit(c, ev);
 }
 
 static void lw_hardirq_entry(void *data, int irq, struct irqaction *action)
@@ -44,6 +49,8 @@ static void lw_hardirq_exit(void *data, int irq, struct irqaction *action,
 	c->hardirq.start = 0;
 	d = ktime_get_mono_fast_ns() - start;
 	lw_hist_add(LATWATCH_EV_HARDIRQ, d);
+	lw_irqoff_interfere(c, LATWATCH_INTERF_HARDIRQ, irq, action->name,
+			    NULL, d);
 	if (d > READ_ONCE(lw_thr.hardirq_ns))
 		lw_hardirq_report(c, irq, action, d);
 }

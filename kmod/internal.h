@@ -71,6 +71,22 @@ struct sock;
 
 struct cgroup;
 
+/*
+ * Inner events an outer one carries: a callback inside its softirq run, an
+ * irq handler or hard hrtimer callback inside an irq-off window. More than
+ * that go out on their own.
+ */
+#define LW_NEST_MAX	2
+
+/* What held interrupts off instead of the interrupted code. */
+struct lw_interf {
+	u32 type;		/* enum latwatch_interference_type; 0: none */
+	u32 irq;
+	void *function;
+	char name[LW_NAME_LEN];
+	u64 duration_ns;
+};
+
 struct lw_event {
 	u32 type;		/* enum latwatch_event_type */
 	u32 cpu;
@@ -87,6 +103,14 @@ struct lw_event {
 	u32 kind;		/* enum latwatch_timer_kind */
 	void *function;
 	char name[LW_NAME_LEN];
+	struct lw_interf interf;	/* irq-off events */
+	/*
+	 * Nesting: an outer event is followed on its ring by its @nr_inner
+	 * inner events (lw_emit_nest()); delivery.c fills in the numbers.
+	 */
+	u32 nr_inner;
+	u64 outer_seq;
+	u64 inner_seq[LW_NEST_MAX];
 	u32 nr_frames;
 	unsigned long frames[LATWATCH_STACK_MAX];
 };
@@ -232,13 +256,25 @@ void lw_sampler_stats(struct lw_cpu *c, struct lw_stats *st);
 
 /* irqoff.c: hard-irq-off windows, from the sampler. */
 
-/* irqoff.c's part of struct lw_cpu; written by the sampler's runs only. */
+/*
+ * irqoff.c's part of struct lw_cpu. Besides the sampler, the irq handler
+ * and hard hrtimer probes write it, on this CPU in hard-irq context: since
+ * the last sample, the longest of them, and their events, held for the
+ * window they may be inside. The sampler settles both on every run.
+ */
 struct lw_irqoff_cpu {
 	u64 stalls;		/* gaps that were the CPU not running */
+	struct lw_interf worst;
+	unsigned int nr_held;
+	struct lw_event held[LW_NEST_MAX];
 };
 
 void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 		      struct pt_regs *regs, u64 gap);
+void lw_irqoff_settle(struct lw_cpu *c);
+void lw_irqoff_interfere(struct lw_cpu *c, u32 type, u32 irq,
+			 const char *name, void *fn, u64 d);
+bool lw_irqoff_adopt(struct lw_cpu *c, struct lw_event *ev);
 void lw_irqoff_stats(const struct lw_cpu *c, struct lw_stats *st);
 
 /* softirqoff.c: softirq-off windows, from the sampler and its probe. */
@@ -269,10 +305,15 @@ void lw_softirqoff_stats(const struct lw_cpu *c, struct lw_stats *st);
 /* Softirq runs one CPU may have in progress at once (PREEMPT_RT). */
 #define LW_SOFTIRQ_RUNS	4
 
-/* A softirq run in progress: who runs it, since when (mono fast ns). */
+/*
+ * A softirq run in progress: who runs it, since when (mono fast ns), and
+ * the events of the callbacks it ran, held until it ends.
+ */
 struct lw_softirq_run {
 	struct task_struct *task;
 	u64 start;
+	unsigned int nr_held;
+	struct lw_event held[LW_NEST_MAX];
 };
 
 /* softirq.c's part of struct lw_cpu. */
@@ -282,18 +323,21 @@ struct lw_softirq_cpu {
 
 int lw_softirq_enable(void);
 void lw_softirq_disable(void);
+bool lw_softirq_adopt(struct lw_cpu *c, struct lw_event *ev);
 
 /* timer.c: slow timer callbacks, timed by tracepoint probes. */
 
 /*
  * timer.c's part of struct lw_cpu: the callbacks running now, and since
- * when (mono fast ns). A timer_list callback runs in the TIMER softirq; an
- * hrtimer's in softirq or hard-irq context, and a hard one may interrupt a
- * soft one, so each context has its own.
+ * when (mono fast ns). A timer_list callback or a tasklet runs in softirq
+ * context; an hrtimer's in softirq or hard-irq context, and a hard one may
+ * interrupt a soft one, so each context has its own.
  */
 struct lw_timer_cpu {
 	u64 list_start;
 	void *list_fn;
+	u64 tasklet_start;
+	void *tasklet_fn;
 	u64 hr_start[2];	/* per context: LW_CTX_SOFT, LW_CTX_HARD */
 	void *hr_fn[2];
 };
@@ -393,6 +437,8 @@ void lw_delivery_init(void);
 void lw_delivery_exit(void);
 bool lw_event_admit(struct lw_cpu *c);
 void lw_emit(struct lw_cpu *c, struct lw_event *ev);
+void lw_emit_nest(struct lw_cpu *c, struct lw_event *outer,
+		  struct lw_event *inner, unsigned int nr_inner);
 void lw_event_lost(struct lw_cpu *c);
 void lw_deliver(struct lw_cpu *c, struct lw_event *ev);
 void lw_delivery_flush(void);

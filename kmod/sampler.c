@@ -137,6 +137,8 @@ static enum hrtimer_restart lw_sample(struct hrtimer *t)
 	WRITE_ONCE(sc->samples, sc->samples + 1);
 	if (sc->last_sample_ns && s->irqoff_on)
 		lw_irqoff_sample(c, s, regs, now - sc->last_sample_ns);
+	else
+		lw_irqoff_settle(c);
 	if (s->softirqoff_on)
 		lw_softirqoff_sample(c, s, regs, now, sc->probe_due_ns);
 	sc->last_sample_ns = now;
@@ -257,6 +259,8 @@ static int lw_cpu_offline(unsigned int cpu)
 	local_irq_disable();
 	if (sc->paused)
 		lw_idle_resume(sc, false);
+	/* What the irq handlers left for a sample that will not come. */
+	lw_irqoff_settle(c);
 	local_irq_enable();
 	lw_softirqoff_reset(c);
 	return 0;

@@ -181,6 +181,11 @@ static bool lw_own_frame(const char *sym)
 	       str_has_prefix(sym, "__probestub_");
 }
 
+/*
+ * The culprit first: the interrupted code, or for a tracepoint detector the
+ * context the handler ran in, after latwatch's own frames. A timer event's
+ * stack starts with the callback itself, then the code that called it.
+ */
 static int lw_put_stack(struct sk_buff *msg, const struct lw_event *ev)
 {
 	char sym[KSYM_SYMBOL_LEN];
@@ -191,6 +196,11 @@ static int lw_put_stack(struct sk_buff *msg, const struct lw_event *ev)
 	nest = nla_nest_start(msg, LATWATCH_A_EV_STACK);
 	if (!nest)
 		return -EMSGSIZE;
+	if (ev->type == LATWATCH_EV_TIMER && ev->function) {
+		snprintf(sym, sizeof(sym), "%pS", ev->function);
+		if (nla_put_string(msg, LATWATCH_A_EV_FRAME, sym))
+			goto out;
+	}
 	for (i = 0; i < ev->nr_frames; i++) {
 		/* Frame 0 is where the culprit was; the rest return there. */
 		if (i == 0)
@@ -203,6 +213,7 @@ static int lw_put_stack(struct sk_buff *msg, const struct lw_event *ev)
 		if (nla_put_string(msg, LATWATCH_A_EV_FRAME, sym))
 			break;	/* keep the frames that fit */
 	}
+out:
 	nla_nest_end(msg, nest);
 	return 0;
 }
@@ -253,6 +264,54 @@ static int lw_put_function(struct sk_buff *msg, void *fn)
 	return nla_put_string(msg, LATWATCH_A_EV_FUNCTION, sym);
 }
 
+static int lw_put_interf(struct sk_buff *msg, const struct lw_interf *in)
+{
+	struct nlattr *nest;
+	char sym[KSYM_SYMBOL_LEN];
+
+	nest = nla_nest_start(msg, LATWATCH_A_EV_INTERF);
+	if (!nest ||
+	    nla_put_u32(msg, LATWATCH_A_INTERF_TYPE, in->type) ||
+	    nla_put_u64_64bit(msg, LATWATCH_A_INTERF_DURATION_NS,
+			      in->duration_ns, LATWATCH_A_PAD))
+		return -EMSGSIZE;
+	if (in->type == LATWATCH_INTERF_HARDIRQ) {
+		if (nla_put_u32(msg, LATWATCH_A_INTERF_IRQ, in->irq) ||
+		    nla_put_string(msg, LATWATCH_A_INTERF_NAME, in->name))
+			return -EMSGSIZE;
+	} else {
+		snprintf(sym, sizeof(sym), "%ps", in->function);
+		sym[strcspn(sym, " ")] = '\0';
+		if (nla_put_string(msg, LATWATCH_A_INTERF_FUNCTION, sym))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* An outer event's inner ones, or an inner one's outer. */
+static int lw_put_nesting(struct sk_buff *msg, const struct lw_event *ev)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	if (ev->outer_seq &&
+	    nla_put_u64_64bit(msg, LATWATCH_A_EV_OUTER_SEQ, ev->outer_seq,
+			      LATWATCH_A_PAD))
+		return -EMSGSIZE;
+	if (!ev->nr_inner)
+		return 0;
+	nest = nla_nest_start(msg, LATWATCH_A_EV_INNER_SEQS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ev->nr_inner; i++)
+		if (nla_put_u64_64bit(msg, LATWATCH_A_EV_INNER_SEQ,
+				      ev->inner_seq[i], LATWATCH_A_PAD))
+			return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 static int lw_put_details(struct sk_buff *msg, const struct lw_event *ev)
 {
 	switch (ev->type) {
@@ -271,7 +330,13 @@ static int lw_put_details(struct sk_buff *msg, const struct lw_event *ev)
 		    nla_put_string(msg, LATWATCH_A_EV_NAME, ev->name))
 			return -EMSGSIZE;
 		break;
+	case LATWATCH_EV_IRQOFF:
+		if (ev->interf.type && lw_put_interf(msg, &ev->interf))
+			return -EMSGSIZE;
+		break;
 	}
+	if (lw_put_nesting(msg, ev))
+		return -EMSGSIZE;
 	lw_put_cgroup(msg, ev);
 	return 0;
 }

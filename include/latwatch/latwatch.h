@@ -127,6 +127,16 @@ enum latwatch_timer_kind {
 	LATWATCH_TIMER_UNSPEC,
 	LATWATCH_TIMER_LIST,		/* struct timer_list */
 	LATWATCH_TIMER_HRTIMER,		/* struct hrtimer */
+	LATWATCH_TIMER_TASKLET,		/* a tasklet (kernels with the
+					 * irq:tasklet_entry tracepoint, 6.0+)
+					 */
+};
+
+/* What held interrupts off instead of the interrupted code. */
+enum latwatch_interference_type {
+	LATWATCH_INTERF_UNSPEC,
+	LATWATCH_INTERF_HARDIRQ,	/* an irq handler: _IRQ, _NAME */
+	LATWATCH_INTERF_HRTIMER,	/* a hard hrtimer callback: _FUNCTION */
 };
 
 enum latwatch_attr {
@@ -259,6 +269,31 @@ enum latwatch_attr {
 	LATWATCH_A_EV_CGROUP_TRUNCATED,	/* flag: LATWATCH_A_EV_CGROUP is the
 					 * path's end after "...": the whole
 					 * path was too long to send
+					 */
+
+	/*
+	 * Nesting. An event that happened inside another one on the same
+	 * CPU (a timer, hrtimer or tasklet callback inside its softirq run;
+	 * an irq handler or hard hrtimer callback inside an irq-off window)
+	 * names the outer event's sequence number, and the outer event
+	 * lists its inner ones. The module sends the outer event first and
+	 * its inner ones right after it, with the next sequence numbers.
+	 */
+	LATWATCH_A_EV_OUTER_SEQ,	/* u64 */
+	LATWATCH_A_EV_INNER_SEQS,	/* nest of LATWATCH_A_EV_INNER_SEQ */
+	LATWATCH_A_EV_INNER_SEQ,	/* u64 */
+	/*
+	 * Interference (irq-off events): the sampler was late because an
+	 * irq handler or a hard hrtimer callback ran that long, not because
+	 * the interrupted code held interrupts off.
+	 */
+	LATWATCH_A_EV_INTERF,		/* nest of LATWATCH_A_INTERF_* */
+	LATWATCH_A_INTERF_TYPE,		/* u32: enum latwatch_interference_type */
+	LATWATCH_A_INTERF_DURATION_NS,	/* u64: how long it ran */
+	LATWATCH_A_INTERF_IRQ,		/* u32: irq number */
+	LATWATCH_A_INTERF_NAME,		/* string: the irq handler's name */
+	LATWATCH_A_INTERF_FUNCTION,	/* string: the callback, as
+					 * LATWATCH_A_EV_FUNCTION
 					 */
 
 	__LATWATCH_A_MAX,
