@@ -7,7 +7,8 @@
 #include "sink/event_print.h"
 
 void lw_explain(struct lw_explained *x, const struct lw_event *ev,
-		const struct lw_snapshots *snaps, struct lw_periods *periods)
+		const char *story, const struct lw_snapshots *snaps,
+		struct lw_periods *periods)
 {
 	uint64_t start;
 
@@ -30,8 +31,8 @@ void lw_explain(struct lw_explained *x, const struct lw_event *ev,
 		lw_period_text(x->period_text, sizeof(x->period_text),
 			       &x->period);
 	}
-	lw_verdict(x->verdict, sizeof(x->verdict), ev,
-		   x->have_corr ? &x->corr : NULL);
+	lw_verdict_told(x->verdict, sizeof(x->verdict), story, ev,
+			x->have_corr ? &x->corr : NULL);
 }
 
 char *lw_explained_json(const struct lw_event *ev,

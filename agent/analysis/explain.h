@@ -35,10 +35,12 @@ struct lw_explained {
 /*
  * Explain ev with the snapshots there are, and record it in periods: the
  * window is correlated if the event has a time and a duration, and its
- * signature counted if it has a time.
+ * signature counted if it has a time. story, if not NULL or empty, tells
+ * what happened in the verdict instead of ev alone (its incident's story).
  */
 void lw_explain(struct lw_explained *x, const struct lw_event *ev,
-		const struct lw_snapshots *snaps, struct lw_periods *periods);
+		const char *story, const struct lw_snapshots *snaps,
+		struct lw_periods *periods);
 
 /*
  * The event's JSON object with "signature", "correlation" (if any),

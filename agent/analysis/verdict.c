@@ -163,17 +163,71 @@ static void lw_put_cpu(struct lw_line *l, const struct lw_event *ev)
 		lw_printf(l, " on CPU %" PRIu32, ev->cpu);
 }
 
+/* "the irq handler of eth0 (irq 24)", "the hrtimer callback tick_nohz_..." */
+static void lw_put_interf(struct lw_line *l, const struct lw_interf *in)
+{
+	if (in->type == LATWATCH_INTERF_HARDIRQ) {
+		lw_puts(l, "the irq handler");
+		if (in->name.len) {
+			lw_puts(l, " of ");
+			lw_put_str(l, &in->name);
+		}
+		lw_printf(l, " (irq %" PRIu32 ")", in->irq);
+	} else {
+		lw_puts(l, "the hrtimer callback");
+		if (in->function.len) {
+			lw_puts(l, " ");
+			lw_put_str(l, &in->function);
+		}
+	}
+}
+
+/*
+ * latwatch's own code: the module's frames ("... [latwatch]"), or the
+ * agent ("latwatch" is its comm). A window there is latwatch's doing, or
+ * the host's, and must say so rather than pass for the system's.
+ */
+static const char *lw_own_doing(const struct lw_event *ev)
+{
+	static const char tag[] = " [latwatch]";
+	unsigned int i;
+
+	for (i = 0; i < ev->nframes; i++)
+		if (ev->frames[i].len >= sizeof(tag) - 1 &&
+		    !memcmp(ev->frames[i].p + ev->frames[i].len -
+			    (sizeof(tag) - 1), tag, sizeof(tag) - 1))
+			return "inside latwatch itself (its kernel module)";
+	if (lw_has_comm(ev) && ev->comm.len == 8 &&
+	    !memcmp(ev->comm.p, "latwatch", 8))
+		return "inside latwatch itself (the latwatch program)";
+	return NULL;
+}
+
 /* "held off 52 ms on CPU 1 by memcg_stat_show (lxcfs)" */
 static void lw_put_held_off(struct lw_line *l, const struct lw_event *ev,
 			    const char *what)
 {
 	char func[128];
 	bool f = lw_culprit(ev, func, sizeof(func));
+	const char *own = lw_own_doing(ev);
 
 	lw_puts(l, what);
 	lw_puts(l, " held off");
 	lw_put_duration(l, ev);
 	lw_put_cpu(l, ev);
+	if (ev->has & LW_EV_INTERF) {
+		/* a handler ran that long: what it interrupted is innocent */
+		lw_puts(l, " by ");
+		lw_put_interf(l, &ev->interf);
+		return;
+	}
+	if (own && f) {
+		lw_puts(l, " by ");
+		lw_put_text(l, func, strlen(func));
+		lw_puts(l, ", ");
+		lw_puts(l, own);
+		return;
+	}
 	if (f) {
 		lw_puts(l, " by ");
 		lw_put_text(l, func, strlen(func));
@@ -213,6 +267,19 @@ static void lw_put_task(struct lw_line *l, const struct lw_event *ev)
 	}
 }
 
+static const char *lw_callback_kind(const struct lw_event *ev)
+{
+	if (!(ev->has & LW_EV_KIND))
+		return "timer callback";
+	switch (ev->kind) {
+	case LATWATCH_TIMER_HRTIMER:
+		return "hrtimer callback";
+	case LATWATCH_TIMER_TASKLET:
+		return "tasklet";
+	}
+	return "timer callback";
+}
+
 static void lw_put_event(struct lw_line *l, const struct lw_event *ev)
 {
 	uint32_t type = (ev->has & LW_EV_TYPE) ? ev->type : LATWATCH_EV_UNSPEC;
@@ -237,12 +304,12 @@ static void lw_put_event(struct lw_line *l, const struct lw_event *ev)
 		lw_puts(l, " ran");
 		lw_put_duration(l, ev);
 		lw_put_cpu(l, ev);
-		lw_put_in_culprit(l, ev);
+		/* its inner events say better where the time went */
+		if (!(ev->has & LW_EV_INNER))
+			lw_put_in_culprit(l, ev);
 		break;
 	case LATWATCH_EV_TIMER:
-		lw_puts(l, (ev->has & LW_EV_KIND) &&
-			   ev->kind == LATWATCH_TIMER_HRTIMER ?
-			   "hrtimer callback" : "timer callback");
+		lw_puts(l, lw_callback_kind(ev));
 		if (ev->has & LW_EV_FUNCTION) {
 			lw_puts(l, " ");
 			lw_put_str(l, &ev->function);
@@ -423,14 +490,31 @@ static void lw_put_runq(struct lw_line *l, const struct lw_corr_runq *r,
 	}
 }
 
+size_t lw_event_phrase(char *buf, size_t len, const struct lw_event *ev)
+{
+	struct lw_line l = { buf, len, 0 };
+
+	lw_put_event(&l, ev);
+	return lw_line_end(&l);
+}
+
 size_t lw_verdict(char *buf, size_t len, const struct lw_event *ev,
 		  const struct lw_corr *c)
+{
+	return lw_verdict_told(buf, len, NULL, ev, c);
+}
+
+size_t lw_verdict_told(char *buf, size_t len, const char *story,
+		       const struct lw_event *ev, const struct lw_corr *c)
 {
 	struct lw_line l = { buf, len, 0 };
 	unsigned int parts = 0;
 	bool backlog;
 
-	lw_put_event(&l, ev);
+	if (story && story[0])
+		lw_put_text(&l, story, strlen(story));
+	else
+		lw_put_event(&l, ev);
 	if (c && !c->valid) {
 		lw_puts(&l, " \xe2\x80\x94 no counter snapshots around it");
 	} else if (c) {

@@ -28,6 +28,19 @@ size_t lw_verdict(char *buf, size_t len, const struct lw_event *ev,
 		  const struct lw_corr *c);
 
 /*
+ * The same, with story (if not NULL or empty) telling what happened
+ * instead of ev alone: the story of ev's incident (incident.h).
+ */
+size_t lw_verdict_told(char *buf, size_t len, const char *story,
+		       const struct lw_event *ev, const struct lw_corr *c);
+
+/*
+ * What happened, without the counters: the verdict's first part, e.g.
+ * "TIMER softirq ran 24 ms on CPU 0 in handle_softirqs".
+ */
+size_t lw_event_phrase(char *buf, size_t len, const struct lw_event *ev);
+
+/*
  * A duration for people: "350 us", "8.2 ms", "8 ms", "52 ms", "12.3 s".
  * Always NUL-terminated; returns the length it would have had.
  */

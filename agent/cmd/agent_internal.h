@@ -7,6 +7,7 @@
 
 #include <linux/netlink.h>
 
+#include "analysis/incident.h"
 #include "analysis/period.h"
 #include "analysis/settle.h"
 #include "cmd/agent_conf.h"
@@ -47,6 +48,7 @@ struct agent {
 	bool srv_on;
 
 	struct lw_settle held;	/* events waiting to be explained */
+	struct lw_incidents incidents;	/* the latest nested events */
 
 	bool cursor_tried;	/* the cursor file: opened, or given up on */
 

@@ -18,6 +18,9 @@
 #include "sink/event_print.h"
 #include "source/nl_parse.h"
 
+/* agent_alerts() keeps the rules an incident fired in a 64-bit mask. */
+_Static_assert(LW_AGENT_MAX_RULES <= 64, "one bit per rule");
+
 static const char *agent_state(const struct lw_agent_opts *o)
 {
 	return o->state_file ? o->state_file : LW_AGENT_STATE;
@@ -239,18 +242,29 @@ static void agent_metrics_alerts(struct agent *a)
 	}
 }
 
+/*
+ * The rules ev matches raise their alerts; a rule that an earlier event
+ * of ev's incident fired does not fire again. The incident's outer brief
+ * keeps which did (LW_AGENT_MAX_RULES fit its bits).
+ */
 static void agent_alerts(struct agent *a, const struct lw_event *ev,
 			 const char *sig, const char *verdict,
 			 const char *json, uint64_t nicdrops)
 {
-	uint64_t now = lw_mono_ns();
+	uint64_t id = lw_incident_id(ev), now = lw_mono_ns();
+	struct lw_brief *outer;
 	unsigned int i;
 
+	outer = id ? lw_incident_find(&a->incidents, ev, id) : NULL;
 	for (i = 0; i < a->o.nrules; i++) {
 		const struct lw_rule *r = &a->o.rules[i];
 
 		if (!lw_rule_match(r, ev->type, ev->duration_ns, nicdrops))
 			continue;
+		if (outer && (outer->fired & (1ull << i)))
+			continue;
+		if (outer)
+			outer->fired |= 1ull << i;
 		lw_alert_event(&a->alerter, r, sig, verdict, json ? json : "{}",
 			       ev->duration_ns, now);
 	}
@@ -260,10 +274,13 @@ static void agent_alerts(struct agent *a, const struct lw_event *ev,
 static void agent_explain(struct agent *a, const struct lw_event *ev,
 			  bool replayed)
 {
+	char story[LW_VERDICT_LEN];
 	struct lw_explained x;
 	char *json;
 
-	lw_explain(&x, ev, &a->snaps, &a->periods);
+	if (!lw_incident_story(story, sizeof(story), &a->incidents, ev))
+		story[0] = '\0';
+	lw_explain(&x, ev, story, &a->snaps, &a->periods);
 	json = lw_explained_json(ev, &x, replayed);
 	if (!json)
 		lw_err("agent: out of memory formatting an event");
@@ -344,6 +361,7 @@ static int agent_event(void *arg, struct nlmsghdr *nlh,
 {
 	struct agent *a = arg;
 
+	lw_incident_note(&a->incidents, ev);
 	if (lw_settle_hold(&a->held, nlh, ev, replayed)) {
 		lw_err("agent: out of memory holding an event; explaining it now");
 		agent_explain(a, ev, replayed);

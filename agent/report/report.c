@@ -543,6 +543,18 @@ static bool lw_alert_add(struct lw_report *r, struct json_object *o,
 	return true;
 }
 
+/*
+ * An incident's outer event: its inner ones, which come right after it,
+ * count the incident, under the innermost culprit. (An alert carries the
+ * one event that fired it, which is counted whatever it is.)
+ */
+static bool lw_is_outer(struct json_object *o)
+{
+	struct json_object *in = lw_j_get(o, "inner_seqs", json_type_array);
+
+	return in && json_object_array_length(in) > 0;
+}
+
 static bool lw_object_add(struct lw_report *r, struct json_object *o)
 {
 	const char *s;
@@ -557,6 +569,8 @@ static bool lw_object_add(struct lw_report *r, struct json_object *o)
 		return false;
 	if (!strcmp(s, "lost"))
 		lw_lost_add(r, o);
+	else if (lw_is_outer(o))
+		r->outer_events++;
 	else
 		lw_event_add(r, o, s, NULL);
 	return true;

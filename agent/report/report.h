@@ -133,6 +133,11 @@ struct lw_report {
 
 	uint64_t lines;
 	uint64_t events;
+	/*
+	 * Events that were the outer part of an incident (they list
+	 * "inner_seqs"): the incident counts once, as its inner events.
+	 */
+	uint64_t outer_events;
 	struct lw_report_skipped skipped[LW_SKIP_N];
 	uint64_t lost_events;
 	uint64_t lost_records;

@@ -42,6 +42,7 @@ static void lw_json_head(const struct lw_report *r, struct jw *j)
 
 	jw_kv_u64(j, "lines", r->lines);
 	jw_kv_u64(j, "events", r->events);
+	jw_kv_u64(j, "outer_events", r->outer_events);
 	jw_key(j, "skipped");
 	jw_arr_open(j);
 	for (i = 0; i < LW_SKIP_N; i++) {

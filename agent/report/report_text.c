@@ -96,6 +96,10 @@ static void lw_text_head(const struct lw_report *r, FILE *f)
 		fprintf(f, ", from %s to %s (%s)", a, b, span);
 	}
 	fputc('\n', f);
+	if (r->outer_events)
+		fprintf(f, "Incidents: %" PRIu64 " event%s held slower ones and %s counted as those\n",
+			r->outer_events, r->outer_events == 1 ? "" : "s",
+			r->outer_events == 1 ? "is" : "are");
 	if (r->lost_records) {
 		fprintf(f, "Lost: %" PRIu64 " event%s in %" PRIu64 " record%s",
 			r->lost_events, r->lost_events == 1 ? "" : "s",

@@ -20,6 +20,19 @@ static const char *lw_timer_kind_name(uint32_t kind)
 		return "timer";
 	case LATWATCH_TIMER_HRTIMER:
 		return "hrtimer";
+	case LATWATCH_TIMER_TASKLET:
+		return "tasklet";
+	}
+	return "unknown";
+}
+
+static const char *lw_interf_type_name(uint32_t type)
+{
+	switch (type) {
+	case LATWATCH_INTERF_HARDIRQ:
+		return "hardirq";
+	case LATWATCH_INTERF_HRTIMER:
+		return "hrtimer";
 	}
 	return "unknown";
 }
@@ -114,6 +127,47 @@ static void lw_event_text_type(FILE *f, uint32_t type)
 		fprintf(f, "unknown(%" PRIu32 ")", type);
 }
 
+/* "inside seq 12", "holds seq 13 14" */
+static void lw_event_text_nest(FILE *f, const struct lw_event *ev,
+			       bool *first)
+{
+	unsigned int i;
+
+	if (ev->has & LW_EV_OUTER) {
+		lw_sep(f, first);
+		fprintf(f, "inside seq %" PRIu64, ev->outer_seq);
+	}
+	if (ev->has & LW_EV_INNER) {
+		lw_sep(f, first);
+		fputs("holds seq", f);
+		for (i = 0; i < ev->ninner; i++)
+			fprintf(f, " %" PRIu64, ev->inner_seqs[i]);
+	}
+}
+
+/* "    INTERFERENCE: hardirq 24 eth0 21.000 ms" */
+static void lw_event_text_interf(FILE *f, const struct lw_event *ev)
+{
+	const struct lw_interf *in = &ev->interf;
+
+	if (!(ev->has & LW_EV_INTERF))
+		return;
+	fprintf(f, "    INTERFERENCE: %s", lw_interf_type_name(in->type));
+	if (in->type == LATWATCH_INTERF_HARDIRQ)
+		fprintf(f, " %" PRIu32, in->irq);
+	if (in->name.len) {
+		fputc(' ', f);
+		lw_text_escape(f, &in->name);
+	}
+	if (in->function.len) {
+		fputc(' ', f);
+		lw_text_escape(f, &in->function);
+	}
+	fputc(' ', f);
+	lw_print_dur(f, in->duration_ns, false, false);
+	fputc('\n', f);
+}
+
 static void lw_event_text_head(FILE *f, const struct lw_event *ev)
 {
 	char buf[LW_TIME_LEN];
@@ -148,6 +202,7 @@ static void lw_event_text_head(FILE *f, const struct lw_event *ev)
 		lw_sep(f, &first);
 		fprintf(f, "seq %" PRIu64, ev->seq);
 	}
+	lw_event_text_nest(f, ev, &first);
 	fputc('\n', f);
 }
 
@@ -184,6 +239,7 @@ void lw_event_print_text(FILE *f, const struct lw_event *ev)
 
 	lw_event_text_head(f, ev);
 	lw_event_text_task(f, ev);
+	lw_event_text_interf(f, ev);
 	for (i = 0; i < ev->nframes; i++) {
 		fputs("    ", f);
 		lw_text_escape(f, &ev->frames[i]);
@@ -255,6 +311,35 @@ static void lw_event_json_what(struct jw *j, const struct lw_event *ev)
 		lw_json_kv_str(j, "name", &ev->name);
 }
 
+static void lw_event_json_nest(struct jw *j, const struct lw_event *ev)
+{
+	const struct lw_interf *in = &ev->interf;
+	unsigned int i;
+
+	if (ev->has & LW_EV_OUTER)
+		jw_kv_u64(j, "outer_seq", ev->outer_seq);
+	if (ev->has & LW_EV_INNER) {
+		jw_key(j, "inner_seqs");
+		jw_arr_open(j);
+		for (i = 0; i < ev->ninner; i++)
+			jw_u64(j, ev->inner_seqs[i]);
+		jw_arr_close(j);
+	}
+	if (!(ev->has & LW_EV_INTERF))
+		return;
+	jw_key(j, "interference");
+	jw_obj_open(j);
+	jw_kv_str(j, "type", lw_interf_type_name(in->type));
+	if (in->type == LATWATCH_INTERF_HARDIRQ)
+		jw_kv_u64(j, "irq", in->irq);
+	if (in->name.len)
+		lw_json_kv_str(j, "name", &in->name);
+	if (in->function.len)
+		lw_json_kv_str(j, "function", &in->function);
+	jw_kv_u64(j, "duration_ns", in->duration_ns);
+	jw_obj_close(j);
+}
+
 void lw_event_json_members(struct jw *j, const struct lw_event *ev)
 {
 	if (ev->has & LW_EV_TYPE)
@@ -274,6 +359,7 @@ void lw_event_json_members(struct jw *j, const struct lw_event *ev)
 	if (ev->has & LW_EV_COMM)
 		lw_json_kv_str(j, "comm", &ev->comm);
 	lw_event_json_what(j, ev);
+	lw_event_json_nest(j, ev);
 	if (ev->has & LW_EV_STACK)
 		lw_event_json_stack(j, ev);
 }

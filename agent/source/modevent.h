@@ -33,6 +33,21 @@ enum {
 	LW_EV_IRQ		= 1u << 14,
 	LW_EV_INSTANCE		= 1u << 15,
 	LW_EV_CGROUP_TRUNCATED	= 1u << 16,	/* cgroup is "..." and its end */
+	LW_EV_OUTER		= 1u << 17,	/* outer_seq */
+	LW_EV_INNER		= 1u << 18,	/* inner_seqs */
+	LW_EV_INTERF		= 1u << 19,	/* interf */
+};
+
+/* Inner events one event lists, at most (the module sends fewer). */
+#define LW_EV_INNER_MAX	8
+
+/* What held interrupts off instead of the interrupted code (irqoff). */
+struct lw_interf {
+	uint32_t type;		/* enum latwatch_interference_type */
+	uint64_t duration_ns;
+	uint32_t irq;
+	struct lw_str name;	/* irq handler */
+	struct lw_str function;	/* hrtimer callback */
 };
 
 /* One LATWATCH_CMD_EVENT. Its strings point into the message. */
@@ -53,6 +68,10 @@ struct lw_event {
 	struct lw_str function;	/* timer callback */
 	uint32_t kind;		/* enum latwatch_timer_kind */
 	uint32_t irq;
+	uint64_t outer_seq;	/* it happened inside that event */
+	unsigned int ninner;	/* these happened inside it */
+	uint64_t inner_seqs[LW_EV_INNER_MAX];
+	struct lw_interf interf;
 	unsigned int nframes;
 	struct lw_str frames[LATWATCH_STACK_MAX];
 };

@@ -53,6 +53,17 @@ static struct nla_policy lw_ev_policy[LATWATCH_A_MAX + 1] = {
 	[LATWATCH_A_HIST_TYPE]		= { .type = NLA_U32 },
 	[LATWATCH_A_HIST_BUCKETS]	= { .type = NLA_NESTED },
 	[LATWATCH_A_INSTANCE]		= { .type = NLA_U64 },
+	[LATWATCH_A_EV_OUTER_SEQ]	= { .type = NLA_U64 },
+	[LATWATCH_A_EV_INNER_SEQS]	= { .type = NLA_NESTED },
+	[LATWATCH_A_EV_INTERF]		= { .type = NLA_NESTED },
+};
+
+static struct nla_policy lw_interf_policy[LATWATCH_A_MAX + 1] = {
+	[LATWATCH_A_INTERF_TYPE]	= { .type = NLA_U32 },
+	[LATWATCH_A_INTERF_DURATION_NS]	= { .type = NLA_U64 },
+	[LATWATCH_A_INTERF_IRQ]		= { .type = NLA_U32 },
+	[LATWATCH_A_INTERF_NAME]	= { .type = NLA_STRING },
+	[LATWATCH_A_INTERF_FUNCTION]	= { .type = NLA_STRING },
 };
 
 /*
@@ -115,6 +126,58 @@ static int lw_stack_parse(struct nlattr *stack, struct lw_event *ev)
 	return 0;
 }
 
+static int lw_inner_parse(struct nlattr *nest, struct lw_event *ev)
+{
+	struct nlattr *a;
+	int rem;
+
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) != LATWATCH_A_EV_INNER_SEQ)
+			continue;
+		if (nla_len(a) != sizeof(uint64_t))
+			return -EINVAL;
+		if (ev->ninner == LW_EV_INNER_MAX)
+			return -E2BIG;
+		ev->inner_seqs[ev->ninner++] = nla_get_u64(a);
+	}
+	if (ev->ninner)
+		ev->has |= LW_EV_INNER;
+	return 0;
+}
+
+/* A string attribute that must end in NUL within its length. */
+static int lw_nla_cstr(const struct nlattr *a, struct lw_str *s)
+{
+	if (nla_len(a) < 1 || ((const char *)nla_data(a))[nla_len(a) - 1])
+		return -EINVAL;
+	*s = lw_nla_str(a);
+	return 0;
+}
+
+static int lw_interf_parse(struct nlattr *nest, struct lw_event *ev)
+{
+	struct nlattr *tb[LATWATCH_A_MAX + 1];
+	struct lw_interf *in = &ev->interf;
+	int err = nla_parse_nested(tb, LATWATCH_A_MAX, nest, lw_interf_policy);
+
+	if (err < 0)
+		return -lw_nl_errno(err);
+	if (!tb[LATWATCH_A_INTERF_TYPE] || !tb[LATWATCH_A_INTERF_DURATION_NS])
+		return -EINVAL;
+	in->type = nla_get_u32(tb[LATWATCH_A_INTERF_TYPE]);
+	in->duration_ns = nla_get_u64(tb[LATWATCH_A_INTERF_DURATION_NS]);
+	if (tb[LATWATCH_A_INTERF_IRQ])
+		in->irq = nla_get_u32(tb[LATWATCH_A_INTERF_IRQ]);
+	if (tb[LATWATCH_A_INTERF_NAME] &&
+	    lw_nla_cstr(tb[LATWATCH_A_INTERF_NAME], &in->name))
+		return -EINVAL;
+	if (tb[LATWATCH_A_INTERF_FUNCTION] &&
+	    lw_nla_cstr(tb[LATWATCH_A_INTERF_FUNCTION], &in->function))
+		return -EINVAL;
+	ev->has |= LW_EV_INTERF;
+	return 0;
+}
+
 #define LW_GET(tb, attr, bit, dst, get, has)			\
 	do {							\
 		if (tb[attr]) {					\
@@ -154,6 +217,18 @@ int lw_event_parse(struct nlmsghdr *nlh, struct lw_event *ev)
 	LW_GET(tb, LATWATCH_A_EV_IRQ, LW_EV_IRQ, ev->irq, nla_get_u32, ev->has);
 	LW_GET(tb, LATWATCH_A_INSTANCE, LW_EV_INSTANCE, ev->instance,
 	       nla_get_u64, ev->has);
+	LW_GET(tb, LATWATCH_A_EV_OUTER_SEQ, LW_EV_OUTER, ev->outer_seq,
+	       nla_get_u64, ev->has);
+	if (tb[LATWATCH_A_EV_INNER_SEQS]) {
+		err = lw_inner_parse(tb[LATWATCH_A_EV_INNER_SEQS], ev);
+		if (err)
+			return err;
+	}
+	if (tb[LATWATCH_A_EV_INTERF]) {
+		err = lw_interf_parse(tb[LATWATCH_A_EV_INTERF], ev);
+		if (err)
+			return err;
+	}
 	if (!tb[LATWATCH_A_EV_STACK])
 		return 0;
 	ev->has |= LW_EV_STACK;

@@ -419,6 +419,83 @@ static const struct ev_case ev_cases[] = {
 			"    folio_wait_bit_common+0x13d/0x350\n",
 	},
 	{
+		/* a slow TIMER run that holds a slow callback's event */
+		.name = "nest_outer",
+		.attrs = {
+			U32(LATWATCH_A_EV_TYPE, LATWATCH_EV_SOFTIRQ),
+			U64(LATWATCH_A_EV_SEQ, 11),
+			U64(LATWATCH_A_EV_DURATION_NS, 24000000),
+			STR(LATWATCH_A_EV_NAME, "TIMER"),
+			NEST(LATWATCH_A_EV_INNER_SEQS),
+			U64(LATWATCH_A_EV_INNER_SEQ, 12),
+			U64(LATWATCH_A_EV_INNER_SEQ, 13),
+			END,
+		},
+		.json = "{\"type\":\"softirq\",\"seq\":11,"
+			"\"duration_ns\":24000000,\"vector\":\"TIMER\","
+			"\"inner_seqs\":[12,13]}\n",
+		.text = "softirq TIMER 24.000 ms seq 11 holds seq 12 13\n",
+	},
+	{
+		/* the callback's event, inside it: a tasklet */
+		.name = "nest_inner",
+		.attrs = {
+			U32(LATWATCH_A_EV_TYPE, LATWATCH_EV_TIMER),
+			U64(LATWATCH_A_EV_SEQ, 12),
+			U64(LATWATCH_A_EV_DURATION_NS, 23900000),
+			STR(LATWATCH_A_EV_FUNCTION, "lwinj_tasklet_fn"),
+			U32(LATWATCH_A_EV_KIND, LATWATCH_TIMER_TASKLET),
+			U64(LATWATCH_A_EV_OUTER_SEQ, 11),
+		},
+		.json = "{\"type\":\"timer\",\"seq\":12,"
+			"\"duration_ns\":23900000,"
+			"\"function\":\"lwinj_tasklet_fn\",\"kind\":\"tasklet\","
+			"\"outer_seq\":11}\n",
+		.text = "timer lwinj_tasklet_fn (tasklet) 23.900 ms seq 12 "
+			"inside seq 11\n",
+	},
+	{
+		/* an irq-off window made by an irq handler */
+		.name = "interference_hardirq",
+		.attrs = {
+			U32(LATWATCH_A_EV_TYPE, LATWATCH_EV_IRQOFF),
+			U64(LATWATCH_A_EV_SEQ, 20),
+			U64(LATWATCH_A_EV_DURATION_NS, 21000000),
+			NEST(LATWATCH_A_EV_INTERF),
+			U32(LATWATCH_A_INTERF_TYPE, LATWATCH_INTERF_HARDIRQ),
+			U64(LATWATCH_A_INTERF_DURATION_NS, 20500000),
+			U32(LATWATCH_A_INTERF_IRQ, 24),
+			STR(LATWATCH_A_INTERF_NAME, "virtio1-input.0"),
+			END,
+			NEST(LATWATCH_A_EV_INNER_SEQS),
+			U64(LATWATCH_A_EV_INNER_SEQ, 21),
+			END,
+		},
+		.json = "{\"type\":\"irqoff\",\"seq\":20,"
+			"\"duration_ns\":21000000,\"inner_seqs\":[21],"
+			"\"interference\":{\"type\":\"hardirq\",\"irq\":24,"
+			"\"name\":\"virtio1-input.0\",\"duration_ns\":20500000}}\n",
+		.text = "irqoff 21.000 ms seq 20 holds seq 21\n"
+			"    INTERFERENCE: hardirq 24 virtio1-input.0 20.500 ms\n",
+	},
+	{
+		/* ... or by a hard hrtimer callback */
+		.name = "interference_hrtimer",
+		.attrs = {
+			U32(LATWATCH_A_EV_TYPE, LATWATCH_EV_IRQOFF),
+			NEST(LATWATCH_A_EV_INTERF),
+			U32(LATWATCH_A_INTERF_TYPE, LATWATCH_INTERF_HRTIMER),
+			U64(LATWATCH_A_INTERF_DURATION_NS, 30000000),
+			STR(LATWATCH_A_INTERF_FUNCTION, "lwinj_hrtimer_fn"),
+			END,
+		},
+		.json = "{\"type\":\"irqoff\",\"interference\":{"
+			"\"type\":\"hrtimer\",\"function\":\"lwinj_hrtimer_fn\","
+			"\"duration_ns\":30000000}}\n",
+		.text = "irqoff\n"
+			"    INTERFERENCE: hrtimer lwinj_hrtimer_fn 30.000 ms\n",
+	},
+	{
 		/* a name that is not a softirq vector: "name" in JSON */
 		.name = "name_other_type",
 		.attrs = {
@@ -453,7 +530,7 @@ static void test_ev_case(void **state)
 struct bad_case {
 	const char *name;
 	uint8_t cmd;		/* LATWATCH_CMD_EVENT or _LOST */
-	struct attr attrs[8];
+	struct attr attrs[16];
 	int err;		/* the error, 0: any negative errno */
 };
 
@@ -495,6 +572,43 @@ static const struct bad_case bad_cases[] = {
 		.name = "irq_of_1_byte",
 		.cmd = LATWATCH_CMD_EVENT,
 		.attrs = { U8(LATWATCH_A_EV_IRQ, 1) },
+	},
+	{
+		.name = "inner_seq_of_4_bytes",
+		.cmd = LATWATCH_CMD_EVENT,
+		.attrs = { NEST(LATWATCH_A_EV_INNER_SEQS),
+			   U32(LATWATCH_A_EV_INNER_SEQ, 1), END },
+		.err = -EINVAL,
+	},
+	{
+		.name = "too_many_inner",
+		.cmd = LATWATCH_CMD_EVENT,
+		.attrs = { NEST(LATWATCH_A_EV_INNER_SEQS),
+			   U64(LATWATCH_A_EV_INNER_SEQ, 1),
+			   U64(LATWATCH_A_EV_INNER_SEQ, 2),
+			   U64(LATWATCH_A_EV_INNER_SEQ, 3),
+			   U64(LATWATCH_A_EV_INNER_SEQ, 4),
+			   U64(LATWATCH_A_EV_INNER_SEQ, 5),
+			   U64(LATWATCH_A_EV_INNER_SEQ, 6),
+			   U64(LATWATCH_A_EV_INNER_SEQ, 7),
+			   U64(LATWATCH_A_EV_INNER_SEQ, 8),
+			   U64(LATWATCH_A_EV_INNER_SEQ, 9), END },
+		.err = -E2BIG,
+	},
+	{
+		.name = "interference_without_type",
+		.cmd = LATWATCH_CMD_EVENT,
+		.attrs = { NEST(LATWATCH_A_EV_INTERF),
+			   U64(LATWATCH_A_INTERF_DURATION_NS, 1), END },
+		.err = -EINVAL,
+	},
+	{
+		.name = "interference_name_without_nul",
+		.cmd = LATWATCH_CMD_EVENT,
+		.attrs = { NEST(LATWATCH_A_EV_INTERF),
+			   U32(LATWATCH_A_INTERF_TYPE, 1),
+			   U64(LATWATCH_A_INTERF_DURATION_NS, 1),
+			   RAW(LATWATCH_A_INTERF_NAME, "abc", 3), END },
 	},
 	{
 		.name = "lost_total_of_1_byte",

@@ -513,7 +513,7 @@ static void test_empty(void **state)
 	free(out);
 	out = print(r, OUT_JSON);
 	assert_string_equal(out,
-		"{\"lines\":0,\"events\":0,\"skipped\":[],\"lost\":{\"events\":0,"
+		"{\"lines\":0,\"events\":0,\"outer_events\":0,\"skipped\":[],\"lost\":{\"events\":0,"
 		"\"records\":0,\"records_without_count\":0},\"types\":[],"
 		"\"cpus\":[],\"signatures_total\":0,\"signatures\":[],"
 		"\"other_signatures\":{\"events\":0,\"total_ns\":0},"
@@ -656,6 +656,37 @@ static void test_args(void **state)
 	assert_int_equal(parse(&o, 3, "--bogus", "x"), LW_EXIT_USAGE);
 }
 
+/*
+ * An incident counts once, as its inner event: the outer one (it lists
+ * inner_seqs) is only counted apart, unless it is an alert's event.
+ */
+static void test_incident(void **state)
+{
+	static const char log[] =
+		"{\"type\":\"softirq\",\"seq\":11,\"cpu\":0,"
+		"\"duration_ns\":24000000,\"vector\":\"TIMER\","
+		"\"inner_seqs\":[12],\"signature\":\"softirq/TIMER:x\"}\n"
+		"{\"type\":\"timer\",\"seq\":12,\"cpu\":0,"
+		"\"duration_ns\":23900000,\"function\":\"estimation_timer\","
+		"\"outer_seq\":11,\"signature\":\"timer/estimation_timer:e\"}\n"
+		"{\"type\":\"softirq\",\"seq\":13,\"inner_seqs\":[]}\n"
+		"{\"alert\":\"any>=10ms\",\"signature\":\"softirq/TIMER:x\","
+		"\"event\":{\"type\":\"softirq\",\"seq\":11,"
+		"\"inner_seqs\":[12]}}\n";
+	struct lw_report *r = parse_str(log, 10, false);
+
+	(void)state;
+	assert_int_equal(r->outer_events, 1);
+	/* the timer, the softirq with no inner ones, the alert's event */
+	assert_int_equal(r->events, 3);
+	/* the timer's, the lone softirq's, the alert's */
+	assert_int_equal(r->nsigs, 3);
+	assert_string_equal(r->sigs[0].key, "timer/estimation_timer:e");
+	assert_int_equal(r->sigs[0].count, 1);
+	assert_int_equal(r->sigs[2].count, 1);
+	lw_report_free(r);
+}
+
 static void test_bounds(void **state)
 {
 	struct lw_report *r;
@@ -783,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_incident),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_random),
 	};
