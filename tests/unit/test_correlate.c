@@ -25,7 +25,38 @@ struct world {
 	uint64_t pcount[MAXCPU];
 	uint64_t procs;
 	uint64_t psi;
+	uint64_t steal[MAXCPU];		/* USER_HZ ticks */
+	bool no_steal_line[MAXCPU];	/* its /proc/stat line left out */
+	bool stat_old;			/* no steal column at all */
 };
+
+/* /proc/stat: the "cpu" line of all CPUs, then one per CPU. */
+static void world_put_stat(const struct world *w)
+{
+	char text[8192], row[128];
+	const char *steal = w->stat_old ? "" : " %llu 0 0";
+	uint64_t all = 0;
+	unsigned int i;
+
+	for (i = 0; i < w->ncpu; i++)
+		all += w->steal[i];
+	snprintf(text, sizeof(text), "cpu  40 0 40 400 0 0 0");
+	snprintf(row, sizeof(row), steal, (unsigned long long)all);
+	strcat(text, row);
+	strcat(text, "\n");
+	for (i = 0; i < w->ncpu; i++) {
+		if (w->no_steal_line[i])
+			continue;
+		snprintf(row, sizeof(row), "cpu%u 10 0 10 100 0 0 0", i);
+		strcat(text, row);
+		snprintf(row, sizeof(row), steal,
+			 (unsigned long long)w->steal[i]);
+		strcat(text, row);
+		strcat(text, "\n");
+	}
+	strcat(text, "intr 12345 0 0\nctxt 999\nprocs_running 1\n");
+	tree_put(&w->t, "proc/stat", "%s", text);
+}
 
 static void world_init(struct world *w, unsigned int ncpu,
 		       unsigned int history)
@@ -39,6 +70,7 @@ static void world_init(struct world *w, unsigned int ncpu,
 	tree_iface(&w->t, "lo", 1, 0, 0, 0, 0, 0);
 	tree_iface(&w->t, "eth0", 2, 5, 6, 7, 8, 9);
 	assert_int_equal(lw_snapshots_init(&w->s, w->t.root, history), 0);
+	w->s.user_hz = 100;
 }
 
 static void world_take(struct world *w, uint64_t t)
@@ -68,6 +100,7 @@ static void world_take(struct world *w, uint64_t t)
 		 "some avg10=0.00 avg60=0.00 avg300=0.00 total=%llu\n"
 		 "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
 		 (unsigned long long)w->psi);
+	world_put_stat(w);
 	assert_int_equal(lw_snapshots_take(&w->s, t, t), 0);
 }
 
@@ -271,6 +304,84 @@ static void test_runq(void **state)
 	world_free(&w);
 }
 
+static void steal_is(const struct world *w, uint64_t start, uint64_t end,
+		     uint32_t cpu, bool known, uint64_t ns)
+{
+	struct lw_corr c;
+
+	assert_int_equal(lw_correlate(&w->s, start, end, cpu, &c), 0);
+	assert_int_equal(c.steal.cpu, cpu);
+	if (c.steal.known != known || c.steal.ns != ns)
+		fail_msg("[%llu, %llu] CPU %u: steal %s %llu, want %s %llu",
+			 (unsigned long long)start, (unsigned long long)end,
+			 cpu, c.steal.known ? "known" : "unknown",
+			 (unsigned long long)c.steal.ns,
+			 known ? "known" : "unknown", (unsigned long long)ns);
+	if (known)
+		assert_int_equal(c.steal.tick_ns, 10000000);
+}
+
+static void test_steal(void **state)
+{
+	struct world w;
+
+	(void)state;
+	world_init(&w, 4, 16);
+	world_take(&w, 100);
+	world_take(&w, 200);
+	/* no CPU has any steal since boot: bare metal, or not told */
+	steal_is(&w, 110, 190, 1, false, 0);
+
+	/* another CPU's steal: this one's 0 is known */
+	w.steal[0] = 3;
+	world_take(&w, 300);
+	steal_is(&w, 210, 290, 1, true, 0);
+	steal_is(&w, 210, 290, 0, true, 30000000);
+
+	/* it grows, over the snapshots before and after the window */
+	w.steal[1] = 2;
+	world_take(&w, 400);
+	w.steal[1] = 5;
+	world_take(&w, 500);
+	steal_is(&w, 410, 490, 1, true, 30000000);
+	steal_is(&w, 310, 490, 1, true, 50000000);
+	steal_is(&w, 300, 500, 1, true, 50000000);
+	/* a CPU that is not sampled */
+	steal_is(&w, 410, 490, 77, false, 0);
+
+	/* CPU 2 has no line in B (offline): unknown */
+	w.no_steal_line[2] = true;
+	world_take(&w, 600);
+	steal_is(&w, 510, 590, 2, false, 0);
+	steal_is(&w, 510, 590, 1, true, 0);
+	w.no_steal_line[2] = false;
+
+	/* went back (hot-plugged again): unknown, then counted anew */
+	w.steal[1] = 1;
+	world_take(&w, 700);
+	steal_is(&w, 610, 690, 1, false, 0);
+	w.steal[1] = 4;
+	world_take(&w, 800);
+	steal_is(&w, 710, 790, 1, true, 30000000);
+
+	/* a kernel without the steal column */
+	w.stat_old = true;
+	world_take(&w, 900);
+	steal_is(&w, 810, 890, 1, false, 0);
+	w.stat_old = false;
+	world_take(&w, 1000);
+	steal_is(&w, 910, 990, 1, false, 0);
+	steal_is(&w, 710, 990, 1, true, 30000000);
+
+	/* a bad line */
+	tree_put(&w.t, "proc/stat", "cpu  1 2 3 4 5 6 7 80 0 0\n"
+		 "cpu0 1 2 3 4 5 6 7 8 0 0\ncpu1 1 2 3 4 5 6 7 x 0 0\n");
+	assert_int_equal(lw_snapshots_take(&w.s, 1100, 1100), 0);
+	steal_is(&w, 1010, 1090, 1, false, 0);
+	steal_is(&w, 1010, 1090, 0, true, 50000000);
+	world_free(&w);
+}
+
 /* Only so many interfaces, counters and CPUs are listed. */
 struct fake_eth {
 	unsigned int n;
@@ -459,9 +570,23 @@ static void test_json(void **state)
 			       "\"to_ns\":3000,\"partial\":true}"));
 	free(s);
 
+	/* steal time, where some was accounted */
+	w.steal[3] = 1;
+	w.steal[1] = 4;
+	world_take(&w, 4000);
+	corr_ok(&w, 3500, 3600, 1, &c, 3000, 4000, false);
+	s = corr_json(&c);
+	assert_non_null(strstr(s, "},\"steal_ns\":40000000,\"runq\":{"));
+	free(s);
+	world_take(&w, 5000);
+	corr_ok(&w, 4500, 4600, 1, &c, 4000, 5000, false);
+	s = corr_json(&c);
+	assert_non_null(strstr(s, "},\"steal_ns\":0,\"runq\":{"));
+	free(s);
+
 	/* no snapshots */
-	corr_fails(&w, 4000, 5000, -ENODATA);
-	lw_correlate(&w.s, 4000, 5000, 1, &c);
+	corr_fails(&w, 6000, 7000, -ENODATA);
+	lw_correlate(&w.s, 6000, 7000, 1, &c);
 	s = corr_json(&c);
 	assert_string_equal(s, "{\"correlation\":{\"available\":false}}");
 	free(s);
@@ -809,6 +934,7 @@ int main(void)
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_deltas),
 		cmocka_unit_test(test_runq),
+		cmocka_unit_test(test_steal),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_verdict_softirqoff),
