@@ -863,6 +863,108 @@ static void test_verdict_clauses(void **state)
 		   "window");
 }
 
+/* A quiet window of span ns, with steal ns of hypervisor steal on CPU 1. */
+static struct lw_corr stolen(uint64_t span, uint64_t steal)
+{
+	struct lw_corr c = quiet();
+
+	c.from_ns = 1000000000;
+	c.to_ns = c.from_ns + span;
+	c.runq.cpu = 1;
+	c.steal.known = true;
+	c.steal.cpu = 1;
+	c.steal.ns = steal;
+	c.steal.tick_ns = 10000000;
+	return c;
+}
+
+static void test_verdict_steal(void **state)
+{
+	struct lw_event ev = mkev(LATWATCH_EV_IRQOFF, 1, 52000000, "bar",
+				  "foo+0x1/0x2 [mod]");
+	struct lw_corr c;
+
+	(void)state;
+	/* a quarter of the event or more: said, but maybe outside it */
+	c = stolen(100000000, 20000000);
+	verdict_is(&ev, &c, "interrupts held off 52 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 20 ms "
+		   "(hypervisor steal) in the same window");
+	c.runq.run_delay_ns = 35000000;
+	verdict_is(&ev, &c, "interrupts held off 52 ms on CPU 1 by foo (bar)"
+		   EM_DASH "tasks waited 35 ms on CPU 1's run queue, vCPU 1 "
+		   "was not running for about 20 ms (hypervisor steal) in the "
+		   "same window");
+	ev.duration_ns = 80000000;
+	c = stolen(100000000, 20000000);
+	verdict_is(&ev, &c, "interrupts held off 80 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 20 ms "
+		   "(hypervisor steal) in the same window");
+	/* less: not said */
+	ev.duration_ns = 80000001;
+	verdict_is(&ev, &c, "interrupts held off 80 ms on CPU 1 by foo (bar)"
+		   EM_DASH "no packet drops or run-queue growth in the same "
+		   "window");
+	/* unknown or none: not said */
+	ev.duration_ns = 52000000;
+	c.steal.known = false;
+	verdict_is(&ev, &c, "interrupts held off 52 ms on CPU 1 by foo (bar)"
+		   EM_DASH "no packet drops or run-queue growth in the same "
+		   "window");
+	c = stolen(100000000, 0);
+	verdict_is(&ev, &c, "interrupts held off 52 ms on CPU 1 by foo (bar)"
+		   EM_DASH "no packet drops or run-queue growth in the same "
+		   "window");
+
+	/*
+	 * Half of the event at least was stolen: 260 ms less a tick, less
+	 * the 100 ms of the span outside the event, leaves 150 ms of 300.
+	 */
+	ev.duration_ns = 300000000;
+	c = stolen(400000000, 260000000);
+	verdict_is(&ev, &c, "vCPU 1 was not running for about 260 ms "
+		   "(hypervisor steal): interrupts held off 300 ms on CPU 1 by "
+		   "foo (bar)" EM_DASH "no packet drops or run-queue growth in "
+		   "the same window");
+	c.nsoftnet = 1;
+	c.softnet[0].cpu = 1;
+	c.softnet[0].dropped = 4;
+	c.softnet_dropped = 4;
+	verdict_is(&ev, &c, "vCPU 1 was not running for about 260 ms "
+		   "(hypervisor steal): interrupts held off 300 ms on CPU 1 by "
+		   "foo (bar)" EM_DASH "CPU 1's backlog dropped 4 packets in "
+		   "the same window");
+	/* one tick less may be less than half: said after */
+	c = stolen(400000000, 250000000);
+	verdict_is(&ev, &c, "interrupts held off 300 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 250 ms "
+		   "(hypervisor steal) in the same window");
+	/* all of it, but the snapshots do not cover the event */
+	c = stolen(400000000, 400000000);
+	c.partial = true;
+	verdict_is(&ev, &c, "interrupts held off 300 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 400 ms "
+		   "(hypervisor steal) in the same window (counters cover only "
+		   "part of it)");
+	/* a short event in a long span: can have been anywhere in it */
+	ev.duration_ns = 5000000;
+	c = stolen(100000000, 90000000);
+	verdict_is(&ev, &c, "interrupts held off 5 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 90 ms "
+		   "(hypervisor steal) in the same window");
+	/* all of the span: then all of the event too */
+	c = stolen(100000000, 110000000);
+	verdict_is(&ev, &c, "vCPU 1 was not running for about 110 ms "
+		   "(hypervisor steal): interrupts held off 5 ms on CPU 1 by "
+		   "foo (bar)" EM_DASH "no packet drops or run-queue growth in "
+		   "the same window");
+	/* without a duration there is nothing to weigh it against */
+	ev.has &= ~LW_EV_DURATION;
+	verdict_is(&ev, &c, "interrupts held off on CPU 1 by foo (bar)"
+		   EM_DASH "no packet drops or run-queue growth in the same "
+		   "window");
+}
+
 /* Kernel strings are made printable; a cut never splits a character. */
 static void test_verdict_cut(void **state)
 {
@@ -940,6 +1042,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_softirqoff),
 		cmocka_unit_test(test_verdict_types),
 		cmocka_unit_test(test_verdict_clauses),
+		cmocka_unit_test(test_verdict_steal),
 		cmocka_unit_test(test_verdict_cut),
 		cmocka_unit_test(test_fmt_dur),
 	};
