@@ -207,6 +207,28 @@ static void lw_corr_runq(const struct lw_snapshots *s, unsigned int ka,
 		r->has |= LW_RUNQ_NCPUS;
 }
 
+static void lw_corr_steal(const struct lw_snapshots *s, unsigned int a,
+			  unsigned int b, uint32_t cpu, struct lw_corr *c)
+{
+	struct lw_corr_steal *st = &c->steal;
+	uint64_t all;
+
+	st->cpu = cpu;
+	/*
+	 * Bare metal and hypervisors without a steal clock show 0 for
+	 * every CPU: 0 would claim nothing was stolen. A guest whose host
+	 * took some time from any CPU since boot does account it.
+	 */
+	if (!s->user_hz ||
+	    !lw_snapshots_val(s, b, lw_snapshots_glob_slot(LW_GLOB_STEAL),
+			      &all) || !all)
+		return;
+	st->known = lw_delta(s, a, b,
+			     lw_snapshots_cpu_slot(s, cpu, LW_CPU_STEAL),
+			     &st->ns);
+	st->tick_ns = 1000000000ull / s->user_hz;
+}
+
 int lw_correlate(const struct lw_snapshots *s, uint64_t start_ns,
 		 uint64_t end_ns, uint32_t cpu, struct lw_corr *c)
 {
@@ -255,6 +277,7 @@ int lw_correlate(const struct lw_snapshots *s, uint64_t start_ns,
 	lw_corr_nics(s, a, b, c);
 	lw_corr_softnet(s, a, b, c);
 	lw_corr_runq(s, ka, kb, cpu, c);
+	lw_corr_steal(s, a, b, cpu, c);
 	return 0;
 }
 
@@ -353,6 +376,8 @@ void lw_corr_json(struct jw *j, const struct lw_corr *c)
 		jw_arr_close(j);
 	}
 	lw_kv_nz(j, "softnet_more", c->softnet_more);
+	if (c->steal.known)
+		jw_kv_u64(j, "steal_ns", c->steal.ns);
 	if (c->runq.has)
 		lw_json_runq(j, &c->runq);
 	jw_obj_close(j);

@@ -61,6 +61,19 @@ struct lw_corr_runq {
 	uint64_t ncpus;			/* online in B */
 };
 
+/*
+ * Hypervisor steal time on the event's CPU: the time the host ran
+ * something else on it. /proc/stat counts it in USER_HZ ticks, so ns is
+ * a multiple of tick_ns and the time stolen between A and B was more
+ * than ns - tick_ns and less than ns + tick_ns.
+ */
+struct lw_corr_steal {
+	bool known;
+	uint32_t cpu;
+	uint64_t ns;		/* growth from A to B */
+	uint64_t tick_ns;	/* one USER_HZ tick */
+};
+
 struct lw_corr {
 	bool valid;		/* snapshots A and B were found */
 	bool partial;		/* they do not span the whole window */
@@ -78,6 +91,7 @@ struct lw_corr {
 	uint64_t softnet_squeeze;
 	struct lw_corr_cpu softnet[LW_CORR_MAX_CPUS];	/* by CPU */
 	struct lw_corr_runq runq;
+	struct lw_corr_steal steal;
 };
 
 /* Whether a snapshot taken at or after end_real_ns exists. */
@@ -110,14 +124,18 @@ uint64_t lw_corr_nicdrops(const struct lw_corr *c);
 /*
  * Write the member "correlation": {"window":{"from_ns":..,"to_ns":..},
  * "nic":[{"ifname":"lo","rx_dropped":922,..,"ethtool":{"name":n,..}}],
- * "softnet":[{"cpu":1,"dropped":922,"time_squeeze":3}],
+ * "softnet":[{"cpu":1,"dropped":922,"time_squeeze":3}],"steal_ns":..,
  * "runq":{"cpu":1,"run_delay_ns":..,"timeslices":..,"procs_running":..,
  * "procs_running_max":..,"psi_some_us":..}}. Counters that did not move
  * are left out, and "nic" or "softnet" too when nothing in them moved.
  * "window" has "partial":true, and the object "nicdrops", "nic_more",
- * "softnet_more" (per interface "ethtool_more") when they apply. Without
- * snapshots the object is {"available":false}. It takes 4 levels of
- * nesting below the object it is written into.
+ * "softnet_more" (per interface "ethtool_more") when they apply.
+ * "steal_ns" (the event's CPU, 0 included) is there when the steal time
+ * is known: not when the CPU has no line in /proc/stat, its value went
+ * back (a CPU hot-plugged again), or no CPU has any since boot (bare
+ * metal, or a hypervisor that does not tell: 0 would say nothing was
+ * stolen). Without snapshots the object is {"available":false}. It
+ * takes 4 levels of nesting below the object it is written into.
  */
 void lw_corr_json(struct jw *j, const struct lw_corr *c);
 

@@ -490,6 +490,64 @@ static void lw_put_runq(struct lw_line *l, const struct lw_corr_runq *r,
 	}
 }
 
+/* Whether part is at least pct percent of whole, pct at most 100. */
+static bool lw_at_least_pct(uint64_t part, uint64_t whole, unsigned int pct)
+{
+	/* part * 100 >= whole * pct without overflow */
+	return part >= whole / 100 * pct + (whole % 100 * pct + 99) / 100;
+}
+
+/* The least of the steal measured that must have been inside the event. */
+static uint64_t lw_steal_inside(const struct lw_corr *c, uint64_t dur)
+{
+	const struct lw_corr_steal *st = &c->steal;
+	uint64_t span = c->to_ns > c->from_ns ? c->to_ns - c->from_ns : 0;
+	uint64_t outside = span > dur ? span - dur : 0;
+	uint64_t least = st->ns > st->tick_ns ? st->ns - st->tick_ns : 0;
+
+	/* snapshots that do not cover the event say nothing of inside */
+	if (c->partial)
+		return 0;
+	return least > outside ? least - outside : 0;
+}
+
+/* The event's duration, if steal time can be weighed against it. */
+static bool lw_steal_dur(const struct lw_event *ev, const struct lw_corr *c,
+			 uint64_t *dur)
+{
+	if (!c || !c->valid || !c->steal.known || !c->steal.ns ||
+	    !(ev->has & LW_EV_DURATION) || !ev->duration_ns)
+		return false;
+	*dur = ev->duration_ns;
+	return true;
+}
+
+static bool lw_steal_leads(const struct lw_event *ev, const struct lw_corr *c)
+{
+	uint64_t dur;
+
+	return lw_steal_dur(ev, c, &dur) &&
+	       lw_at_least_pct(lw_steal_inside(c, dur), dur,
+			       LW_STEAL_LEAD_PCT);
+}
+
+static bool lw_steal_mentioned(const struct lw_event *ev,
+			       const struct lw_corr *c)
+{
+	uint64_t dur;
+
+	return lw_steal_dur(ev, c, &dur) &&
+	       lw_at_least_pct(c->steal.ns, dur, LW_STEAL_MENTION_PCT);
+}
+
+/* "vCPU 1 was not running for about 20 ms (hypervisor steal)" */
+static void lw_put_steal(struct lw_line *l, const struct lw_corr_steal *st)
+{
+	lw_printf(l, "vCPU %" PRIu32 " was not running for about ", st->cpu);
+	lw_put_dur(l, st->ns);
+	lw_puts(l, " (hypervisor steal)");
+}
+
 size_t lw_event_phrase(char *buf, size_t len, const struct lw_event *ev)
 {
 	struct lw_line l = { buf, len, 0 };
@@ -508,9 +566,14 @@ size_t lw_verdict_told(char *buf, size_t len, const char *story,
 		       const struct lw_event *ev, const struct lw_corr *c)
 {
 	struct lw_line l = { buf, len, 0 };
+	bool lead = lw_steal_leads(ev, c);
 	unsigned int parts = 0;
 	bool backlog;
 
+	if (lead) {
+		lw_put_steal(&l, &c->steal);
+		lw_puts(&l, ": ");
+	}
 	if (story && story[0])
 		lw_put_text(&l, story, strlen(story));
 	else
@@ -522,6 +585,10 @@ size_t lw_verdict_told(char *buf, size_t len, const char *story,
 		backlog = lw_put_nic(&l, c, &parts);
 		lw_put_softnet(&l, c, backlog, &parts);
 		lw_put_runq(&l, &c->runq, &parts);
+		if (!lead && lw_steal_mentioned(ev, c)) {
+			lw_part(&l, &parts);
+			lw_put_steal(&l, &c->steal);
+		}
 		if (!parts)
 			lw_puts(&l, "no packet drops or run-queue growth");
 		lw_puts(&l, " in the same window");

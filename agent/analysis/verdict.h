@@ -13,6 +13,20 @@
 /* CPU pressure (PSI "some") worth a mention when there is no schedstat. */
 #define LW_CORR_PSI_US		10000ull
 
+/*
+ * Hypervisor steal on the event's CPU (struct lw_corr_steal) is measured
+ * between the snapshots around the event, which span more than the event
+ * itself, and to a USER_HZ tick (10 ms at 100 Hz) either way. The verdict
+ * mentions it ("vCPU 1 was not running for about 20 ms (hypervisor
+ * steal)") when it is at least LW_STEAL_MENTION_PCT of the event's
+ * duration, and leads with it when at least LW_STEAL_LEAD_PCT of the
+ * event must have been stolen: the steal less one tick, less the part of
+ * the snapshots' span outside the event (where the rest could have
+ * been). Then the host, not the guest's kernel, took most of the time.
+ */
+#define LW_STEAL_MENTION_PCT	25
+#define LW_STEAL_LEAD_PCT	50
+
 /* Room for a verdict with its NUL; lw_verdict() cuts longer ones. */
 #define LW_VERDICT_LEN		512
 
@@ -20,9 +34,12 @@
  * One line a human can act on: what happened, where, who was running,
  * and what the counters did meanwhile, e.g. "softirqs held off 52 ms on
  * CPU 1 by memcg_stat_show (lxcfs) — lo dropped 922 packets on CPU 1's
- * backlog in the same window". c may be NULL (no clause then). Always
- * NUL-terminated and without a newline; cut at len - 1 bytes (at a UTF-8
- * character boundary). Returns the length it would have had uncut.
+ * backlog in the same window"; or, when hypervisor steal took most of
+ * it, "vCPU 1 was not running for about 300 ms (hypervisor steal):
+ * interrupts held off 302 ms on CPU 1 by ...". c may be NULL (no clause
+ * then). Always NUL-terminated and without a newline; cut at len - 1
+ * bytes (at a UTF-8 character boundary). Returns the length it would
+ * have had uncut.
  */
 size_t lw_verdict(char *buf, size_t len, const struct lw_event *ev,
 		  const struct lw_corr *c);

@@ -41,7 +41,11 @@ unsigned int lw_snap_ncpu(const struct lw_snapshots *s);
 void lw_snap_read_online(struct lw_snapshots *s, unsigned int *stored);
 void lw_snap_read_softnet(struct lw_snapshots *s, unsigned int *stored);
 void lw_snap_read_schedstat(struct lw_snapshots *s, unsigned int *stored);
-void lw_snap_read_procs(struct lw_snapshots *s, unsigned int *stored);
+/* The runnable tasks from /proc/loadavg: false if it could not be read. */
+bool lw_snap_read_loadavg(struct lw_snapshots *s, unsigned int *stored);
+/* /proc/stat: steal time, and the runnable tasks if procs. */
+void lw_snap_read_stat(struct lw_snapshots *s, unsigned int *stored,
+		       bool procs);
 void lw_snap_read_psi(struct lw_snapshots *s, unsigned int *stored);
 void lw_snap_read_ifaces(struct lw_snapshots *s, unsigned int *stored);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What a snapshot reads from /proc and sysfs (snapshots.h): the online
- * CPUs, softnet_stat, schedstat, the runnable tasks, CPU pressure and
- * each network interface's statistics/ counters; and the parsers of
- * those files.
+ * CPUs, softnet_stat, schedstat, the runnable tasks, steal time, CPU
+ * pressure and each network interface's statistics/ counters; and the
+ * parsers of those files.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -278,6 +278,60 @@ bool lw_parse_schedstat_cpu(const char *line, unsigned int version,
 	return true;
 }
 
+/*
+ * "cpuN user nice system idle iowait irq softirq steal guest guest_nice":
+ * steal came in 2.6.11, guest and guest_nice later; newer kernels may add
+ * more. The values are USER_HZ ticks.
+ */
+#define LW_STAT_MAX_FIELDS	32
+#define LW_STAT_STEAL		7
+
+bool lw_parse_stat_cpu(const char *line, int64_t *cpu, uint64_t *steal)
+{
+	uint64_t f[LW_STAT_MAX_FIELDS], c = 0;
+	const char *p = line;
+	unsigned int n = 0;
+	bool all;
+
+	if (strncmp(p, "cpu", 3))
+		return false;
+	p += 3;
+	all = *p == ' ' || *p == '\t';
+	if (!all && (!lw_parse_dec(&p, &c) || c > INT32_MAX))
+		return false;
+	for (;;) {
+		if (*p != ' ' && *p != '\t')
+			break;
+		p = lw_skip_space(p);
+		if (*p == '\0' || *p == '\n')
+			break;
+		if (n == LW_STAT_MAX_FIELDS || !lw_parse_dec(&p, &f[n]))
+			return false;
+		n++;
+	}
+	if (!lw_at_eol(p) || n <= LW_STAT_STEAL)
+		return false;
+	*cpu = all ? -1 : (int64_t)c;
+	*steal = f[LW_STAT_STEAL];
+	return true;
+}
+
+/* Exact whatever hz is: USER_HZ is 100 on most architectures, 1024 on some. */
+bool lw_ticks_ns(uint64_t ticks, unsigned int hz, uint64_t *ns)
+{
+	const uint64_t sec = 1000000000ull;
+	uint64_t whole, part;
+
+	if (!hz)
+		return false;
+	whole = ticks / hz;
+	part = ticks % hz * sec / hz;
+	if (whole > (UINT64_MAX - part) / sec)
+		return false;
+	*ns = whole * sec + part;
+	return true;
+}
+
 /* ---- what a snapshot reads ---- */
 
 /* Open ROOT + rel for reading lines, or NULL. */
@@ -391,34 +445,71 @@ void lw_snap_read_schedstat(struct lw_snapshots *s, unsigned int *stored)
 /*
  * The runnable tasks: nr_running(), which /proc/loadavg ("0.52 0.58 0.59
  * 2/469 12345") shows as its 4th field before the '/', like procs_running
- * in /proc/stat. /proc/stat costs much more to make on a large machine
- * (it sums every interrupt on every CPU), so it is the fallback only.
+ * in /proc/stat. Only the "cpu" lines at the start of /proc/stat are read
+ * otherwise (see lw_snap_read_stat()), so it is the fallback.
  */
-void lw_snap_read_procs(struct lw_snapshots *s, unsigned int *stored)
+bool lw_snap_read_loadavg(struct lw_snapshots *s, unsigned int *stored)
 {
 	char path[LW_PATH_LEN], buf[256];
 	const char *p = buf;
 	uint64_t v;
 	unsigned int i;
+
+	if (!lw_snap_path(s, path, "/proc/loadavg") ||
+	    lw_read_small(path, buf, sizeof(buf)) <= 0)
+		return false;
+	for (i = 0; i < 3; i++) {
+		p = lw_skip_space(p);
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	p = lw_skip_space(p);
+	if (!lw_parse_dec(&p, &v) || *p != '/')
+		return false;
+	lw_snap_store(s, LW_GLOB_PROCS_RUNNING, v, stored);
+	return true;
+}
+
+/* A "cpu" line of /proc/stat: the steal time of a CPU, or of all. */
+static void lw_stat_steal(struct lw_snapshots *s, unsigned int *stored)
+{
+	uint64_t ticks, ns;
+	int64_t cpu;
+
+	if (!s->user_hz || !lw_parse_stat_cpu(s->line, &cpu, &ticks) ||
+	    !lw_ticks_ns(ticks, s->user_hz, &ns))
+		return;
+	if (cpu < 0)
+		lw_snap_store(s, LW_GLOB_STEAL, ns, stored);
+	else
+		lw_store_cpu(s, (uint64_t)cpu, LW_CPU_STEAL, ns, stored);
+}
+
+/*
+ * The "cpu" line (all CPUs) and one "cpuN" line per online CPU come
+ * first; the rest, whose "intr" line can be long, is read only for
+ * procs_running. A CPU without a line (offline) or with a bad one has no
+ * steal time in the snapshot.
+ */
+void lw_snap_read_stat(struct lw_snapshots *s, unsigned int *stored,
+		       bool procs)
+{
+	const char *p;
+	uint64_t v;
 	FILE *f;
 
-	if (lw_snap_path(s, path, "/proc/loadavg") &&
-	    lw_read_small(path, buf, sizeof(buf)) > 0) {
-		for (i = 0; i < 3; i++) {
-			p = lw_skip_space(p);
-			while (*p && *p != ' ' && *p != '\t')
-				p++;
-		}
-		p = lw_skip_space(p);
-		if (lw_parse_dec(&p, &v) && *p == '/') {
-			lw_snap_store(s, LW_GLOB_PROCS_RUNNING, v, stored);
-			return;
-		}
-	}
+	if (!s->user_hz && !procs)
+		return;
 	f = lw_open(s, "/proc/stat");
 	if (!f)
 		return;
 	while (lw_getline(s, f)) {
+		if (!strncmp(s->line, "cpu", 3)) {
+			lw_stat_steal(s, stored);
+			continue;
+		}
+		if (!procs)
+			break;
 		if (strncmp(s->line, "procs_running ", 14))
 			continue;
 		p = s->line + 14;

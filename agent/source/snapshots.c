@@ -232,6 +232,7 @@ int lw_snapshots_init(struct lw_snapshots *s, const char *root,
 {
 	unsigned int min_stride, hist, max_stride, i;
 	size_t len;
+	long hz;
 	int fd;
 
 	memset(s, 0, sizeof(*s));
@@ -247,6 +248,10 @@ int lw_snapshots_init(struct lw_snapshots *s, const char *root,
 	if (!s->root)
 		return -ENOMEM;
 
+	/* the unit of /proc/stat; without it steal time is not read */
+	hz = sysconf(_SC_CLK_TCK);
+	if (hz > 0 && hz <= 1000000)
+		s->user_hz = (unsigned int)hz;
 	s->ncpu = lw_snap_ncpu(s);
 	min_stride = (LW_GLOB_N + LW_CPU_NCTR * s->ncpu +
 		      LW_SNAP_MIN_IF_SLOTS + 63) / 64 * 64;
@@ -320,7 +325,7 @@ int lw_snapshots_take(struct lw_snapshots *s, uint64_t real_ns,
 	lw_snap_read_online(s, &stored);
 	lw_snap_read_softnet(s, &stored);
 	lw_snap_read_schedstat(s, &stored);
-	lw_snap_read_procs(s, &stored);
+	lw_snap_read_stat(s, &stored, !lw_snap_read_loadavg(s, &stored));
 	lw_snap_read_psi(s, &stored);
 	lw_snap_read_ifaces(s, &stored);
 	if (!stored) {

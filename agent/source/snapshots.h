@@ -3,12 +3,14 @@
 #define LATWATCH_SNAPSHOTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
  * Periodic snapshots of the counters that explain a latency event: packet
- * drops of every network interface and of every CPU's backlog, and the
- * run-queue wait of every CPU. The agent calls lw_snapshots_take() every
+ * drops of every network interface and of every CPU's backlog, the
+ * run-queue wait of every CPU and the time the hypervisor did not run it
+ * (steal). The agent calls lw_snapshots_take() every
  * interval (100 ms by default); the snapshots are kept in a ring so that
  * an event's window can be explained once a snapshot after it exists
  * (see correlate.h).
@@ -20,11 +22,14 @@
  *    counters ("ethtool -S") whose names look like drops or misses; see
  *    lw_eth_name_selected();
  *  - each CPU: "dropped" and "time_squeeze" from ROOT/proc/net/softnet_stat,
- *    run_delay and pcount (timeslices) from ROOT/proc/schedstat;
+ *    run_delay and pcount (timeslices) from ROOT/proc/schedstat, and its
+ *    steal time from its "cpuN" line of ROOT/proc/stat (USER_HZ ticks,
+ *    kept in ns);
  *  - the number of runnable tasks (nr_running: the "procs_running" of
  *    ROOT/proc/stat, read from the much cheaper ROOT/proc/loadavg when it
- *    can be), the CPU pressure "some" total of ROOT/proc/pressure/cpu, and
- *    the number of online CPUs (ROOT/sys/devices/system/cpu/online).
+ *    can be), the steal time of all CPUs (the "cpu" line of ROOT/proc/stat),
+ *    the CPU pressure "some" total of ROOT/proc/pressure/cpu, and the
+ *    number of online CPUs (ROOT/sys/devices/system/cpu/online).
  *
  * A counter that could not be read is missing from the snapshot, and gives
  * no delta with any other snapshot. ROOT is "" on a real system.
@@ -45,10 +50,13 @@
  * the online CPU list, and the driver statistics of one interface
  * (8 bytes each) while they are read.
  *
- * Cost of a sample: about 5 small files plus 7 per interface are opened,
+ * Cost of a sample: about 6 small files plus 7 per interface are opened,
  * read and closed (each interface's directory once, its ifindex and its
  * five counters relative to it), and two SIOCETHTOOL ioctls are made per
- * interface with driver statistics worth reading.
+ * interface with driver statistics worth reading. Of /proc/stat only the
+ * "cpu" lines at its start are read, but the kernel makes all of it (it
+ * sums every interrupt of every CPU): on a large machine it is the
+ * dearest file of a sample.
  */
 
 #define LW_IFNAME_LEN		16	/* IFNAMSIZ */
@@ -80,6 +88,7 @@ enum lw_cpu_ctr {
 	LW_CPU_SQUEEZE,		/* softnet_stat column 3: time_squeeze */
 	LW_CPU_RUN_DELAY,	/* schedstat: ns waited on the run queue */
 	LW_CPU_PCOUNT,		/* schedstat: timeslices run */
+	LW_CPU_STEAL,		/* /proc/stat: ns the hypervisor ran others */
 	LW_CPU_NCTR,
 };
 
@@ -88,6 +97,7 @@ enum lw_glob {
 	LW_GLOB_PROCS_RUNNING,	/* runnable tasks when sampled */
 	LW_GLOB_PSI_SOME,	/* /proc/pressure/cpu "some" total, us */
 	LW_GLOB_NCPUS,		/* online CPUs */
+	LW_GLOB_STEAL,		/* /proc/stat: steal of all CPUs, ns */
 	LW_GLOB_N,
 };
 
@@ -146,6 +156,8 @@ struct lw_snapshots {
 	unsigned int max_stride;
 	unsigned int ncpu;	/* CPU ids below this are sampled */
 	unsigned int schedstat_version;
+	/* USER_HZ, the unit of /proc/stat; 0: steal time is not read */
+	unsigned int user_hz;
 	struct lw_snap *snaps;	/* [history] */
 	uint64_t *vals;		/* [history][stride] */
 	uint64_t *valid;	/* [history][stride / 64] bits */
@@ -251,6 +263,15 @@ bool lw_parse_softnet(const char *line, uint64_t *dropped, uint64_t *squeeze,
 bool lw_parse_schedstat_cpu(const char *line, unsigned int version,
 			    uint32_t *cpu, uint64_t *run_delay,
 			    uint64_t *pcount);
+/*
+ * A /proc/stat "cpuN ..." line (*cpu = N) or the "cpu ..." line of all
+ * CPUs (*cpu = -1): its steal time, the 8th value, in USER_HZ ticks.
+ * False for other lines, bad ones, and those of kernels too old to have
+ * the steal column (before 2.6.11).
+ */
+bool lw_parse_stat_cpu(const char *line, int64_t *cpu, uint64_t *steal);
+/* USER_HZ ticks (hz of them a second) in ns; false if it does not fit. */
+bool lw_ticks_ns(uint64_t ticks, unsigned int hz, uint64_t *ns);
 /* A CPU list such as "0-3,5,7-8": calls fn for each CPU in ascending
  * order; false if it is not a valid list. */
 bool lw_parse_cpulist(const char *s, void (*fn)(void *arg, uint32_t cpu),

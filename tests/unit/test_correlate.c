@@ -25,7 +25,38 @@ struct world {
 	uint64_t pcount[MAXCPU];
 	uint64_t procs;
 	uint64_t psi;
+	uint64_t steal[MAXCPU];		/* USER_HZ ticks */
+	bool no_steal_line[MAXCPU];	/* its /proc/stat line left out */
+	bool stat_old;			/* no steal column at all */
 };
+
+/* /proc/stat: the "cpu" line of all CPUs, then one per CPU. */
+static void world_put_stat(const struct world *w)
+{
+	char text[8192], row[128];
+	const char *steal = w->stat_old ? "" : " %llu 0 0";
+	uint64_t all = 0;
+	unsigned int i;
+
+	for (i = 0; i < w->ncpu; i++)
+		all += w->steal[i];
+	snprintf(text, sizeof(text), "cpu  40 0 40 400 0 0 0");
+	snprintf(row, sizeof(row), steal, (unsigned long long)all);
+	strcat(text, row);
+	strcat(text, "\n");
+	for (i = 0; i < w->ncpu; i++) {
+		if (w->no_steal_line[i])
+			continue;
+		snprintf(row, sizeof(row), "cpu%u 10 0 10 100 0 0 0", i);
+		strcat(text, row);
+		snprintf(row, sizeof(row), steal,
+			 (unsigned long long)w->steal[i]);
+		strcat(text, row);
+		strcat(text, "\n");
+	}
+	strcat(text, "intr 12345 0 0\nctxt 999\nprocs_running 1\n");
+	tree_put(&w->t, "proc/stat", "%s", text);
+}
 
 static void world_init(struct world *w, unsigned int ncpu,
 		       unsigned int history)
@@ -39,6 +70,7 @@ static void world_init(struct world *w, unsigned int ncpu,
 	tree_iface(&w->t, "lo", 1, 0, 0, 0, 0, 0);
 	tree_iface(&w->t, "eth0", 2, 5, 6, 7, 8, 9);
 	assert_int_equal(lw_snapshots_init(&w->s, w->t.root, history), 0);
+	w->s.user_hz = 100;
 }
 
 static void world_take(struct world *w, uint64_t t)
@@ -68,6 +100,7 @@ static void world_take(struct world *w, uint64_t t)
 		 "some avg10=0.00 avg60=0.00 avg300=0.00 total=%llu\n"
 		 "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
 		 (unsigned long long)w->psi);
+	world_put_stat(w);
 	assert_int_equal(lw_snapshots_take(&w->s, t, t), 0);
 }
 
@@ -271,6 +304,84 @@ static void test_runq(void **state)
 	world_free(&w);
 }
 
+static void steal_is(const struct world *w, uint64_t start, uint64_t end,
+		     uint32_t cpu, bool known, uint64_t ns)
+{
+	struct lw_corr c;
+
+	assert_int_equal(lw_correlate(&w->s, start, end, cpu, &c), 0);
+	assert_int_equal(c.steal.cpu, cpu);
+	if (c.steal.known != known || c.steal.ns != ns)
+		fail_msg("[%llu, %llu] CPU %u: steal %s %llu, want %s %llu",
+			 (unsigned long long)start, (unsigned long long)end,
+			 cpu, c.steal.known ? "known" : "unknown",
+			 (unsigned long long)c.steal.ns,
+			 known ? "known" : "unknown", (unsigned long long)ns);
+	if (known)
+		assert_int_equal(c.steal.tick_ns, 10000000);
+}
+
+static void test_steal(void **state)
+{
+	struct world w;
+
+	(void)state;
+	world_init(&w, 4, 16);
+	world_take(&w, 100);
+	world_take(&w, 200);
+	/* no CPU has any steal since boot: bare metal, or not told */
+	steal_is(&w, 110, 190, 1, false, 0);
+
+	/* another CPU's steal: this one's 0 is known */
+	w.steal[0] = 3;
+	world_take(&w, 300);
+	steal_is(&w, 210, 290, 1, true, 0);
+	steal_is(&w, 210, 290, 0, true, 30000000);
+
+	/* it grows, over the snapshots before and after the window */
+	w.steal[1] = 2;
+	world_take(&w, 400);
+	w.steal[1] = 5;
+	world_take(&w, 500);
+	steal_is(&w, 410, 490, 1, true, 30000000);
+	steal_is(&w, 310, 490, 1, true, 50000000);
+	steal_is(&w, 300, 500, 1, true, 50000000);
+	/* a CPU that is not sampled */
+	steal_is(&w, 410, 490, 77, false, 0);
+
+	/* CPU 2 has no line in B (offline): unknown */
+	w.no_steal_line[2] = true;
+	world_take(&w, 600);
+	steal_is(&w, 510, 590, 2, false, 0);
+	steal_is(&w, 510, 590, 1, true, 0);
+	w.no_steal_line[2] = false;
+
+	/* went back (hot-plugged again): unknown, then counted anew */
+	w.steal[1] = 1;
+	world_take(&w, 700);
+	steal_is(&w, 610, 690, 1, false, 0);
+	w.steal[1] = 4;
+	world_take(&w, 800);
+	steal_is(&w, 710, 790, 1, true, 30000000);
+
+	/* a kernel without the steal column */
+	w.stat_old = true;
+	world_take(&w, 900);
+	steal_is(&w, 810, 890, 1, false, 0);
+	w.stat_old = false;
+	world_take(&w, 1000);
+	steal_is(&w, 910, 990, 1, false, 0);
+	steal_is(&w, 710, 990, 1, true, 30000000);
+
+	/* a bad line */
+	tree_put(&w.t, "proc/stat", "cpu  1 2 3 4 5 6 7 80 0 0\n"
+		 "cpu0 1 2 3 4 5 6 7 8 0 0\ncpu1 1 2 3 4 5 6 7 x 0 0\n");
+	assert_int_equal(lw_snapshots_take(&w.s, 1100, 1100), 0);
+	steal_is(&w, 1010, 1090, 1, false, 0);
+	steal_is(&w, 1010, 1090, 0, true, 50000000);
+	world_free(&w);
+}
+
 /* Only so many interfaces, counters and CPUs are listed. */
 struct fake_eth {
 	unsigned int n;
@@ -459,9 +570,23 @@ static void test_json(void **state)
 			       "\"to_ns\":3000,\"partial\":true}"));
 	free(s);
 
+	/* steal time, where some was accounted */
+	w.steal[3] = 1;
+	w.steal[1] = 4;
+	world_take(&w, 4000);
+	corr_ok(&w, 3500, 3600, 1, &c, 3000, 4000, false);
+	s = corr_json(&c);
+	assert_non_null(strstr(s, "},\"steal_ns\":40000000,\"runq\":{"));
+	free(s);
+	world_take(&w, 5000);
+	corr_ok(&w, 4500, 4600, 1, &c, 4000, 5000, false);
+	s = corr_json(&c);
+	assert_non_null(strstr(s, "},\"steal_ns\":0,\"runq\":{"));
+	free(s);
+
 	/* no snapshots */
-	corr_fails(&w, 4000, 5000, -ENODATA);
-	lw_correlate(&w.s, 4000, 5000, 1, &c);
+	corr_fails(&w, 6000, 7000, -ENODATA);
+	lw_correlate(&w.s, 6000, 7000, 1, &c);
 	s = corr_json(&c);
 	assert_string_equal(s, "{\"correlation\":{\"available\":false}}");
 	free(s);
@@ -738,6 +863,108 @@ static void test_verdict_clauses(void **state)
 		   "window");
 }
 
+/* A quiet window of span ns, with steal ns of hypervisor steal on CPU 1. */
+static struct lw_corr stolen(uint64_t span, uint64_t steal)
+{
+	struct lw_corr c = quiet();
+
+	c.from_ns = 1000000000;
+	c.to_ns = c.from_ns + span;
+	c.runq.cpu = 1;
+	c.steal.known = true;
+	c.steal.cpu = 1;
+	c.steal.ns = steal;
+	c.steal.tick_ns = 10000000;
+	return c;
+}
+
+static void test_verdict_steal(void **state)
+{
+	struct lw_event ev = mkev(LATWATCH_EV_IRQOFF, 1, 52000000, "bar",
+				  "foo+0x1/0x2 [mod]");
+	struct lw_corr c;
+
+	(void)state;
+	/* a quarter of the event or more: said, but maybe outside it */
+	c = stolen(100000000, 20000000);
+	verdict_is(&ev, &c, "interrupts held off 52 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 20 ms "
+		   "(hypervisor steal) in the same window");
+	c.runq.run_delay_ns = 35000000;
+	verdict_is(&ev, &c, "interrupts held off 52 ms on CPU 1 by foo (bar)"
+		   EM_DASH "tasks waited 35 ms on CPU 1's run queue, vCPU 1 "
+		   "was not running for about 20 ms (hypervisor steal) in the "
+		   "same window");
+	ev.duration_ns = 80000000;
+	c = stolen(100000000, 20000000);
+	verdict_is(&ev, &c, "interrupts held off 80 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 20 ms "
+		   "(hypervisor steal) in the same window");
+	/* less: not said */
+	ev.duration_ns = 80000001;
+	verdict_is(&ev, &c, "interrupts held off 80 ms on CPU 1 by foo (bar)"
+		   EM_DASH "no packet drops or run-queue growth in the same "
+		   "window");
+	/* unknown or none: not said */
+	ev.duration_ns = 52000000;
+	c.steal.known = false;
+	verdict_is(&ev, &c, "interrupts held off 52 ms on CPU 1 by foo (bar)"
+		   EM_DASH "no packet drops or run-queue growth in the same "
+		   "window");
+	c = stolen(100000000, 0);
+	verdict_is(&ev, &c, "interrupts held off 52 ms on CPU 1 by foo (bar)"
+		   EM_DASH "no packet drops or run-queue growth in the same "
+		   "window");
+
+	/*
+	 * Half of the event at least was stolen: 260 ms less a tick, less
+	 * the 100 ms of the span outside the event, leaves 150 ms of 300.
+	 */
+	ev.duration_ns = 300000000;
+	c = stolen(400000000, 260000000);
+	verdict_is(&ev, &c, "vCPU 1 was not running for about 260 ms "
+		   "(hypervisor steal): interrupts held off 300 ms on CPU 1 by "
+		   "foo (bar)" EM_DASH "no packet drops or run-queue growth in "
+		   "the same window");
+	c.nsoftnet = 1;
+	c.softnet[0].cpu = 1;
+	c.softnet[0].dropped = 4;
+	c.softnet_dropped = 4;
+	verdict_is(&ev, &c, "vCPU 1 was not running for about 260 ms "
+		   "(hypervisor steal): interrupts held off 300 ms on CPU 1 by "
+		   "foo (bar)" EM_DASH "CPU 1's backlog dropped 4 packets in "
+		   "the same window");
+	/* one tick less may be less than half: said after */
+	c = stolen(400000000, 250000000);
+	verdict_is(&ev, &c, "interrupts held off 300 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 250 ms "
+		   "(hypervisor steal) in the same window");
+	/* all of it, but the snapshots do not cover the event */
+	c = stolen(400000000, 400000000);
+	c.partial = true;
+	verdict_is(&ev, &c, "interrupts held off 300 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 400 ms "
+		   "(hypervisor steal) in the same window (counters cover only "
+		   "part of it)");
+	/* a short event in a long span: can have been anywhere in it */
+	ev.duration_ns = 5000000;
+	c = stolen(100000000, 90000000);
+	verdict_is(&ev, &c, "interrupts held off 5 ms on CPU 1 by foo (bar)"
+		   EM_DASH "vCPU 1 was not running for about 90 ms "
+		   "(hypervisor steal) in the same window");
+	/* all of the span: then all of the event too */
+	c = stolen(100000000, 110000000);
+	verdict_is(&ev, &c, "vCPU 1 was not running for about 110 ms "
+		   "(hypervisor steal): interrupts held off 5 ms on CPU 1 by "
+		   "foo (bar)" EM_DASH "no packet drops or run-queue growth in "
+		   "the same window");
+	/* without a duration there is nothing to weigh it against */
+	ev.has &= ~LW_EV_DURATION;
+	verdict_is(&ev, &c, "interrupts held off on CPU 1 by foo (bar)"
+		   EM_DASH "no packet drops or run-queue growth in the same "
+		   "window");
+}
+
 /* Kernel strings are made printable; a cut never splits a character. */
 static void test_verdict_cut(void **state)
 {
@@ -809,11 +1036,13 @@ int main(void)
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_deltas),
 		cmocka_unit_test(test_runq),
+		cmocka_unit_test(test_steal),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_verdict_softirqoff),
 		cmocka_unit_test(test_verdict_types),
 		cmocka_unit_test(test_verdict_clauses),
+		cmocka_unit_test(test_verdict_steal),
 		cmocka_unit_test(test_verdict_cut),
 		cmocka_unit_test(test_fmt_dur),
 	};

@@ -273,6 +273,76 @@ static void test_parse_schedstat(void **state)
 					    &cpu, &rd, &pc));
 }
 
+static void stat_is(const char *line, int64_t want_cpu, uint64_t want)
+{
+	uint64_t steal = 0;
+	int64_t cpu = 0;
+
+	if (!lw_parse_stat_cpu(line, &cpu, &steal))
+		fail_msg("refused: %s", line);
+	assert_int_equal(cpu, want_cpu);
+	assert_int_equal(steal, want);
+}
+
+static void test_parse_stat(void **state)
+{
+	static const char *const bad[] = {
+		"", "\n", "cpu\n", "cpu0\n", "cpu0 \n",
+		/* before 2.6.11: no steal column */
+		"cpu0 1 2 3 4 5 6 7\n", "cpu  1 2 3 4\n",
+		"intr 1 2 3 4 5 6 7 8 9\n", "cpux 1 2 3 4 5 6 7 8\n",
+		"cpu-1 1 2 3 4 5 6 7 8\n", "cpu0 1 2 3 4 5 6 7 -8\n",
+		"cpu0 1 2 3 4 5 6 7 8x\n", "cpu0 1 2 3 4 5 6 7 8 junk\n",
+		"cpu0 1 2 3 4 5 6 7 99999999999999999999\n",
+		"cpu2147483648 1 2 3 4 5 6 7 8\n", "CPU0 1 2 3 4 5 6 7 8\n",
+		"cpu0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 "
+		"22 23 24 25 26 27 28 29 30 31 32 33\n",
+	};
+	uint64_t steal;
+	int64_t cpu;
+	unsigned int i;
+
+	(void)state;
+	/* Linux 2.6.33 on: 10 values, steal the 8th */
+	stat_is("cpu1 808700 5959 99917 1431911 2852 0 1653 336 0 0\n", 1,
+		336);
+	/* all CPUs */
+	stat_is("cpu  1550566 9797 185056 2947619 3540 0 2176 646 0 0\n",
+		-1, 646);
+	/* 2.6.11: steal is the last; a newer kernel may add values */
+	stat_is("cpu12 1 2 3 4 5 6 7 8", 12, 8);
+	stat_is("cpu0\t1 2 3 4 5 6 7 18446744073709551615 9 10 11 12\n", 0,
+		UINT64_MAX);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (lw_parse_stat_cpu(bad[i], &cpu, &steal))
+			fail_msg("accepted: %s", bad[i]);
+}
+
+static void ticks_are(uint64_t ticks, unsigned int hz, uint64_t want)
+{
+	uint64_t ns = 0;
+
+	if (!lw_ticks_ns(ticks, hz, &ns) || ns != want)
+		fail_msg("%llu ticks at %u Hz: %llu ns, want %llu",
+			 (unsigned long long)ticks, hz, (unsigned long long)ns,
+			 (unsigned long long)want);
+}
+
+static void test_ticks_ns(void **state)
+{
+	uint64_t ns;
+
+	(void)state;
+	ticks_are(0, 100, 0);
+	ticks_are(336, 100, 3360000000ull);
+	ticks_are(1, 1024, 976562);
+	ticks_are(1025, 1024, 1000976562);
+	ticks_are(1844674407300ull, 100, 18446744073000000000ull);
+	assert_false(lw_ticks_ns(1844674407400ull, 100, &ns));
+	assert_false(lw_ticks_ns(UINT64_MAX, 100, &ns));
+	assert_false(lw_ticks_ns(1, 0, &ns));
+}
+
 struct cpus {
 	uint32_t cpu[16];
 	unsigned int n;
@@ -527,6 +597,80 @@ static void test_procs_psi(void **state)
 	take(&s, 4);
 	assert_int_equal(get_glob(&s, 0, LW_GLOB_PROCS_RUNNING), 12);
 	assert_int_equal(get_glob(&s, 0, LW_GLOB_PSI_SOME), 424242);
+	lw_snapshots_free(&s);
+	tree_free(&t);
+}
+
+/* /proc/stat: the steal time of each CPU and of all, in ns. */
+static void test_stat_file(void **state)
+{
+	struct lw_snapshots s;
+	struct tree t;
+	uint64_t v;
+
+	(void)state;
+	base_tree(&t);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 8), 0);
+	s.user_hz = 100;
+	tree_put(&t, "proc/stat",
+		 "cpu  10 0 10 100 0 0 0 7 0 0\n"
+		 "cpu0 1 0 1 10 0 0 0 1 0 0\n"
+		 "cpu1 1 0 1 10 0 0 0 2 0 0\n"
+		 "cpu2 1 0 1 10 0 0 0 4 0 0\n"
+		 "cpu3 1 0 1 10 0 0 0 0 0 0\n"
+		 "intr 999 1 2 3\nctxt 5\nprocs_running 9\n");
+	take(&s, 1);
+	assert_int_equal(get_cpu(&s, 0, 0, LW_CPU_STEAL), 10000000);
+	assert_int_equal(get_cpu(&s, 0, 1, LW_CPU_STEAL), 20000000);
+	assert_int_equal(get_cpu(&s, 0, 2, LW_CPU_STEAL), 40000000);
+	assert_int_equal(get_cpu(&s, 0, 3, LW_CPU_STEAL), 0);
+	assert_int_equal(get_glob(&s, 0, LW_GLOB_STEAL), 70000000);
+	/* loadavg has it: the rest of /proc/stat is not read */
+	assert_int_equal(get_glob(&s, 0, LW_GLOB_PROCS_RUNNING), 3);
+
+	/* CPU 2 offline (no line), CPU 3's line bad, one beyond ncpu */
+	tree_put(&t, "proc/stat",
+		 "cpu  10 0 10 100 0 0 0 9 0 0\n"
+		 "cpu0 1 0 1 10 0 0 0 1 0 0\n"
+		 "cpu1 1 0 1 10 0 0 0 5 0 0\n"
+		 "cpu3 1 0 1 10 0 0 x 0 0 0\n"
+		 "cpu9 1 0 1 10 0 0 0 3 0 0\n"
+		 "intr 999 1 2 3\n");
+	take(&s, 2);
+	assert_int_equal(get_cpu(&s, 0, 1, LW_CPU_STEAL), 50000000);
+	assert_false(lw_snapshots_get_cpu(&s, 0, 2, LW_CPU_STEAL, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 3, LW_CPU_STEAL, &v));
+	assert_false(lw_snapshots_get_cpu(&s, 0, 9, LW_CPU_STEAL, &v));
+	assert_int_equal(get_glob(&s, 0, LW_GLOB_STEAL), 90000000);
+
+	/* a kernel older than 2.6.11: no steal column, no steal time */
+	tree_put(&t, "proc/stat", "cpu  10 0 10 100 0 0 0\n"
+		 "cpu0 1 0 1 10 0 0 0\ncpu1 1 0 1 10 0 0 0\n");
+	take(&s, 3);
+	assert_false(lw_snapshots_get_cpu(&s, 0, 0, LW_CPU_STEAL, &v));
+	assert_false(lw_snapshots_get_glob(&s, 0, LW_GLOB_STEAL, &v));
+	assert_int_equal(get_cpu(&s, 0, 0, LW_CPU_RUN_DELAY), 100);
+
+	/* no loadavg: procs_running from the same read */
+	tree_rm(&t, "proc/loadavg");
+	tree_put(&t, "proc/stat", "cpu  10 0 10 100 0 0 0 9 0 0\n"
+		 "cpu0 1 0 1 10 0 0 0 2 0 0\n"
+		 "intr 999 1 2 3\nctxt 5\nprocs_running 9\n");
+	take(&s, 4);
+	assert_int_equal(get_cpu(&s, 0, 0, LW_CPU_STEAL), 20000000);
+	assert_int_equal(get_glob(&s, 0, LW_GLOB_PROCS_RUNNING), 9);
+
+	/* without USER_HZ, no steal time */
+	s.user_hz = 0;
+	take(&s, 5);
+	assert_false(lw_snapshots_get_cpu(&s, 0, 0, LW_CPU_STEAL, &v));
+	assert_int_equal(get_glob(&s, 0, LW_GLOB_PROCS_RUNNING), 9);
+
+	/* and no /proc/stat at all */
+	s.user_hz = 100;
+	tree_rm(&t, "proc/stat");
+	take(&s, 6);
+	assert_false(lw_snapshots_get_glob(&s, 0, LW_GLOB_STEAL, &v));
 	lw_snapshots_free(&s);
 	tree_free(&t);
 }
@@ -844,6 +988,13 @@ static void test_real_system(void **state)
 	assert_true(lw_snapshots_get_glob(&s, 0, LW_GLOB_NCPUS, &v) && v >= 1);
 	assert_true(lw_snapshots_get_glob(&s, 0, LW_GLOB_PROCS_RUNNING, &v) &&
 		    v >= 1);
+	/* every kernel since 2.6.11 has the steal column, 0 or not */
+	assert_true(s.user_hz > 0);
+	assert_true(lw_snapshots_get_glob(&s, 0, LW_GLOB_STEAL, &v));
+	for (cpu = 0, found = false; cpu < s.ncpu; cpu++)
+		if (lw_snapshots_get_cpu(&s, 0, cpu, LW_CPU_STEAL, &v))
+			found = true;
+	assert_true(found);
 	lw_snapshots_free(&s);
 }
 
@@ -852,12 +1003,15 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_softnet),
 		cmocka_unit_test(test_parse_schedstat),
+		cmocka_unit_test(test_parse_stat),
+		cmocka_unit_test(test_ticks_ns),
 		cmocka_unit_test(test_parse_cpulist),
 		cmocka_unit_test(test_eth_selected),
 		cmocka_unit_test(test_take_all),
 		cmocka_unit_test(test_softnet_offline),
 		cmocka_unit_test(test_schedstat_file),
 		cmocka_unit_test(test_procs_psi),
+		cmocka_unit_test(test_stat_file),
 		cmocka_unit_test(test_bad_counters),
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_ring),
