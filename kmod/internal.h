@@ -235,6 +235,7 @@ struct lw_sampler_cpu {
 	bool paused;
 	/* Written by the sampler only. */
 	u64 last_sample_ns;
+	u64 last_steal_ns;	/* this CPU's steal time then */
 	u64 samples;
 	/* When the probe is due; written with interrupts off. */
 	u64 probe_due_ns;
@@ -267,11 +268,21 @@ struct lw_irqoff_cpu {
 	struct lw_interf worst;
 	unsigned int nr_held;
 	struct lw_event held[LW_NEST_MAX];
+	/*
+	 * A window with nothing nested waits one sample before it is sent
+	 * (@pending): the hypervisor's steal time for it is accounted by the
+	 * tick, which may run after the sampler. @stolen is the steal time
+	 * accounted by the sample that found it.
+	 */
+	bool pending;
+	u64 stolen;
+	struct lw_event pend;
 };
 
 void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
-		      struct pt_regs *regs, u64 gap);
-void lw_irqoff_settle(struct lw_cpu *c);
+		      struct pt_regs *regs, u64 gap, u64 stolen);
+void lw_irqoff_settle(struct lw_cpu *c, u64 stolen);
+bool lw_irqoff_pending(const struct lw_cpu *c);
 void lw_irqoff_interfere(struct lw_cpu *c, u32 type, u32 irq,
 			 const char *name, void *fn, u64 d);
 bool lw_irqoff_adopt(struct lw_cpu *c, struct lw_event *ev);

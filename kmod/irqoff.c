@@ -26,7 +26,12 @@
  * A gap that ends in user space or in the idle loop with nothing to
  * explain it is not such a window: interrupts are on there, so the CPU
  * itself was not running (a hypervisor not scheduling the vCPU, an SMI).
- * Those are counted as stalls.
+ * Nor is one that the hypervisor's steal time covers by half or more,
+ * wherever it ended: the guest's tick accounts steal time, maybe only
+ * after the sampler ran, so a window with nothing nested in it waits for
+ * the next sample before it is sent. Both are counted as stalls. Without
+ * steal time (no paravirt steal clock, e.g. under TCG) a vCPU stopped in
+ * kernel code cannot be told from a window.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -94,8 +99,35 @@ bool lw_irqoff_adopt(struct lw_cpu *c, struct lw_event *ev)
 	return true;
 }
 
-/* Send the held events on their own; forget the interference. */
-void lw_irqoff_settle(struct lw_cpu *c)
+/*
+ * The window that waited for its steal time: the host did not run this
+ * vCPU for half of it or more (the steal time accounted by the sample that
+ * found it and by this one, @stolen): a stall. Else it goes out, if the
+ * rate limit lets it.
+ */
+static void lw_irqoff_decide(struct lw_cpu *c, u64 stolen)
+{
+	struct lw_irqoff_cpu *ic = &c->irqoff;
+
+	if (!ic->pending)
+		return;
+	ic->pending = false;
+	if ((ic->stolen + stolen) * 2 >= ic->pend.duration_ns) {
+		WRITE_ONCE(ic->stalls, ic->stalls + 1);
+		lw_event_put(&ic->pend);
+	} else if (lw_event_admit(c)) {
+		lw_emit(c, &ic->pend);
+	} else {
+		lw_event_put(&ic->pend);
+	}
+}
+
+/*
+ * Hard-irq context on @c's CPU, when no window is measured (or the CPU goes
+ * offline): decide the pending window; send the held events on their own,
+ * and forget the interference.
+ */
+static void lw_irqoff_release(struct lw_cpu *c)
 {
 	struct lw_irqoff_cpu *ic = &c->irqoff;
 	unsigned int i;
@@ -106,8 +138,24 @@ void lw_irqoff_settle(struct lw_cpu *c)
 	ic->worst.duration_ns = 0;
 }
 
+void lw_irqoff_settle(struct lw_cpu *c, u64 stolen)
+{
+	lw_irqoff_decide(c, stolen);
+	lw_irqoff_release(c);
+}
+
+/* On @c's CPU, interrupts off: does a window wait for the next sample? */
+bool lw_irqoff_pending(const struct lw_cpu *c)
+{
+	return c->irqoff.pending;
+}
+
+/*
+ * The sampler's run on @c's CPU, @gap after the previous one; the tick
+ * accounted @stolen ns of steal time meanwhile.
+ */
 void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
-		      struct pt_regs *regs, u64 gap)
+		      struct pt_regs *regs, u64 gap, u64 stolen)
 {
 	struct lw_irqoff_cpu *ic = &c->irqoff;
 	struct lw_event *ev = lw_scratch(c, LW_CTX_HARD);
@@ -115,18 +163,25 @@ void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 	u64 duration;
 	bool interf;
 
+	lw_irqoff_decide(c, stolen);
 	lw_hist_add(LATWATCH_EV_IRQOFF, gap);
 	/* The threshold is at least two periods: gap - period / 2 > 0. */
 	duration = gap - period / 2;
 	if (duration <= s->irqoff_ns)
 		goto settle;
 	interf = ic->worst.duration_ns && ic->worst.duration_ns * 2 >= duration;
-	if (!interf && lw_ended_with_irqs_on(regs)) {
+	if (!interf && (lw_ended_with_irqs_on(regs) || stolen * 2 >= duration)) {
 		WRITE_ONCE(ic->stalls, ic->stalls + 1);
 		goto settle;
 	}
-	if (!lw_event_admit(c))
+	if (!interf && !ic->nr_held) {
+		/* Nothing nested: wait a sample for its steal time. */
+		ev = &ic->pend;
+		ic->stolen = stolen;
+		ic->pending = true;
+	} else if (!lw_event_admit(c)) {
 		goto settle;
+	}
 	lw_capture(ev, regs);
 	ev->type = LATWATCH_EV_IRQOFF;
 	ev->ts_ns = ktime_get_real_ns();
@@ -134,10 +189,12 @@ void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 	ev->resolution_ns = period / 2;
 	if (interf)
 		ev->interf = ic->worst;
-	lw_emit_nest(c, ev, ic->held, ic->nr_held);
-	ic->nr_held = 0;
+	if (!ic->pending) {
+		lw_emit_nest(c, ev, ic->held, ic->nr_held);
+		ic->nr_held = 0;
+	}
 settle:
-	lw_irqoff_settle(c);
+	lw_irqoff_release(c);
 }
 
 void lw_irqoff_stats(const struct lw_cpu *c, struct lw_stats *st)

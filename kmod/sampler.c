@@ -24,6 +24,7 @@
 
 #include <linux/cpuhotplug.h>
 #include <linux/hardirq.h>
+#include <linux/kernel_stat.h>
 #include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
@@ -73,6 +74,7 @@ static bool lw_idle_pause(struct lw_cpu *c, const struct lw_sampling *s,
 
 	if (!s->idle_pause || !READ_ONCE(sc->online) ||
 	    !lw_idle_loop(regs) || lw_softirqoff_pending(c) ||
+	    lw_irqoff_pending(c) ||
 	    now >= sc->probe_due_ns + period - lw_probe_offset(period))
 		return false;
 	if (hrtimer_try_to_cancel(&sc->probe) < 0)
@@ -84,6 +86,15 @@ static bool lw_idle_pause(struct lw_cpu *c, const struct lw_sampling *s,
 	raw_spin_unlock(&sc->pause_lock);
 	sc->paused = true;
 	return true;
+}
+
+/*
+ * This CPU's steal time so far: how long the hypervisor did not run it, as
+ * the tick accounts it (0 without a paravirt steal clock).
+ */
+static u64 lw_steal_ns(void)
+{
+	return kcpustat_this_cpu->cpustat[CPUTIME_STEAL];
 }
 
 /* On @sc's CPU: both timers on a fresh grid, the first samples P after @now. */
@@ -114,6 +125,7 @@ static void lw_idle_resume(struct lw_sampler_cpu *sc, bool restart)
 	if (restart) {
 		/* A gap measured from now: no window is ever made of idle. */
 		sc->last_sample_ns = ktime_to_ns(now);
+		sc->last_steal_ns = lw_steal_ns();
 		lw_timers_start(sc, now);
 	}
 	raw_spin_lock(&sc->pause_lock);
@@ -130,15 +142,18 @@ static enum hrtimer_restart lw_sample(struct hrtimer *t)
 	struct pt_regs *regs = get_irq_regs();
 	enum hrtimer_restart restart = HRTIMER_NORESTART;
 	u64 now = ktime_get_ns();
+	u64 steal = lw_steal_ns();
+	u64 stolen = steal - sc->last_steal_ns;
 	const struct lw_sampling *s;
 
 	rcu_read_lock();
 	s = lw_sampling();
 	WRITE_ONCE(sc->samples, sc->samples + 1);
 	if (sc->last_sample_ns && s->irqoff_on)
-		lw_irqoff_sample(c, s, regs, now - sc->last_sample_ns);
+		lw_irqoff_sample(c, s, regs, now - sc->last_sample_ns, stolen);
 	else
-		lw_irqoff_settle(c);
+		lw_irqoff_settle(c, stolen);
+	sc->last_steal_ns = steal;
 	if (s->softirqoff_on)
 		lw_softirqoff_sample(c, s, regs, now, sc->probe_due_ns);
 	sc->last_sample_ns = now;
@@ -234,6 +249,7 @@ static int lw_cpu_online(unsigned int cpu)
 	struct lw_sampler_cpu *sc = &c->sampler;
 
 	sc->last_sample_ns = 0;
+	sc->last_steal_ns = lw_steal_ns();
 	sc->paused = false;
 	lw_softirqoff_reset(c);
 	lw_timers_start(sc, ktime_get());
@@ -259,8 +275,8 @@ static int lw_cpu_offline(unsigned int cpu)
 	local_irq_disable();
 	if (sc->paused)
 		lw_idle_resume(sc, false);
-	/* What the irq handlers left for a sample that will not come. */
-	lw_irqoff_settle(c);
+	/* What waits for a sample that will not come. */
+	lw_irqoff_settle(c, 0);
 	local_irq_enable();
 	lw_softirqoff_reset(c);
 	return 0;

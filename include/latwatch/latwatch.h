@@ -159,8 +159,10 @@ enum latwatch_attr {
 	LATWATCH_A_STAT_STALLS,		/* u64: sampler gaps over the irqoff
 					 * threshold that ended in the idle
 					 * loop or user space, where irqs are
-					 * on: the (v)CPU itself did not run
-					 * (hypervisor, SMI); not reported
+					 * on, or that the hypervisor's steal
+					 * time covers by half: the (v)CPU
+					 * itself did not run (hypervisor,
+					 * SMI); not reported
 					 */
 	LATWATCH_A_STAT_SOFTIRQ_LATE,	/* u64: softirq side late past the
 					 * threshold with nobody seen holding

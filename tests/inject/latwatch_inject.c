@@ -8,6 +8,11 @@
  *   irqoff CPU MS      hard interrupts off on CPU for MS milliseconds
  *   softirqoff CPU MS  bottom halves off (local_bh_disable) on CPU for MS ms
  *   spin CPU MS        busy loop on CPU for MS ms with nothing disabled
+ *   stolen CPU MS      what a hypervisor that stops the vCPU in kernel code
+ *                      for MS ms looks like from inside: interrupts off on
+ *                      CPU for MS ms (lwinj_stolen()), then, as the next
+ *                      tick would, MS ms added to the CPU's steal time
+ *                      (/proc/stat), after interrupts are on again
  *   timer CPU MS       a timer_list callback, lwinj_timer_fn(), busy for MS ms
  *                      in the TIMER softirq of CPU
  *   hrtimer CPU MS     a hard hrtimer callback, lwinj_hrtimer_fn(), busy for
@@ -24,7 +29,7 @@
  *                      same moment, SECONDS after the write: a storm of hung
  *                      tasks
  *
- * irqoff, softirqoff and spin run in process context on exactly that CPU
+ * irqoff, softirqoff, spin and stolen run in process context on exactly that CPU
  * (work_on_cpu()); timer, hrtimer, tasklet and hardirq arm their callback on
  * that CPU. Either way the write returns once the window is over. After each
  * window its length, measured with ktime_get() just inside the window, is
@@ -67,6 +72,7 @@
 #include <linux/io.h>
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
+#include <linux/kernel_stat.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -126,6 +132,7 @@ enum lwinj_kind {
 	LWINJ_IRQOFF,
 	LWINJ_SOFTIRQOFF,
 	LWINJ_SPIN,
+	LWINJ_STOLEN,
 	LWINJ_TIMER,
 	LWINJ_HRTIMER,
 	LWINJ_TASKLET,
@@ -138,6 +145,7 @@ static const char * const lwinj_verbs[] = {
 	[LWINJ_IRQOFF]		= "irqoff",
 	[LWINJ_SOFTIRQOFF]	= "softirqoff",
 	[LWINJ_SPIN]		= "spin",
+	[LWINJ_STOLEN]		= "stolen",
 	[LWINJ_TIMER]		= "timer",
 	[LWINJ_HRTIMER]		= "hrtimer",
 	[LWINJ_TASKLET]		= "tasklet",
@@ -256,6 +264,26 @@ static noinline s64 lwinj_spin(u64 cycles)
 	return ktime_to_ns(ktime_sub(t1, t0));
 }
 
+static noinline s64 lwinj_stolen(u64 cycles)
+{
+	unsigned long flags;
+	ktime_t t0, t1;
+
+	local_irq_save(flags);
+	t0 = ktime_get();
+	lwinj_busy_wait(cycles);
+	t1 = ktime_get();
+	local_irq_restore(flags);
+	/*
+	 * The tick after the host runs the vCPU again accounts it: after the
+	 * interrupts that were due (the sampler's) ran.
+	 */
+	local_irq_save(flags);
+	kcpustat_this_cpu->cpustat[CPUTIME_STEAL] += ktime_to_ns(ktime_sub(t1, t0));
+	local_irq_restore(flags);
+	return ktime_to_ns(ktime_sub(t1, t0));
+}
+
 static long lwinj_work(void *arg)
 {
 	struct lwinj_req *req = arg;
@@ -269,6 +297,9 @@ static long lwinj_work(void *arg)
 		break;
 	case LWINJ_SPIN:
 		req->measured_ns = lwinj_spin(req->cycles);
+		break;
+	case LWINJ_STOLEN:
+		req->measured_ns = lwinj_stolen(req->cycles);
 		break;
 	default:
 		break;
@@ -636,6 +667,7 @@ static ssize_t lwinj_write(struct file *file, const char __user *ubuf,
 	case LWINJ_IRQOFF:
 	case LWINJ_SOFTIRQOFF:
 	case LWINJ_SPIN:
+	case LWINJ_STOLEN:
 		cpus_read_lock();
 		if (cpu_online(cpu))
 			work_on_cpu(cpu, lwinj_work, &req);
