@@ -165,7 +165,13 @@ void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 
 	lw_irqoff_decide(c, stolen);
 	lw_hist_add(LATWATCH_EV_IRQOFF, gap);
-	/* The threshold is at least two periods: gap - period / 2 > 0. */
+	/*
+	 * The threshold is at least two periods, so a gap over it makes
+	 * gap - period / 2 > 0 (a gap right after a late sample may be
+	 * shorter than that).
+	 */
+	if (gap <= s->irqoff_ns)
+		goto settle;
 	duration = gap - period / 2;
 	if (duration <= s->irqoff_ns)
 		goto settle;
