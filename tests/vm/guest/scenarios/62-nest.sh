@@ -155,7 +155,7 @@ if [ -n "$irq" ]; then
 	latwatch config idle_pause=1
 fi
 check "latwatch agent stops" lw_agent_stop
-latwatch report --json "$LW_EVENTS" >/tmp/report.json
+latwatch report --json --top 1000 "$LW_EVENTS" >/tmp/report.json
 n=$(jq '[.signatures[] | select(.signature | startswith("timer/lwinj_timer_fn"))] | map(.count) | add' /tmp/report.json)
 check "report: the timer incident counted once, as the callback ($n)" test "$n" = 1
 n=$(jq '.outer_events' /tmp/report.json)
