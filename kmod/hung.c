@@ -18,11 +18,14 @@
  * not close the episodes of threads it did not reach.
  *
  * The walk only decides what to report: it queues a record per event,
- * with a reference to the thread. The events are built and sent after it,
- * from the scan's process context (lw_deliver()), not through a CPU's
- * ring: a storm of blocked threads (a dead NFS server) loses none. They
- * are not rate limited either, since each thread gives at most two per
- * episode and an episode lasts hung_threshold_ms (1 s at least).
+ * with a reference to the thread. Another work item builds and sends them
+ * (lw_deliver()), in order, not through a CPU's ring: a storm of blocked
+ * threads (a dead NFS server) loses none. They are not rate limited
+ * either, since each thread gives at most two per episode and an episode
+ * lasts hung_threshold_ms (1 s at least). Sending a thousand events takes
+ * seconds on a slow machine, and the scans go on meanwhile: a thread that
+ * a scan saw blocked first must still be seen blocked by a later scan
+ * before it wakes up, or its episode is never reported.
  * Switching the detector off ends the open episodes with a hung_end.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -64,17 +67,25 @@ struct lw_hung_report {
 	u32 type;
 	pid_t pid;
 	u64 since_ns;
+	u64 now_ns;			/* the scan's, mono */
+	u64 real_ns;			/* the same, CLOCK_REALTIME */
 	char comm[LATWATCH_COMM_LEN];
 };
 
 /* Owned by the scan work, or by whoever stopped it. */
 static DEFINE_HASHTABLE(lw_hung_tasks, 8);
-static LIST_HEAD(lw_hung_reports);
-static struct lw_event *lw_hung_ev;
 static u32 lw_hung_gen;
+
+/* The records the scan queued, under lw_hung_lock, for the send work. */
+static DEFINE_SPINLOCK(lw_hung_lock);
+static LIST_HEAD(lw_hung_reports);
+/* Owned by the send work, or by whoever stopped it. */
+static struct lw_event *lw_hung_ev;
 
 static void lw_hung_scan(struct work_struct *work);
 static DECLARE_DELAYED_WORK(lw_hung_work, lw_hung_scan);
+static void lw_hung_send_fn(struct work_struct *work);
+static DECLARE_WORK(lw_hung_send_work, lw_hung_send_fn);
 
 static unsigned long lw_hung_interval(void)
 {
@@ -101,10 +112,11 @@ static struct lw_hung *lw_hung_find(struct task_struct *t)
 
 /*
  * Under rcu_read_lock(), or with the scan stopped; @t may be NULL for a
- * thread that is gone. Queues the event for lw_hung_send(); one that finds
- * no memory is counted as lost.
+ * thread that is gone; @now is the scan's time. Queues the event for the
+ * send work; one that finds no memory is counted as lost.
  */
-static void lw_hung_queue(struct lw_hung *h, struct task_struct *t, u32 type)
+static void lw_hung_queue(struct lw_hung *h, struct task_struct *t, u32 type,
+			  u64 now)
 {
 	struct lw_hung_report *r;
 
@@ -119,24 +131,35 @@ static void lw_hung_queue(struct lw_hung *h, struct task_struct *t, u32 type)
 	r->type = type;
 	r->pid = h->pid;
 	r->since_ns = h->since_ns;
+	r->now_ns = now;
+	r->real_ns = ktime_get_real_ns();
 	strscpy(r->comm, h->comm, sizeof(r->comm));
+	spin_lock(&lw_hung_lock);
 	list_add_tail(&r->node, &lw_hung_reports);
+	spin_unlock(&lw_hung_lock);
 }
 
-/* Process context, after the walk: build and send what it queued. */
-static void lw_hung_send(u64 now)
+/*
+ * Process context, the send work or whoever stopped it: build and send
+ * what the scans queued, in order.
+ */
+static void lw_hung_send(void)
 {
 	struct lw_hung_report *r, *tmp;
 	u64 resolution = (u64)lw_cfg(LW_HUNG_SCAN_INTERVAL_MS) * NSEC_PER_MSEC;
 	struct lw_event *ev = lw_hung_ev;
+	LIST_HEAD(todo);
 
-	list_for_each_entry_safe(r, tmp, &lw_hung_reports, node) {
+	spin_lock(&lw_hung_lock);
+	list_splice_init(&lw_hung_reports, &todo);
+	spin_unlock(&lw_hung_lock);
+	list_for_each_entry_safe(r, tmp, &todo, node) {
 		struct task_struct *t = r->task;
 
 		memset(ev, 0, sizeof(*ev));
 		ev->type = r->type;
-		ev->ts_ns = ktime_get_real_ns();
-		ev->duration_ns = now - r->since_ns;
+		ev->ts_ns = r->real_ns;
+		ev->duration_ns = r->now_ns - r->since_ns;
 		ev->resolution_ns = resolution;
 		ev->pid = r->pid;
 		strscpy(ev->comm, r->comm, sizeof(ev->comm));
@@ -182,7 +205,7 @@ static void lw_hung_check(struct task_struct *t, u64 now, u64 threshold)
 	if (!blocked || switches != h->switches) {
 		/* It ran: an episode ends, another may begin. */
 		if (h->reported)
-			lw_hung_queue(h, t, LATWATCH_EV_HUNG_END);
+			lw_hung_queue(h, t, LATWATCH_EV_HUNG_END, now);
 		if (!blocked) {
 			hash_del(&h->node);
 			kfree(h);
@@ -194,7 +217,7 @@ static void lw_hung_check(struct task_struct *t, u64 now, u64 threshold)
 		return;
 	}
 	if (!h->reported && now - h->since_ns > threshold) {
-		lw_hung_queue(h, t, LATWATCH_EV_HUNG);
+		lw_hung_queue(h, t, LATWATCH_EV_HUNG, now);
 		h->reported = true;
 	}
 }
@@ -219,7 +242,7 @@ static bool lw_hung_break(struct task_struct *g, struct task_struct *t)
  * Close the episodes of threads the whole walk did not see (gone), or, when
  * the detector is switched off (@all), of every thread.
  */
-static void lw_hung_sweep(bool all)
+static void lw_hung_sweep(bool all, u64 now)
 {
 	struct hlist_node *tmp;
 	struct lw_hung *h;
@@ -229,7 +252,7 @@ static void lw_hung_sweep(bool all)
 		if (!all && h->gen == lw_hung_gen)
 			continue;
 		if (h->reported)
-			lw_hung_queue(h, NULL, LATWATCH_EV_HUNG_END);
+			lw_hung_queue(h, NULL, LATWATCH_EV_HUNG_END, now);
 		hash_del(&h->node);
 		kfree(h);
 	}
@@ -267,10 +290,18 @@ static void lw_hung_scan(struct work_struct *work)
 
 	lw_hung_gen++;
 	if (lw_hung_walk(now, threshold))
-		lw_hung_sweep(false);
-	lw_hung_send(now);
+		lw_hung_sweep(false, now);
+	spin_lock(&lw_hung_lock);
+	if (!list_empty(&lw_hung_reports))
+		queue_work(system_unbound_wq, &lw_hung_send_work);
+	spin_unlock(&lw_hung_lock);
 	queue_delayed_work(system_unbound_wq, &lw_hung_work,
 			   lw_hung_interval());
+}
+
+static void lw_hung_send_fn(struct work_struct *work)
+{
+	lw_hung_send();
 }
 
 int lw_hung_enable(void)
@@ -287,8 +318,9 @@ int lw_hung_enable(void)
 void lw_hung_disable(void)
 {
 	cancel_delayed_work_sync(&lw_hung_work);
-	lw_hung_sweep(true);
-	lw_hung_send(ktime_get_ns());
+	cancel_work_sync(&lw_hung_send_work);
+	lw_hung_sweep(true, ktime_get_ns());
+	lw_hung_send();
 	kfree(lw_hung_ev);
 	lw_hung_ev = NULL;
 }
