@@ -49,6 +49,11 @@ storm() {
 	_hung=$(($(count hung) - _before_hung))
 	_end=$(($(count hung_end) - _before_end))
 	echo "LWNOTE storm of $_n: hung=$_hung hung_end=$_end"
+	# The scans that found them (an event carries its scan's time).
+	echo "LWNOTE storm of $_n: hung events from $(jq -s --argjson k "$_before_hung" '
+		[.[] | select(.type == "hung" and .comm == "lwinj_hung")] | .[$k:] |
+		"\(map(.ts_ns) | unique | length) scans over \(((map(.ts_ns) | max) - (map(.ts_ns) | min)) / 1000000 | floor) ms"' \
+		"$LW_EVENTS")"
 	check "storm of $_n: exactly $_n hung events" test "$_hung" = "$_n"
 	check "storm of $_n: exactly $_n hung_end events" test "$_end" = "$_n"
 	check "storm of $_n: no lost record" \
