@@ -358,9 +358,12 @@ void lw_timer_disable(void);
 
 /* hardirq.c: slow hard-irq handlers, timed by tracepoint probes. */
 
-/* hardirq.c's part of struct lw_cpu: when the running handler began. */
+/*
+ * hardirq.c's part of struct lw_cpu: when the running handler began, per
+ * context (a threaded one's is LW_CTX_SOFT).
+ */
 struct lw_hardirq_cpu {
-	u64 start;		/* mono fast ns; 0: none running */
+	u64 start[2];		/* mono fast ns; 0: none running */
 };
 
 int lw_hardirq_enable(void);
