@@ -67,7 +67,7 @@ struct lw_hung_report {
 	u32 type;
 	pid_t pid;
 	u64 since_ns;
-	u64 now_ns;			/* the scan's, mono */
+	u64 now_ns;			/* the scan's time, mono */
 	u64 real_ns;			/* the same, CLOCK_REALTIME */
 	char comm[LATWATCH_COMM_LEN];
 };
@@ -75,6 +75,7 @@ struct lw_hung_report {
 /* Owned by the scan work, or by whoever stopped it. */
 static DEFINE_HASHTABLE(lw_hung_tasks, 8);
 static u32 lw_hung_gen;
+static u64 lw_hung_real;	/* CLOCK_REALTIME of the scan */
 
 /* The records the scan queued, under lw_hung_lock, for the send work. */
 static DEFINE_SPINLOCK(lw_hung_lock);
@@ -132,7 +133,7 @@ static void lw_hung_queue(struct lw_hung *h, struct task_struct *t, u32 type,
 	r->pid = h->pid;
 	r->since_ns = h->since_ns;
 	r->now_ns = now;
-	r->real_ns = ktime_get_real_ns();
+	r->real_ns = lw_hung_real;
 	strscpy(r->comm, h->comm, sizeof(r->comm));
 	spin_lock(&lw_hung_lock);
 	list_add_tail(&r->node, &lw_hung_reports);
@@ -289,6 +290,7 @@ static void lw_hung_scan(struct work_struct *work)
 	u64 now = ktime_get_ns();
 
 	lw_hung_gen++;
+	lw_hung_real = ktime_get_real_ns();
 	if (lw_hung_walk(now, threshold))
 		lw_hung_sweep(false, now);
 	spin_lock(&lw_hung_lock);
@@ -319,6 +321,7 @@ void lw_hung_disable(void)
 {
 	cancel_delayed_work_sync(&lw_hung_work);
 	cancel_work_sync(&lw_hung_send_work);
+	lw_hung_real = ktime_get_real_ns();
 	lw_hung_sweep(true, ktime_get_ns());
 	lw_hung_send();
 	kfree(lw_hung_ev);
