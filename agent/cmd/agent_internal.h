@@ -38,6 +38,7 @@ struct agent {
 	uint64_t retry_mono;
 	uint64_t events_base;	/* events the module had sent at subscribing */
 	uint64_t stats_mono;	/* when to read its counters next */
+	bool was_loaded;	/* subscribed to it at least once */
 
 	struct lw_snapshots snaps;
 	struct lw_periods periods;

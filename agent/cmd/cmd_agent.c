@@ -327,12 +327,22 @@ static int agent_setup(struct agent *a)
 	if (ret)
 		return ret;
 	ret = agent_subscribe(a, true);
-	if (ret)
+	if (ret == LW_EXIT_NOMOD && a->o.wait_module) {
+		/* as when it goes away: agent_tick() looks for it */
+		a->retry_mono = lw_mono_ns() + AGENT_RETRY_NS;
+		lw_err("agent: the module is not loaded; sampling the counters and waiting for it (--wait-module)");
+	} else if (ret) {
 		return ret;
+	}
 	lw_snapshots_take(&a->snaps, lw_now_ns(), lw_mono_ns());
-	lw_err("agent: receiving events (family %d), %u alert rules, sampling every %llu ms",
-	       lw_stream_family(&a->st), a->o.nrules,
-	       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
+	if (lw_stream_loaded(&a->st))
+		lw_err("agent: receiving events (family %d), %u alert rules, sampling every %llu ms",
+		       lw_stream_family(&a->st), a->o.nrules,
+		       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
+	else
+		lw_err("agent: %u alert rules, sampling every %llu ms",
+		       a->o.nrules,
+		       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
 	return 0;
 }
 
