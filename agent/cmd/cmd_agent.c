@@ -78,6 +78,9 @@ static bool agent_broken(const char *what, int fd, short revents)
 {
 	char why[LW_ERR_LEN];
 
+	/* not a getsockopt() at every turn of the loop for nothing */
+	if (!(revents & (POLLERR | POLLHUP | POLLNVAL)))
+		return false;
 	if (!lw_poll_why(why, sizeof(why), revents, lw_sock_error(fd)))
 		return false;
 	lw_err("agent: %s %s; exiting", what, why);
