@@ -201,10 +201,9 @@ struct lw_iface *lw_snap_eth_prepare(struct lw_snapshots *s,
 		return e;	/* try again next time */
 	if (!e->eth_known || (unsigned int)n != e->eth_total) {
 		if (e->eth_known) {
-			ne = lw_snap_iface_new(s, e->name, e->ifindex);
+			ne = lw_snap_iface_renew(s, e);
 			if (!ne)
 				return NULL;
-			e->retired = true;
 			e = ne;
 		}
 		lw_eth_discover(s, e, (unsigned int)n);

@@ -2,7 +2,8 @@
 /*
  * The snapshots' ring: value slots, the interface table, taking a
  * snapshot and reading one back. What a snapshot reads is in
- * snap_procfs.c (/proc and sysfs) and snap_ethtool.c (driver statistics).
+ * snap_procfs.c (/proc and sysfs), snap_iface.c (the interfaces) and
+ * snap_ethtool.c (driver statistics), how in snap_file.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -141,6 +142,7 @@ static void lw_iface_release(struct lw_snapshots *s, struct lw_iface *e)
 {
 	unsigned int i;
 
+	lw_snap_iface_close(s, e);
 	for (i = 0; i < LW_NIC_NCTR; i++)
 		lw_slot_free(s, e->slot[i]);
 	for (i = 0; i < e->neth; i++)
@@ -170,9 +172,34 @@ struct lw_iface *lw_snap_iface_new(struct lw_snapshots *s, const char *name,
 	e->used = true;
 	strcpy(e->name, name);
 	e->ifindex = ifindex;
-	for (i = 0; i < LW_NIC_NCTR; i++)
+	for (i = 0; i < LW_NIC_NCTR; i++) {
 		e->slot[i] = lw_snap_slot_alloc(s);
+		e->fd[i] = -1;
+	}
 	return e;
+}
+
+struct lw_iface *lw_snap_iface_renew(struct lw_snapshots *s,
+				     struct lw_iface *e)
+{
+	struct lw_iface *ne = lw_snap_iface_new(s, e->name, e->ifindex);
+	unsigned int i;
+
+	if (!ne)
+		return NULL;
+	ne->live = e->live;
+	ne->kept = e->kept;
+	ne->ino = e->ino;
+	ne->gen = e->gen;
+	for (i = 0; i < LW_NIC_NCTR; i++) {
+		ne->fd[i] = e->fd[i];
+		e->fd[i] = -1;
+	}
+	e->live = false;
+	e->kept = false;
+	e->retired = true;
+	s->ifhash_stale = true;
+	return ne;
 }
 
 /*
@@ -221,8 +248,10 @@ void lw_snapshots_set_ethtool(struct lw_snapshots *s,
 	 * What was learnt from the previous reader no longer holds: the
 	 * interfaces start afresh in new entries at the next sample.
 	 */
-	for (i = 0; i < s->nifaces; i++)
+	for (i = 0; i < s->nifaces; i++) {
+		lw_snap_iface_close(s, &s->ifaces[i]);
 		s->ifaces[i].retired = true;
+	}
 }
 
 /* ---- init ---- */
@@ -237,6 +266,8 @@ int lw_snapshots_init(struct lw_snapshots *s, const char *root,
 
 	memset(s, 0, sizeof(*s));
 	s->eth_fd = -1;
+	s->kept_max = lw_snap_kept_max();
+	lw_snap_files_init(s);
 	if (!root || history < LW_SNAP_MIN_HISTORY)
 		return -EINVAL;
 	len = strlen(root);
@@ -298,6 +329,9 @@ int lw_snapshots_init(struct lw_snapshots *s, const char *root,
 
 void lw_snapshots_free(struct lw_snapshots *s)
 {
+	if (s->ifaces)
+		lw_snap_ifaces_close(s);
+	lw_snap_files_close(s);
 	free(s->root);
 	free(s->snaps);
 	free(s->vals);
@@ -307,11 +341,12 @@ void lw_snapshots_free(struct lw_snapshots *s)
 	free(s->online);
 	free(s->eth_vals);
 	free(s->eth_buf);
-	free(s->line);
+	free(s->rbuf);
 	if (s->eth_fd >= 0)
 		close(s->eth_fd);
 	memset(s, 0, sizeof(*s));
 	s->eth_fd = -1;
+	lw_snap_files_init(s);
 }
 
 int lw_snapshots_take(struct lw_snapshots *s, uint64_t real_ns,

@@ -213,6 +213,7 @@ static void test_deltas(void **state)
 	/* went backwards: no delta */
 	tree_iface(&w.t, "eth9", 11, 3, 0, 0, 0, 0);
 	/* deleted and created again, with more than before: no delta */
+	tree_iface_rm(&w.t, "veth9");
 	tree_iface(&w.t, "veth9", 14, 100, 0, 0, 0, 0);
 	w.dropped[1] = 922;
 	w.squeeze[2] = 3;
