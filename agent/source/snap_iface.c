@@ -7,7 +7,9 @@
  *
  * An interface is known by its entry in the listing: the same name with
  * another inode number is another interface (deleted and created again,
- * or another one renamed to it), whose files are opened anew.
+ * or another one renamed to it), whose files are opened anew. Whether it
+ * has a bus, and so may have driver statistics worth asking for, is
+ * decided then, not at every sample.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +17,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/hash.h"
@@ -138,14 +141,16 @@ static void lw_iface_keep(struct lw_snapshots *s, struct lw_iface *e,
 }
 
 /*
- * A name of the listing without a live entry: its ifindex, its table
- * entry (the same as before if the ifindex is), and its files. NULL if
- * it is not an interface, is gone, or the table is full.
+ * A name of the listing without a live entry: its ifindex, whether it
+ * has a bus, its table entry (the same as before if the ifindex is), and
+ * its files. NULL if it is not an interface, is gone, or the table is
+ * full.
  */
 static struct lw_iface *lw_iface_open(struct lw_snapshots *s, int netfd,
 				      const char *name, uint64_t ino)
 {
 	struct lw_iface *e = NULL;
+	struct stat st;
 	uint64_t v;
 	int dfd;
 
@@ -157,6 +162,7 @@ static struct lw_iface *lw_iface_open(struct lw_snapshots *s, int netfd,
 	if (e) {
 		e->live = true;
 		e->ino = ino;
+		e->bus = !fstatat(dfd, "device", &st, AT_SYMLINK_NOFOLLOW);
 		lw_iface_keep(s, e, dfd);
 		lw_ifhash_add(s, e);
 	}
@@ -254,9 +260,11 @@ static void lw_read_iface(struct lw_snapshots *s, int netfd, const char *name,
 	if (!e)
 		return;
 	e->gen = s->list_gen;
-	e = lw_snap_eth_prepare(s, e, &eth);
-	if (!e)
-		return;
+	if (e->bus) {
+		e = lw_snap_eth_prepare(s, e, &eth);
+		if (!e)
+			return;
+	}
 	for (i = 0; i < LW_NIC_NCTR; i++)
 		if (has[i])
 			lw_snap_store(s, e->slot[i], v[i], stored);

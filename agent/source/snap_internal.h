@@ -119,10 +119,12 @@ void lw_snap_ifaces_close(struct lw_snapshots *s);
 
 /* The default reader of driver statistics: SIOCETHTOOL, ctx the snapshots. */
 extern const struct lw_ethtool_ops lw_snap_ioctl_ops;
+/* Its buffer freed. */
+void lw_snap_ioctl_free(struct lw_snapshots *s);
 /*
- * Before an interface's sysfs counters: which driver statistics it has,
- * whether to read them (*read); the entry to use, or NULL (see
- * snap_ethtool.c).
+ * Before the sysfs counters of an interface with a bus: which driver
+ * statistics it has, whether to read them (*read); the entry to use, or
+ * NULL (see snap_ethtool.c).
  */
 struct lw_iface *lw_snap_eth_prepare(struct lw_snapshots *s,
 				     struct lw_iface *e, bool *read);

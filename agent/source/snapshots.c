@@ -187,6 +187,7 @@ struct lw_iface *lw_snap_iface_renew(struct lw_snapshots *s,
 
 	if (!ne)
 		return NULL;
+	ne->bus = e->bus;
 	ne->live = e->live;
 	ne->kept = e->kept;
 	ne->ino = e->ino;
@@ -332,6 +333,7 @@ void lw_snapshots_free(struct lw_snapshots *s)
 	if (s->ifaces)
 		lw_snap_ifaces_close(s);
 	lw_snap_files_close(s);
+	lw_snap_ioctl_free(s);
 	free(s->root);
 	free(s->snaps);
 	free(s->vals);
@@ -340,7 +342,6 @@ void lw_snapshots_free(struct lw_snapshots *s)
 	free(s->ifaces);
 	free(s->online);
 	free(s->eth_vals);
-	free(s->eth_buf);
 	free(s->rbuf);
 	if (s->eth_fd >= 0)
 		close(s->eth_fd);

@@ -18,7 +18,9 @@
  * What one snapshot holds:
  *
  *  - each interface in ROOT/sys/class/net/: the statistics/ counters in
- *    enum lw_nic_ctr, and up to LW_ETH_MAX_PER_IF of the driver's own
+ *    enum lw_nic_ctr and, for an interface with a bus (a NIC or one of
+ *    its VFs: ROOT/sys/class/net/IF/device exists; veth, bridge, bond, lo,
+ *    tun, vxlan have none), up to LW_ETH_MAX_PER_IF of the driver's own
  *    counters ("ethtool -S") whose names look like drops or misses; see
  *    lw_eth_name_selected();
  *  - each CPU: "dropped" and "time_squeeze" from ROOT/proc/net/softnet_stat,
@@ -33,6 +35,12 @@
  *
  * A counter that could not be read is missing from the snapshot, and gives
  * no delta with any other snapshot. ROOT is "" on a real system.
+ *
+ * Driver statistics: each SIOCETHTOOL request runs under the RTNL lock,
+ * which every "ip" command and container start also takes, and drivers
+ * such as mlx5 ask the firmware to answer it. So they are read only from
+ * interfaces with a bus (decided when an interface is first seen, not at
+ * every sample), with one request per interface and reading.
  *
  * Files: those read at every sample are kept open and read again from
  * their start with pread(), all with O_CLOEXEC: the six of /proc and
@@ -62,15 +70,15 @@
  * lw_snapshots_skipped(). All in all: at most LW_SNAP_RING_BYTES for the
  * ring, about 350 KiB for the interface table if it fills up, 16 KiB for
  * the online CPU list, the read buffer (the size of the largest file, 16
- * KiB to 1 MiB) and the driver statistics of one interface (8 bytes each)
- * while they are read.
+ * KiB to 1 MiB) and room for the driver statistics of the interface with
+ * the most (8 bytes each, twice, and a page).
  *
  * Cost of a sample: one pread() per file read (the directory's listing,
- * six files of /proc and sysfs, five per interface), and two SIOCETHTOOL
- * ioctls per interface with driver statistics worth reading. Of /proc/stat
- * only the "cpu" lines at its start are read, but the kernel makes all of
- * it (it sums every interrupt of every CPU): on a large machine it is the
- * dearest file of a sample.
+ * six files of /proc and sysfs, five per interface), and a SIOCETHTOOL
+ * request per interface with a bus and driver statistics worth reading.
+ * Of /proc/stat only the "cpu" lines at its start are read, but the
+ * kernel makes all of it (it sums every interrupt of every CPU): on a
+ * large machine it is the dearest file of a sample.
  */
 
 #define LW_IFNAME_LEN		16	/* IFNAMSIZ */
@@ -156,6 +164,8 @@ struct lw_iface {
 	bool retired;		/* replaced by a newer entry, same name */
 	bool eth_none;		/* no ethtool statistics: do not ask */
 	bool eth_known;		/* eth_total and the selection known */
+	bool eth_stale;		/* a reading failed: count them again */
+	bool bus;		/* it has a device: may have driver statistics */
 	bool live;		/* the listing has it: ino, gen, fd */
 	bool kept;		/* its counter files are open in fd[] */
 	char name[LW_IFNAME_LEN];
@@ -219,8 +229,8 @@ struct lw_snapshots {
 	size_t rbuf_cap;
 	/* The default ethtool reader's state. */
 	int eth_fd;
-	uint64_t *eth_buf;	/* struct ethtool_stats and its values */
-	unsigned int eth_buf_cap;
+	void *eth_map;		/* its values' buffer, a guard page after */
+	size_t eth_map_len;	/* with the guard page */
 };
 
 /*

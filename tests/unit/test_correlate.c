@@ -69,6 +69,7 @@ static void world_init(struct world *w, unsigned int ncpu,
 		 ncpu - 1);
 	tree_iface(&w->t, "lo", 1, 0, 0, 0, 0, 0);
 	tree_iface(&w->t, "eth0", 2, 5, 6, 7, 8, 9);
+	tree_iface_bus(&w->t, "eth0");
 	assert_int_equal(lw_snapshots_init(&w->s, w->t.root, history), 0);
 	w->s.user_hz = 100;
 }

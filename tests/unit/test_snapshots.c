@@ -638,98 +638,6 @@ static void test_iface_recreated(void **state)
 	tree_free(&t);
 }
 
-static void fake_if_init(struct fake_if *fi, const char *name)
-{
-	static const char *const names[] = {
-		"rx_packets", "rx_queue_0_drops", "rx_xdp_drop",
-		"rx_missed", "tx_recover", "rx_fifo_overflow",
-	};
-	unsigned int i;
-
-	memset(fi, 0, sizeof(*fi));
-	fi->name = name;
-	fi->n = 6;
-	for (i = 0; i < 6; i++) {
-		fi->names[i] = names[i];
-		fi->vals[i] = 100 * (i + 1);
-	}
-}
-
-static void test_ethtool(void **state)
-{
-	struct fake_eth f;
-	struct lw_snapshots s;
-	struct tree t;
-	unsigned int i, calls;
-	uint64_t v;
-
-	(void)state;
-	memset(&f, 0, sizeof(f));
-	fake_if_init(&f.ifs[0], "eth0");
-	f.nifs = 1;
-	base_tree(&t);
-	assert_int_equal(lw_snapshots_init(&s, t.root, 8), 0);
-	lw_snapshots_set_ethtool(&s, fake_ops(), &f);
-	take(&s, 1);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_queue_0_drops"), 200);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_missed"), 400);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_fifo_overflow"), 600);
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_packets", &v));
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_xdp_drop", &v));
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "tx_recover", &v));
-	assert_int_equal(f.names_calls, 1);
-	/* count() for eth0 and lo */
-	assert_int_equal(f.count_calls, 2);
-
-	/* lo has none: it is not asked again; eth0's names are known */
-	f.ifs[0].vals[1] = 250;
-	take(&s, 2);
-	assert_int_equal(f.count_calls, 3);
-	assert_int_equal(f.names_calls, 1);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_queue_0_drops"), 250);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 5);
-
-	/* values() failing: only the driver counters are missing */
-	f.ifs[0].values_fail = true;
-	take(&s, 3);
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_queue_0_drops",
-					 &v));
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 5);
-	f.ifs[0].values_fail = false;
-
-	/* a passing error: asked again next time */
-	f.ifs[0].err = -EBUSY;
-	calls = f.count_calls;
-	take(&s, 4);
-	take(&s, 5);
-	assert_int_equal(f.count_calls, calls + 2);
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_missed", &v));
-	f.ifs[0].err = 0;
-
-	/* the driver's set changed: names again, in a new entry */
-	f.ifs[0].n = 2;
-	f.ifs[0].names[0] = "rx_dropped_frames";
-	f.ifs[0].names[1] = "rx_bytes";
-	f.ifs[0].vals[0] = 77;
-	take(&s, 6);
-	assert_int_equal(f.names_calls, 2);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped_frames"), 77);
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_missed", &v));
-	assert_int_equal(get_if(&s, 4, "eth0", "rx_missed"), 400);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 5);
-
-	/* no more than LW_ETH_MAX_PER_IF per interface */
-	f.ifs[0].n = 40;
-	for (i = 0; i < 40; i++) {
-		f.ifs[0].names[i] = "rx_queue_N_drops";
-		f.ifs[0].vals[i] = i;
-	}
-	take(&s, 7);
-	assert_int_equal(lw_snapshots_skipped(&s), 40 - LW_ETH_MAX_PER_IF);
-	lw_snapshots_free(&s);
-	tree_free(&t);
-}
-
 /* Snapshots grow wider as interfaces come, and keep what they held. */
 static void test_grow(void **state)
 {
@@ -851,7 +759,6 @@ int main(void)
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_iface_recreated),
-		cmocka_unit_test(test_ethtool),
 		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_memory_bound),
 		cmocka_unit_test(test_real_system),
