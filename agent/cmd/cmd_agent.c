@@ -205,13 +205,18 @@ static void agent_metrics_module(struct agent *a)
 static void agent_tick(struct agent *a)
 {
 	uint64_t expirations, now;
+	bool held;
 
 	if (read(a->tfd, &expirations, sizeof(expirations)) < 0)
 		return;
 	now = lw_mono_ns();
 	if (lw_snapshots_take(&a->snaps, lw_now_ns(), now))
 		lw_err("agent: sampling the counters failed");
+	held = lw_settle_count(&a->held) > 0;
 	agent_drain(a, false);
+	/* while events wait, and for one tick after the last is let go */
+	if (held)
+		agent_eth_burst(a, now);
 	if (a->srv_on && lw_stream_loaded(&a->st) &&
 	    now >= a->stats_mono) {
 		a->stats_mono = now + AGENT_STATS_NS;

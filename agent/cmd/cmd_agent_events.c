@@ -358,6 +358,19 @@ void agent_drain(struct agent *a, bool all)
 	agent_save_cursor(a);
 }
 
+/*
+ * The snapshots read the driver statistics once a second, as each
+ * request takes the RTNL lock: around an event they read them at every
+ * tick, so that its window has readings one interval away on either
+ * side. The next tick is within one interval; half of one more is the
+ * timer's slack.
+ */
+void agent_eth_burst(struct agent *a, uint64_t now)
+{
+	lw_snapshots_eth_burst(&a->snaps,
+			       now + a->o.interval_ns + a->o.interval_ns / 2);
+}
+
 /* An event from the stream: held until its settle time is over. */
 static int agent_event(void *arg, struct nlmsghdr *nlh,
 		       const struct lw_event *ev, bool replayed)
@@ -368,7 +381,9 @@ static int agent_event(void *arg, struct nlmsghdr *nlh,
 	if (lw_settle_hold(&a->held, nlh, ev, replayed)) {
 		lw_err("agent: out of memory holding an event; explaining it now");
 		agent_explain(a, ev, replayed);
+		return 0;
 	}
+	agent_eth_burst(a, lw_mono_ns());
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The driver statistics of a snapshot ("ethtool -S", snapshots.h): which
- * of an interface's statistics are worth keeping, reading them, and the
- * default reader, SIOCETHTOOL.
+ * The driver statistics of a snapshot ("ethtool -S", snapshots.h): when
+ * they are due, which of an interface's statistics are worth keeping,
+ * reading them, and the default reader, SIOCETHTOOL.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -208,6 +208,28 @@ static void lw_eth_discover(struct lw_snapshots *s, struct lw_iface *e,
 	/* nothing worth sampling: as good as no statistics */
 	if (!e->neth)
 		e->eth_none = true;
+}
+
+/*
+ * Once a period on a steady grid, so that late ticks do not stretch it;
+ * one behind by a whole period or more starts the grid again.
+ */
+bool lw_snap_eth_due(struct lw_snapshots *s, uint64_t mono_ns)
+{
+	bool due;
+
+	if (!s->eth)
+		return false;
+	due = !s->eth_started || mono_ns >= s->eth_next_mono;
+	if (due) {
+		if (s->eth_started &&
+		    mono_ns - s->eth_next_mono < s->eth_period_ns)
+			s->eth_next_mono += s->eth_period_ns;
+		else
+			s->eth_next_mono = mono_ns + s->eth_period_ns;
+		s->eth_started = true;
+	}
+	return due || mono_ns < s->eth_until_mono;
 }
 
 /*

@@ -260,7 +260,7 @@ static void lw_read_iface(struct lw_snapshots *s, int netfd, const char *name,
 	if (!e)
 		return;
 	e->gen = s->list_gen;
-	if (e->bus) {
+	if (s->eth_due && e->bus) {
 		e = lw_snap_eth_prepare(s, e, &eth);
 		if (!e)
 			return;

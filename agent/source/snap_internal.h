@@ -121,10 +121,12 @@ void lw_snap_ifaces_close(struct lw_snapshots *s);
 extern const struct lw_ethtool_ops lw_snap_ioctl_ops;
 /* Its buffer freed. */
 void lw_snap_ioctl_free(struct lw_snapshots *s);
+/* Whether driver statistics are due in a snapshot taken at mono_ns. */
+bool lw_snap_eth_due(struct lw_snapshots *s, uint64_t mono_ns);
 /*
- * Before the sysfs counters of an interface with a bus: which driver
- * statistics it has, whether to read them (*read); the entry to use, or
- * NULL (see snap_ethtool.c).
+ * Before the sysfs counters of an interface with a bus, in a snapshot
+ * where they are due: which driver statistics it has, whether to read
+ * them (*read); the entry to use, or NULL (see snap_ethtool.c).
  */
 struct lw_iface *lw_snap_eth_prepare(struct lw_snapshots *s,
 				     struct lw_iface *e, bool *read);

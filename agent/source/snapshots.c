@@ -255,6 +255,12 @@ void lw_snapshots_set_ethtool(struct lw_snapshots *s,
 	}
 }
 
+void lw_snapshots_eth_burst(struct lw_snapshots *s, uint64_t until_mono_ns)
+{
+	if (until_mono_ns > s->eth_until_mono)
+		s->eth_until_mono = until_mono_ns;
+}
+
 /* ---- init ---- */
 
 int lw_snapshots_init(struct lw_snapshots *s, const char *root,
@@ -267,6 +273,7 @@ int lw_snapshots_init(struct lw_snapshots *s, const char *root,
 
 	memset(s, 0, sizeof(*s));
 	s->eth_fd = -1;
+	s->eth_period_ns = LW_ETH_PERIOD_NS;
 	s->kept_max = lw_snap_kept_max();
 	lw_snap_files_init(s);
 	if (!root || history < LW_SNAP_MIN_HISTORY)
@@ -358,6 +365,7 @@ int lw_snapshots_take(struct lw_snapshots *s, uint64_t real_ns,
 	/* the oldest snapshot's row, when the ring is full */
 	memset(lw_row_valid(s, s->head), 0,
 	       (s->stride / 64) * sizeof(*s->valid));
+	s->eth_due = lw_snap_eth_due(s, mono_ns);
 	lw_snap_read_online(s, &stored);
 	lw_snap_read_softnet(s, &stored);
 	lw_snap_read_schedstat(s, &stored);
@@ -375,6 +383,7 @@ int lw_snapshots_take(struct lw_snapshots *s, uint64_t real_ns,
 	s->snaps[s->head].seq = s->seq;
 	s->snaps[s->head].real_ns = real_ns;
 	s->snaps[s->head].mono_ns = mono_ns;
+	s->snaps[s->head].eth = s->eth_due;
 	s->head = (s->head + 1) % s->history;
 	if (s->count < s->history)
 		s->count++;

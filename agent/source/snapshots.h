@@ -20,9 +20,9 @@
  *  - each interface in ROOT/sys/class/net/: the statistics/ counters in
  *    enum lw_nic_ctr and, for an interface with a bus (a NIC or one of
  *    its VFs: ROOT/sys/class/net/IF/device exists; veth, bridge, bond, lo,
- *    tun, vxlan have none), up to LW_ETH_MAX_PER_IF of the driver's own
- *    counters ("ethtool -S") whose names look like drops or misses; see
- *    lw_eth_name_selected();
+ *    tun, vxlan have none) in the snapshots where they are due, up to
+ *    LW_ETH_MAX_PER_IF of the driver's own counters ("ethtool -S") whose
+ *    names look like drops or misses; see lw_eth_name_selected();
  *  - each CPU: "dropped" and "time_squeeze" from ROOT/proc/net/softnet_stat,
  *    run_delay and pcount (timeslices) from ROOT/proc/schedstat, and its
  *    steal time from its "cpuN" line of ROOT/proc/stat (USER_HZ ticks,
@@ -40,7 +40,13 @@
  * which every "ip" command and container start also takes, and drivers
  * such as mlx5 ask the firmware to answer it. So they are read only from
  * interfaces with a bus (decided when an interface is first seen, not at
- * every sample), with one request per interface and reading.
+ * every sample), with one request per interface, and only in the
+ * snapshots where they are due: once every LW_ETH_PERIOD_NS, and in
+ * every snapshot taken before the time given to lw_snapshots_eth_burst(),
+ * which the agent moves on while it holds an event, so that its window
+ * has readings close on both sides. A snapshot says whether they were due
+ * (struct lw_snap's eth); correlation takes them from the nearest
+ * snapshots that have them.
  *
  * Files: those read at every sample are kept open and read again from
  * their start with pread(), all with O_CLOEXEC: the six of /proc and
@@ -75,10 +81,10 @@
  *
  * Cost of a sample: one pread() per file read (the directory's listing,
  * six files of /proc and sysfs, five per interface), and a SIOCETHTOOL
- * request per interface with a bus and driver statistics worth reading.
- * Of /proc/stat only the "cpu" lines at its start are read, but the
- * kernel makes all of it (it sums every interrupt of every CPU): on a
- * large machine it is the dearest file of a sample.
+ * request per interface with a bus when they are due. Of /proc/stat only
+ * the "cpu" lines at its start are read, but the kernel makes all of it
+ * (it sums every interrupt of every CPU): on a large machine it is the
+ * dearest file of a sample.
  */
 
 #define LW_IFNAME_LEN		16	/* IFNAMSIZ */
@@ -90,6 +96,8 @@
 #define LW_SNAP_MAX_CPUS	4096
 #define LW_SNAP_RING_BYTES	(3u << 20)
 #define LW_SNAP_MIN_HISTORY	2
+/* Driver statistics are due this often when no event is around. */
+#define LW_ETH_PERIOD_NS	(1000ull * 1000 * 1000)
 /* The read buffer's bound: a longer line of a file is skipped. */
 #define LW_SNAP_LINE_MAX	(1u << 20)
 /* Slots of the table of live interfaces by name: a power of 2. */
@@ -150,6 +158,7 @@ struct lw_snap {
 	uint64_t seq;
 	uint64_t real_ns;	/* CLOCK_REALTIME */
 	uint64_t mono_ns;	/* CLOCK_MONOTONIC */
+	bool eth;		/* driver statistics were due in it */
 };
 
 #define LW_NO_SLOT	UINT32_MAX
@@ -214,6 +223,12 @@ struct lw_snapshots {
 	void *eth_ctx;
 	uint64_t *eth_vals;	/* [eth_vals_cap] */
 	unsigned int eth_vals_cap;
+	/* When driver statistics are due (see above). */
+	uint64_t eth_period_ns;	/* LW_ETH_PERIOD_NS */
+	uint64_t eth_next_mono;	/* the next one of every period */
+	bool eth_started;	/* eth_next_mono is set */
+	uint64_t eth_until_mono;	/* in every snapshot before this */
+	bool eth_due;		/* in the snapshot being taken */
 	/* The files read at every sample. */
 	struct lw_kfile f_online, f_softnet, f_schedstat, f_loadavg, f_stat,
 			f_psi;
@@ -249,6 +264,14 @@ void lw_snapshots_free(struct lw_snapshots *s);
  */
 void lw_snapshots_set_ethtool(struct lw_snapshots *s,
 			      const struct lw_ethtool_ops *ops, void *ctx);
+
+/*
+ * Read the driver statistics in every snapshot taken at a mono_ns before
+ * until_mono_ns (CLOCK_MONOTONIC), besides once a period: the agent calls
+ * it while it holds an event. An earlier time than one given before does
+ * not shorten it.
+ */
+void lw_snapshots_eth_burst(struct lw_snapshots *s, uint64_t until_mono_ns);
 
 /*
  * Take a snapshot now: real_ns is CLOCK_REALTIME, mono_ns CLOCK_MONOTONIC.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The driver statistics of the snapshots: from interfaces with a bus
- * only, with one request a reading.
+ * only, once a period, and in every snapshot around an event.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -52,6 +52,7 @@ static void test_ethtool(void **state)
 	base_tree(&t);
 	assert_int_equal(lw_snapshots_init(&s, t.root, 8), 0);
 	lw_snapshots_set_ethtool(&s, fake_ops(), &f);
+	s.eth_period_ns = 0;	/* due in every snapshot */
 	take(&s, 1);
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_queue_0_drops"), 200);
 	assert_int_equal(get_if(&s, 0, "eth0", "rx_missed"), 400);
@@ -64,6 +65,7 @@ static void test_ethtool(void **state)
 	assert_int_equal(f.count_calls, 1);
 	assert_int_equal(f.names_calls, 1);
 	assert_int_equal(f.values_calls, 1);
+	assert_true(lw_snapshots_at(&s, 0, NULL)->eth);
 
 	/* known: one request a reading, for the values */
 	f.ifs[0].vals[1] = 250;
@@ -154,6 +156,7 @@ static void test_ethtool_bus(void **state)
 	tree_iface_bus(&t, "eth1");
 	assert_int_equal(lw_snapshots_init(&s, t.root, 8), 0);
 	lw_snapshots_set_ethtool(&s, fake_ops(), &f);
+	s.eth_period_ns = 0;
 	for (i = 1; i <= 5; i++)
 		take(&s, i);
 	/* eth0 (not in the fake: none) and eth1, once each, and never again */
@@ -174,11 +177,96 @@ static void test_ethtool_bus(void **state)
 	tree_free(&t);
 }
 
+#define MS	(1000ull * 1000)
+
+/* Once a second, on a grid that late ticks do not stretch. */
+static void test_ethtool_cadence(void **state)
+{
+	struct fake_eth f;
+	struct lw_snapshots s;
+	struct tree t;
+	unsigned int k, nread = 0;
+	uint64_t mono;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	fake_if_init(&f.ifs[0], "eth0");
+	f.nifs = 1;
+	base_tree(&t);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 64), 0);
+	lw_snapshots_set_ethtool(&s, fake_ops(), &f);
+	assert_true(s.eth_period_ns == LW_ETH_PERIOD_NS);
+	/* 100 ms ticks, each a little late, some later than others */
+	for (k = 0; k < 31; k++) {
+		mono = 5000 * MS + k * 100 * MS + (k % 3) * 2 * MS;
+		assert_int_equal(lw_snapshots_take(&s, mono, mono), 0);
+		if (lw_snapshots_at(&s, 0, NULL)->eth) {
+			assert_true(has_eth(&s, 0));
+			nread++;
+		} else {
+			assert_false(has_eth(&s, 0));
+		}
+		/* the sysfs counters are in every one */
+		assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 5);
+	}
+	/* at 0, 1, 2 and 3 s: four in 3.0 s, one request each */
+	assert_int_equal(nread, 4);
+	assert_int_equal(f.values_calls, 4);
+	for (k = 0; k < 31; k++)
+		assert_int_equal(lw_snapshots_at(&s, 30 - k, NULL)->eth,
+				 k % 10 == 0);
+	lw_snapshots_free(&s);
+	tree_free(&t);
+}
+
+/* Around an event: in every snapshot until the time given. */
+static void test_ethtool_burst(void **state)
+{
+	struct fake_eth f;
+	struct lw_snapshots s;
+	struct tree t;
+	unsigned int k;
+	uint64_t mono;
+	bool want;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	fake_if_init(&f.ifs[0], "eth0");
+	f.nifs = 1;
+	base_tree(&t);
+	assert_int_equal(lw_snapshots_init(&s, t.root, 64), 0);
+	lw_snapshots_set_ethtool(&s, fake_ops(), &f);
+	for (k = 0; k < 25; k++) {
+		mono = 1000 * MS + k * 100 * MS;
+		/*
+		 * An event held from 0.35 s to 0.6 s: the agent moves the
+		 * time on by an interval and a half at each tick, so the
+		 * readings go on one tick after the last.
+		 */
+		if (k >= 4 && k <= 6)
+			lw_snapshots_eth_burst(&s, mono - 100 * MS + 150 * MS);
+		/* a shorter time given later does not cut it short */
+		if (k == 6)
+			lw_snapshots_eth_burst(&s, mono);
+		assert_int_equal(lw_snapshots_take(&s, mono, mono), 0);
+		want = k % 10 == 0 || (k >= 4 && k <= 6);
+		if (lw_snapshots_at(&s, 0, NULL)->eth != want)
+			fail_msg("snapshot %u: eth %d", k, !want);
+		assert_int_equal(has_eth(&s, 0), want);
+	}
+	/* the second's readings stay on their grid: 0, 1 and 2 s */
+	assert_int_equal(f.values_calls, 3 + 3);
+	lw_snapshots_free(&s);
+	tree_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ethtool),
 		cmocka_unit_test(test_ethtool_bus),
+		cmocka_unit_test(test_ethtool_cadence),
+		cmocka_unit_test(test_ethtool_burst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
