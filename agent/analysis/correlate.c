@@ -92,14 +92,93 @@ static void lw_corr_add_nic(struct lw_corr *c, const struct lw_corr_nic *n)
 	c->nnic++;
 }
 
-static void lw_corr_nics(const struct lw_snapshots *s, unsigned int a,
-			 unsigned int b, struct lw_corr *c)
+/* Whether the k-th oldest snapshot has e's driver counters. */
+static bool lw_has_eth(const struct lw_snapshots *s, const struct lw_iface *e,
+		       unsigned int k)
+{
+	unsigned int idx;
+	uint64_t v;
+
+	lw_nth(s, k, &idx);
+	return lw_snapshots_val(s, idx, e->eth_slot[0], &v);
+}
+
+/* The distance of snapshot k from the time t. */
+static uint64_t lw_dist(const struct lw_snapshots *s, unsigned int k,
+			uint64_t t)
+{
+	uint64_t r = lw_nth(s, k, NULL)->real_ns;
+
+	return r > t ? r - t : t - r;
+}
+
+/*
+ * The snapshots to take e's driver counters from (see correlate.h): the
+ * newest at or before ka within reach, else the oldest after it and
+ * before kb; the oldest at or after kb within reach, else the newest
+ * before it and after the first. False if there are not two.
+ */
+static bool lw_eth_span(const struct lw_snapshots *s, const struct lw_iface *e,
+			unsigned int ka, unsigned int kb, unsigned int *ea,
+			unsigned int *eb)
+{
+	uint64_t ta = lw_nth(s, ka, NULL)->real_ns;
+	uint64_t tb = lw_nth(s, kb, NULL)->real_ns;
+	unsigned int n = lw_snapshots_count(s), k;
+
+	for (k = ka + 1; k-- > 0 && lw_dist(s, k, ta) <= LW_CORR_ETH_REACH_NS;)
+		if (lw_has_eth(s, e, k))
+			break;
+	if (k > ka || lw_dist(s, k, ta) > LW_CORR_ETH_REACH_NS) {
+		for (k = ka + 1; k < kb && !lw_has_eth(s, e, k); k++)
+			;
+		if (k >= kb)
+			return false;
+	}
+	*ea = k;
+	for (k = kb; k < n && lw_dist(s, k, tb) <= LW_CORR_ETH_REACH_NS; k++)
+		if (lw_has_eth(s, e, k)) {
+			*eb = k;
+			return true;
+		}
+	for (k = kb; k-- > *ea + 1;)
+		if (lw_has_eth(s, e, k)) {
+			*eb = k;
+			return true;
+		}
+	return false;
+}
+
+/* e's driver counters that moved, and the snapshots they are from. */
+static void lw_corr_eth(const struct lw_snapshots *s, const struct lw_iface *e,
+			unsigned int ka, unsigned int kb,
+			const struct lw_corr *c, struct lw_corr_nic *n)
+{
+	unsigned int ea, eb, a, b, k;
+	uint64_t d;
+
+	if (!e->neth || !lw_eth_span(s, e, ka, kb, &ea, &eb))
+		return;
+	n->eth_from_ns = lw_nth(s, ea, &a)->real_ns;
+	n->eth_to_ns = lw_nth(s, eb, &b)->real_ns;
+	n->eth_partial = n->eth_from_ns > c->start_ns ||
+			 n->eth_to_ns < c->end_ns;
+	for (k = 0; k < e->neth; k++)
+		if (lw_delta(s, a, b, e->eth_slot[k], &d) && d)
+			lw_nic_add_eth(n, e->eth_name[k], d);
+}
+
+/* ka, kb: the positions (k-th oldest) of A and B. */
+static void lw_corr_nics(const struct lw_snapshots *s, unsigned int ka,
+			 unsigned int kb, struct lw_corr *c)
 {
 	const struct lw_iface *e;
 	struct lw_corr_nic n;
-	unsigned int i, k;
+	unsigned int i, k, a, b;
 	uint64_t d;
 
+	lw_nth(s, ka, &a);
+	lw_nth(s, kb, &b);
 	for (i = 0; i < s->nifaces; i++) {
 		e = &s->ifaces[i];
 		if (!e->used)
@@ -111,9 +190,7 @@ static void lw_corr_nics(const struct lw_snapshots *s, unsigned int a,
 				n.total += d;
 			}
 		}
-		for (k = 0; k < e->neth; k++)
-			if (lw_delta(s, a, b, e->eth_slot[k], &d) && d)
-				lw_nic_add_eth(&n, e->eth_name[k], d);
+		lw_corr_eth(s, e, ka, kb, c, &n);
 		if (!n.total && !n.neth)
 			continue;
 		snprintf(n.ifname, sizeof(n.ifname), "%s", e->name);
@@ -274,7 +351,7 @@ int lw_correlate(const struct lw_snapshots *s, uint64_t start_ns,
 	c->valid = true;
 	c->from_ns = sa->real_ns;
 	c->to_ns = sb->real_ns;
-	lw_corr_nics(s, a, b, c);
+	lw_corr_nics(s, ka, kb, c);
 	lw_corr_softnet(s, a, b, c);
 	lw_corr_runq(s, ka, kb, cpu, c);
 	lw_corr_steal(s, a, b, cpu, c);
@@ -294,7 +371,26 @@ static void lw_kv_nz(struct jw *j, const char *key, uint64_t v)
 		jw_kv_u64(j, key, v);
 }
 
-static void lw_json_nic(struct jw *j, const struct lw_corr_nic *n)
+/* Where the driver counters are from, if not from the window's snapshots. */
+static void lw_json_eth_window(struct jw *j, const struct lw_corr *c,
+			       const struct lw_corr_nic *n)
+{
+	if (!n->neth || (n->eth_from_ns == c->from_ns &&
+			 n->eth_to_ns == c->to_ns && n->eth_partial == c->partial))
+		return;
+	jw_key(j, "ethtool_window");
+	jw_obj_open(j);
+	jw_kv_u64(j, "from_ns", n->eth_from_ns);
+	jw_kv_u64(j, "to_ns", n->eth_to_ns);
+	if (n->eth_partial) {
+		jw_key(j, "partial");
+		jw_bool(j, true);
+	}
+	jw_obj_close(j);
+}
+
+static void lw_json_nic(struct jw *j, const struct lw_corr *c,
+			const struct lw_corr_nic *n)
 {
 	unsigned int k;
 
@@ -310,6 +406,7 @@ static void lw_json_nic(struct jw *j, const struct lw_corr_nic *n)
 		jw_obj_close(j);
 	}
 	lw_kv_nz(j, "ethtool_more", n->eth_more);
+	lw_json_eth_window(j, c, n);
 	jw_obj_close(j);
 }
 
@@ -359,7 +456,7 @@ void lw_corr_json(struct jw *j, const struct lw_corr *c)
 		jw_key(j, "nic");
 		jw_arr_open(j);
 		for (i = 0; i < c->nnic; i++)
-			lw_json_nic(j, &c->nic[i]);
+			lw_json_nic(j, c, &c->nic[i]);
 		jw_arr_close(j);
 	}
 	lw_kv_nz(j, "nic_more", c->nic_more);

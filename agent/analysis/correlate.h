@@ -15,12 +15,21 @@
  * snapshot at or before the window's start (A) and the oldest one at or
  * after its end (B). Only counters that moved are kept, and only so many:
  * the rest are counted in the *_more members.
+ *
+ * Driver (ethtool) counters are not in every snapshot (snapshots.h): an
+ * interface's are taken from the newest snapshot at or before A that has
+ * them and the oldest at or after B, as long as those are no further
+ * than LW_CORR_ETH_REACH_NS from A and B; failing that, from the nearest
+ * ones between A and B, which cover part of the window only. Their own
+ * window is kept with them.
  */
 
 /* Interfaces, ethtool counters per interface, CPUs listed at most. */
 #define LW_CORR_MAX_NICS	8
 #define LW_CORR_MAX_ETH		8
 #define LW_CORR_MAX_CPUS	16
+/* How far from A and B driver counters are looked for. */
+#define LW_CORR_ETH_REACH_NS	(2 * LW_ETH_PERIOD_NS)
 
 struct lw_corr_eth {
 	char name[LW_ETH_NAME_LEN];
@@ -34,6 +43,10 @@ struct lw_corr_nic {
 	unsigned int neth;
 	unsigned int eth_more;		/* moved, but not listed */
 	struct lw_corr_eth eth[LW_CORR_MAX_ETH];	/* largest first */
+	/* the snapshots the driver counters are from, when neth */
+	uint64_t eth_from_ns;
+	uint64_t eth_to_ns;
+	bool eth_partial;		/* they do not span the window */
 };
 
 struct lw_corr_cpu {
@@ -123,13 +136,16 @@ uint64_t lw_corr_nicdrops(const struct lw_corr *c);
 
 /*
  * Write the member "correlation": {"window":{"from_ns":..,"to_ns":..},
- * "nic":[{"ifname":"lo","rx_dropped":922,..,"ethtool":{"name":n,..}}],
+ * "nic":[{"ifname":"lo","rx_dropped":922,..,"ethtool":{"name":n,..},
+ * "ethtool_window":{"from_ns":..,"to_ns":..}}],
  * "softnet":[{"cpu":1,"dropped":922,"time_squeeze":3}],"steal_ns":..,
  * "runq":{"cpu":1,"run_delay_ns":..,"timeslices":..,"procs_running":..,
  * "procs_running_max":..,"psi_some_us":..}}. Counters that did not move
  * are left out, and "nic" or "softnet" too when nothing in them moved.
  * "window" has "partial":true, and the object "nicdrops", "nic_more",
- * "softnet_more" (per interface "ethtool_more") when they apply.
+ * "softnet_more" (per interface "ethtool_more") when they apply;
+ * "ethtool_window", with "partial" when it applies, is there when the
+ * driver counters are from other snapshots than the rest.
  * "steal_ns" (the event's CPU, 0 included) is there when the steal time
  * is known: not when the CPU has no line in /proc/stat, its value went
  * back (a CPU hot-plugged again), or no CPU has any since boot (bare

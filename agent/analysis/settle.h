@@ -58,6 +58,12 @@ int lw_settle_hold(struct lw_settle *q, struct nlmsghdr *nlh,
 void lw_settle_release(struct lw_settle *q, const struct lw_snapshots *snaps,
 		       uint64_t settle_ns, bool all);
 
+/* How many events are held. */
+static inline unsigned int lw_settle_count(const struct lw_settle *q)
+{
+	return q->n;
+}
+
 /* Free what is held, without letting it go. */
 void lw_settle_free(struct lw_settle *q);
 

@@ -384,6 +384,20 @@ static const struct lw_corr_cpu *lw_top_cpu(const struct lw_corr *c,
 	return top;
 }
 
+/*
+ * " (driver counters read 1.0 s apart)": they are read less often than
+ * the rest, and may span more than the window (see correlate.h).
+ */
+static void lw_put_eth_span(struct lw_line *l, const struct lw_corr *c,
+			    const struct lw_corr_nic *n)
+{
+	if (n->eth_from_ns == c->from_ns && n->eth_to_ns == c->to_ns)
+		return;
+	lw_puts(l, " (driver counters read ");
+	lw_put_dur(l, n->eth_to_ns - n->eth_from_ns);
+	lw_puts(l, " apart)");
+}
+
 /* The interface that dropped most, and how; true if the backlog is said. */
 static bool lw_put_nic(struct lw_line *l, const struct lw_corr *c,
 		       unsigned int *parts)
@@ -401,6 +415,7 @@ static bool lw_put_nic(struct lw_line *l, const struct lw_corr *c,
 		/* only its driver counters moved */
 		lw_printf(l, " counted %" PRIu64 " %s", n->eth[0].delta,
 			  n->eth[0].name);
+		lw_put_eth_span(l, c, n);
 		return false;
 	}
 	lw_puts(l, " dropped ");

@@ -49,6 +49,7 @@ static const struct lw_opt lw_opts[] = {
 	{ "json", LW_OPT_BOOL, LW_OFF(json), 0, 0, NULL, NULL },
 	{ "syslog", LW_OPT_BOOL, LW_OFF(syslog), 0, 0, NULL, NULL },
 	{ "state", LW_OPT_STR, LW_OFF(state_file), 0, 0, NULL, NULL },
+	{ "wait_module", LW_OPT_BOOL, LW_OFF(wait_module), 0, 0, NULL, NULL },
 };
 
 #define LW_NOPTS	(sizeof(lw_opts) / sizeof(lw_opts[0]))

@@ -38,6 +38,7 @@ struct lw_agent_opts {
 	char *state_file;		/* --state: the cursor file, NULL for
 					 * LW_AGENT_STATE, "none" for none
 					 */
+	bool wait_module;		/* start without the module, wait */
 };
 
 /*
@@ -68,6 +69,8 @@ struct lw_agent_opts {
  *	syslog = BOOL		--syslog	alert lines to syslog too
  *	state = FILE		--state		the agent's cursor (cursor.h);
  *						"none": fetch nothing missed
+ *	wait_module = BOOL	--wait-module	no module at start: wait for
+ *						it instead of exiting
  *	module.KEY = VALUE	--set KEY=VALUE	as "latwatch config KEY=VALUE",
  *						set when the agent starts
  *

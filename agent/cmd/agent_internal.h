@@ -38,6 +38,7 @@ struct agent {
 	uint64_t retry_mono;
 	uint64_t events_base;	/* events the module had sent at subscribing */
 	uint64_t stats_mono;	/* when to read its counters next */
+	bool was_loaded;	/* subscribed to it at least once */
 
 	struct lw_snapshots snaps;
 	struct lw_periods periods;
@@ -78,5 +79,7 @@ void agent_metrics_rules(struct agent *a);
 void agent_release(void *arg, struct nlmsghdr *nlh, bool replayed);
 /* Explain what waited long enough (all: everything), save the cursor. */
 void agent_drain(struct agent *a, bool all);
+/* Driver statistics in the next snapshot too, from now (mono ns) on. */
+void agent_eth_burst(struct agent *a, uint64_t now);
 
 #endif

@@ -78,6 +78,9 @@ static bool agent_broken(const char *what, int fd, short revents)
 {
 	char why[LW_ERR_LEN];
 
+	/* not a getsockopt() at every turn of the loop for nothing */
+	if (!(revents & (POLLERR | POLLHUP | POLLNVAL)))
+		return false;
 	if (!lw_poll_why(why, sizeof(why), revents, lw_sock_error(fd)))
 		return false;
 	lw_err("agent: %s %s; exiting", what, why);
@@ -202,13 +205,18 @@ static void agent_metrics_module(struct agent *a)
 static void agent_tick(struct agent *a)
 {
 	uint64_t expirations, now;
+	bool held;
 
 	if (read(a->tfd, &expirations, sizeof(expirations)) < 0)
 		return;
 	now = lw_mono_ns();
 	if (lw_snapshots_take(&a->snaps, lw_now_ns(), now))
 		lw_err("agent: sampling the counters failed");
+	held = lw_settle_count(&a->held) > 0;
 	agent_drain(a, false);
+	/* while events wait, and for one tick after the last is let go */
+	if (held)
+		agent_eth_burst(a, now);
 	if (a->srv_on && lw_stream_loaded(&a->st) &&
 	    now >= a->stats_mono) {
 		a->stats_mono = now + AGENT_STATS_NS;
@@ -327,12 +335,22 @@ static int agent_setup(struct agent *a)
 	if (ret)
 		return ret;
 	ret = agent_subscribe(a, true);
-	if (ret)
+	if (ret == LW_EXIT_NOMOD && a->o.wait_module) {
+		/* as when it goes away: agent_tick() looks for it */
+		a->retry_mono = lw_mono_ns() + AGENT_RETRY_NS;
+		lw_err("agent: the module is not loaded; sampling the counters and waiting for it (--wait-module)");
+	} else if (ret) {
 		return ret;
+	}
 	lw_snapshots_take(&a->snaps, lw_now_ns(), lw_mono_ns());
-	lw_err("agent: receiving events (family %d), %u alert rules, sampling every %llu ms",
-	       lw_stream_family(&a->st), a->o.nrules,
-	       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
+	if (lw_stream_loaded(&a->st))
+		lw_err("agent: receiving events (family %d), %u alert rules, sampling every %llu ms",
+		       lw_stream_family(&a->st), a->o.nrules,
+		       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
+	else
+		lw_err("agent: %u alert rules, sampling every %llu ms",
+		       a->o.nrules,
+		       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
 	return 0;
 }
 

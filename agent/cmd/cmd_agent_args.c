@@ -15,6 +15,7 @@ void agent_usage(FILE *f)
 	      "                      [--metrics ADDR:PORT] [--interval DUR]\n"
 	      "                      [--settle DUR] [--rate-limit DUR] [--syslog]\n"
 	      "                      [--set KEY=VALUE]... [--state FILE]\n"
+	      "                      [--wait-module]\n"
 	      "\n"
 	      "Run until SIGTERM or SIGINT: print every event of the kernel module\n"
 	      "with what the system's counters did around it (NIC and softnet\n"
@@ -48,6 +49,8 @@ void agent_usage(FILE *f)
 	      "                        none: do not): on start, first fetch the\n"
 	      "                        events missed since the agent last ran, as\n"
 	      "                        far as the module keeps them (replay_events)\n"
+	      "      --wait-module     if the module is not loaded, sample the\n"
+	      "                        counters and wait for it instead of exiting\n"
 	      "  -h, --help            show this help\n", f);
 }
 
@@ -67,6 +70,7 @@ static const struct option agent_longopts[] = {
 	{ "syslog", no_argument, NULL, 'Y' },
 	{ "set", required_argument, NULL, 'X' },
 	{ "state", required_argument, NULL, 'P' },
+	{ "wait-module", no_argument, NULL, 'W' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -84,6 +88,7 @@ static const char *agent_opt_key(int c)
 	case 'R': return "rate_limit";
 	case 'Y': return "syslog";
 	case 'P': return "state";
+	case 'W': return "wait_module";
 	}
 	return NULL;
 }
@@ -119,7 +124,7 @@ static int agent_getopt(int argc, char **argv, struct lw_agent_opts *o,
 			continue;
 		k = agent_opt_key(c);
 		v = optarg;
-		if (c == 'j' || c == 'Y')
+		if (c == 'j' || c == 'Y' || c == 'W')
 			v = "yes";
 		if (c == 'X') {
 			if (lw_agent_opt_set_module(o, optarg, err,

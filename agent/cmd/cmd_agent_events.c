@@ -122,7 +122,7 @@ static int agent_catch_up(struct agent *a, struct lw_nl *req)
 /*
  * Find the family, apply the settings and subscribe to its events on the
  * event socket. Returns 0, or an exit code (LW_EXIT_NOMOD if the module is
- * not loaded).
+ * not loaded: said only on the first try, unless --wait-module).
  */
 int agent_subscribe(struct agent *a, bool first)
 {
@@ -131,7 +131,7 @@ int agent_subscribe(struct agent *a, bool first)
 
 	err = lw_nl_open(&req);
 	if (err) {
-		if (err == -ENOENT && !first)
+		if (err == -ENOENT && (!first || a->o.wait_module))
 			return LW_EXIT_NOMOD;
 		return lw_nl_fail(&req, err, "connecting to the module");
 	}
@@ -143,6 +143,7 @@ int agent_subscribe(struct agent *a, bool first)
 		goto out;
 	a->events_base = agent_module_events(&req);
 	lw_metrics_set_module_loaded(&a->metrics, true);
+	a->was_loaded = true;
 	err = agent_catch_up(a, &req);
 out:
 	lw_nl_close(&req);
@@ -161,14 +162,16 @@ static void agent_module_gone(void *arg)
 void agent_module_back(void *arg)
 {
 	struct agent *a = arg;
+	bool again = a->was_loaded;
 
 	if (agent_subscribe(a, false)) {
 		a->retry_mono = lw_mono_ns() + AGENT_RETRY_NS;
 		return;
 	}
-	lw_metrics_module_reload(&a->metrics);
-	lw_err("agent: the module is loaded again (family %d); receiving events",
-	       lw_stream_family(&a->st));
+	if (again)
+		lw_metrics_module_reload(&a->metrics);
+	lw_err("agent: the module is loaded%s (family %d); receiving events",
+	       again ? " again" : "", lw_stream_family(&a->st));
 }
 
 static void agent_print(struct agent *a, const struct lw_event *ev,
@@ -355,6 +358,19 @@ void agent_drain(struct agent *a, bool all)
 	agent_save_cursor(a);
 }
 
+/*
+ * The snapshots read the driver statistics once a second, as each
+ * request takes the RTNL lock: around an event they read them at every
+ * tick, so that its window has readings one interval away on either
+ * side. The next tick is within one interval; half of one more is the
+ * timer's slack.
+ */
+void agent_eth_burst(struct agent *a, uint64_t now)
+{
+	lw_snapshots_eth_burst(&a->snaps,
+			       now + a->o.interval_ns + a->o.interval_ns / 2);
+}
+
 /* An event from the stream: held until its settle time is over. */
 static int agent_event(void *arg, struct nlmsghdr *nlh,
 		       const struct lw_event *ev, bool replayed)
@@ -365,7 +381,9 @@ static int agent_event(void *arg, struct nlmsghdr *nlh,
 	if (lw_settle_hold(&a->held, nlh, ev, replayed)) {
 		lw_err("agent: out of memory holding an event; explaining it now");
 		agent_explain(a, ev, replayed);
+		return 0;
 	}
+	agent_eth_burst(a, lw_mono_ns());
 	return 0;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The driver statistics of a snapshot ("ethtool -S", snapshots.h): which
- * of an interface's statistics are worth keeping, reading them, and the
- * default reader, SIOCETHTOOL.
+ * The driver statistics of a snapshot ("ethtool -S", snapshots.h): when
+ * they are due, which of an interface's statistics are worth keeping,
+ * reading them, and the default reader, SIOCETHTOOL.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
@@ -19,9 +21,10 @@
 
 /*
  * SIOCETHTOOL writes as many strings or values as the driver has at that
- * moment, whatever the buffer: room for this many more than it had just
- * before, in case it grew in between (ethtool(8) takes the same chance
- * without the margin).
+ * moment, whatever the buffer (all but the newest kernels do). The names
+ * are asked for right after their number: room for this many more than
+ * it had just before, in case it grew in between (ethtool(8) takes the
+ * same chance without the margin).
  */
 #define LW_ETH_SLACK		256
 
@@ -77,24 +80,55 @@ static int lw_ioctl_names(void *ctx, const char *ifname,
 	return ret;
 }
 
+/*
+ * Room for the header and n values that ends where a page the process
+ * may not write begins: the values are read without asking for their
+ * number first (that would take the RTNL lock once more), and a driver
+ * that has more now makes the kernel's copy fail there (EFAULT) rather
+ * than write past the buffer.
+ */
+static struct ethtool_stats *lw_eth_stats_buf(struct lw_snapshots *s,
+					      unsigned int n)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t need = sizeof(struct ethtool_stats) + (size_t)n * 8;
+	size_t len = (need + page - 1) / page * page + page;
+	char *m;
+
+	if (len > s->eth_map_len) {
+		m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+		if (mprotect(m + len - page, page, PROT_NONE)) {
+			munmap(m, len);
+			return NULL;
+		}
+		lw_snap_ioctl_free(s);
+		s->eth_map = m;
+		s->eth_map_len = len;
+	}
+	m = s->eth_map;
+	return (struct ethtool_stats *)(m + s->eth_map_len - page - need);
+}
+
+void lw_snap_ioctl_free(struct lw_snapshots *s)
+{
+	if (s->eth_map)
+		munmap(s->eth_map, s->eth_map_len);
+	s->eth_map = NULL;
+	s->eth_map_len = 0;
+}
+
 static int lw_ioctl_values(void *ctx, const char *ifname, uint64_t *vals,
 			   unsigned int n)
 {
 	struct lw_snapshots *s = ctx;
-	/* the header is one u64; then the values and the margin */
-	unsigned int need = 1 + n + LW_ETH_SLACK;
-	struct ethtool_stats *st;
+	struct ethtool_stats *st = lw_eth_stats_buf(s, n);
 	int ret;
 
-	if (need > s->eth_buf_cap) {
-		uint64_t *b = realloc(s->eth_buf, (size_t)need * sizeof(*b));
-
-		if (!b)
-			return -ENOMEM;
-		s->eth_buf = b;
-		s->eth_buf_cap = need;
-	}
-	st = (struct ethtool_stats *)s->eth_buf;
+	if (!st)
+		return -ENOMEM;
 	st->cmd = ETHTOOL_GSTATS;
 	st->n_stats = n;
 	ret = lw_ioctl_eth(s, ifname, st);
@@ -177,11 +211,34 @@ static void lw_eth_discover(struct lw_snapshots *s, struct lw_iface *e,
 }
 
 /*
- * Before the sysfs counters: learn which driver statistics e has, and
- * whether to read them this time (*read). When their number changed the
- * driver's array means something else now, so the interface starts
- * afresh in a new entry (which may be NULL if the table is full: then it
- * is left out of this snapshot).
+ * Once a period on a steady grid, so that late ticks do not stretch it;
+ * one behind by a whole period or more starts the grid again.
+ */
+bool lw_snap_eth_due(struct lw_snapshots *s, uint64_t mono_ns)
+{
+	bool due;
+
+	if (!s->eth)
+		return false;
+	due = !s->eth_started || mono_ns >= s->eth_next_mono;
+	if (due) {
+		if (s->eth_started &&
+		    mono_ns - s->eth_next_mono < s->eth_period_ns)
+			s->eth_next_mono += s->eth_period_ns;
+		else
+			s->eth_next_mono = mono_ns + s->eth_period_ns;
+		s->eth_started = true;
+	}
+	return due || mono_ns < s->eth_until_mono;
+}
+
+/*
+ * Before the sysfs counters of an interface with a bus: learn which
+ * driver statistics it has, and whether to read them this time (*read).
+ * Their number is asked for only the first time and after a reading
+ * failed: when it changed, the driver's array means something else now,
+ * so the interface starts afresh in a new entry (which may be NULL if the
+ * table is full: then it is left out of this snapshot).
  */
 struct lw_iface *lw_snap_eth_prepare(struct lw_snapshots *s,
 				     struct lw_iface *e, bool *read)
@@ -192,6 +249,10 @@ struct lw_iface *lw_snap_eth_prepare(struct lw_snapshots *s,
 	*read = false;
 	if (!s->eth || e->eth_none)
 		return e;
+	if (e->eth_known && !e->eth_stale) {
+		*read = true;
+		return e;
+	}
 	n = s->eth->count(s->eth_ctx, e->name);
 	if (n == 0 || n == -EOPNOTSUPP || n > LW_ETH_MAX_STATS) {
 		e->eth_none = true;
@@ -199,12 +260,12 @@ struct lw_iface *lw_snap_eth_prepare(struct lw_snapshots *s,
 	}
 	if (n < 0)
 		return e;	/* try again next time */
+	e->eth_stale = false;
 	if (!e->eth_known || (unsigned int)n != e->eth_total) {
 		if (e->eth_known) {
-			ne = lw_snap_iface_new(s, e->name, e->ifindex);
+			ne = lw_snap_iface_renew(s, e);
 			if (!ne)
 				return NULL;
-			e->retired = true;
 			e = ne;
 		}
 		lw_eth_discover(s, e, (unsigned int)n);
@@ -213,6 +274,10 @@ struct lw_iface *lw_snap_eth_prepare(struct lw_snapshots *s,
 	return e;
 }
 
+/*
+ * A reading that fails (their number changed: EAGAIN, EFAULT; or
+ * anything else) has them counted again before the next one.
+ */
 void lw_snap_eth_read(struct lw_snapshots *s, struct lw_iface *e,
 		      unsigned int *stored)
 {
@@ -226,8 +291,10 @@ void lw_snap_eth_read(struct lw_snapshots *s, struct lw_iface *e,
 		s->eth_vals = v;
 		s->eth_vals_cap = n;
 	}
-	if (s->eth->values(s->eth_ctx, e->name, s->eth_vals, n))
+	if (s->eth->values(s->eth_ctx, e->name, s->eth_vals, n)) {
+		e->eth_stale = true;
 		return;
+	}
 	for (i = 0; i < e->neth; i++)
 		lw_snap_store(s, e->eth_slot[i], s->eth_vals[e->eth_index[i]],
 			      stored);

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What a snapshot reads from /proc and sysfs (snapshots.h): the online
- * CPUs, softnet_stat, schedstat, the runnable tasks, steal time, CPU
- * pressure and each network interface's statistics/ counters; and the
- * parsers of those files.
+ * CPUs, softnet_stat, schedstat, the runnable tasks, steal time and CPU
+ * pressure, each from a file kept open (snap_file.c); and the parsers of
+ * those files. The interfaces are in snap_iface.c.
  */
 #include <ctype.h>
-#include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -19,54 +17,6 @@
 
 /* CPUs assumed when ROOT has neither a "possible" nor an "online" list. */
 #define LW_SNAP_DEF_CPUS	64
-
-/* One sample's small file, such as a sysfs counter. */
-#define LW_SMALL_LEN		128
-
-/* ROOT + rel into buf; false if it does not fit. */
-bool lw_snap_path(const struct lw_snapshots *s, char *buf, const char *rel)
-{
-	int n = snprintf(buf, LW_PATH_LEN, "%s%s", s->root, rel);
-
-	return n > 0 && n < LW_PATH_LEN;
-}
-
-/* A small file (dirfd as for openat()), NUL-terminated; its length or -1. */
-static ssize_t lw_read_small_at(int dirfd, const char *path, char *buf,
-				size_t len)
-{
-	size_t n = 0;
-	ssize_t r = 0;
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while (n + 1 < len) {
-		r = read(fd, buf + n, len - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		/*
-		 * sysfs and procfs hand over all of a small file at once:
-		 * a short read of whole lines is all there is, and saves
-		 * asking again only to be told so.
-		 */
-		if (n + 1 < len && buf[n - 1] == '\n')
-			break;
-	}
-	close(fd);
-	if (r < 0)
-		return -1;
-	buf[n] = '\0';
-	return (ssize_t)n;
-}
-
-static ssize_t lw_read_small(const char *path, char *buf, size_t len)
-{
-	return lw_read_small_at(AT_FDCWD, path, buf, len);
-}
 
 /* A decimal number at *p, moving p past it. */
 static bool lw_parse_dec(const char **p, uint64_t *v)
@@ -93,20 +43,6 @@ static const char *lw_skip_space(const char *p)
 	while (*p == ' ' || *p == '\t')
 		p++;
 	return p;
-}
-
-/* A file holding one decimal number, as sysfs counters do. */
-static bool lw_read_u64_at(int dirfd, const char *path, uint64_t *v)
-{
-	char buf[LW_SMALL_LEN];
-	const char *p = buf;
-
-	if (lw_read_small_at(dirfd, path, buf, sizeof(buf)) <= 0)
-		return false;
-	if (!lw_parse_dec(&p, v))
-		return false;
-	p = lw_skip_space(p);
-	return *p == '\0' || (*p == '\n' && p[1] == '\0');
 }
 
 bool lw_parse_cpulist(const char *s, void (*fn)(void *arg, uint32_t cpu),
@@ -161,7 +97,7 @@ unsigned int lw_snap_ncpu(const struct lw_snapshots *s)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		n = 0;
 		if (!lw_snap_path(s, path, files[i]) ||
-		    lw_read_small(path, buf, sizeof(buf)) <= 0 ||
+		    lw_snap_read_small_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0 ||
 		    !lw_parse_cpulist(buf, lw_cpu_max, &n) || !n)
 			continue;
 		return n < LW_SNAP_MAX_CPUS ? n : LW_SNAP_MAX_CPUS;
@@ -334,19 +270,24 @@ bool lw_ticks_ns(uint64_t ticks, unsigned int hz, uint64_t *ns)
 
 /* ---- what a snapshot reads ---- */
 
-/* Open ROOT + rel for reading lines, or NULL. */
-static FILE *lw_open(const struct lw_snapshots *s, const char *rel)
+void lw_snap_files_init(struct lw_snapshots *s)
 {
-	char path[LW_PATH_LEN];
-
-	if (!lw_snap_path(s, path, rel))
-		return NULL;
-	return fopen(path, "re");
+	lw_kf_init(&s->f_online, "/sys/devices/system/cpu/online");
+	lw_kf_init(&s->f_softnet, "/proc/net/softnet_stat");
+	lw_kf_init(&s->f_schedstat, "/proc/schedstat");
+	lw_kf_init(&s->f_loadavg, "/proc/loadavg");
+	lw_kf_init(&s->f_stat, "/proc/stat");
+	lw_kf_init(&s->f_psi, "/proc/pressure/cpu");
 }
 
-static bool lw_getline(struct lw_snapshots *s, FILE *f)
+void lw_snap_files_close(struct lw_snapshots *s)
 {
-	return getline(&s->line, &s->line_cap, f) >= 0;
+	lw_kf_close(&s->f_online);
+	lw_kf_close(&s->f_softnet);
+	lw_kf_close(&s->f_schedstat);
+	lw_kf_close(&s->f_loadavg);
+	lw_kf_close(&s->f_stat);
+	lw_kf_close(&s->f_psi);
 }
 
 static void lw_online_add(void *arg, uint32_t cpu)
@@ -359,11 +300,10 @@ static void lw_online_add(void *arg, uint32_t cpu)
 
 void lw_snap_read_online(struct lw_snapshots *s, unsigned int *stored)
 {
-	char path[LW_PATH_LEN], buf[4096];
+	char buf[4096];
 
 	s->nonline = 0;
-	if (!lw_snap_path(s, path, "/sys/devices/system/cpu/online") ||
-	    lw_read_small(path, buf, sizeof(buf)) <= 0)
+	if (lw_kf_small(s, &s->f_online, buf, sizeof(buf)) <= 0)
 		return;
 	if (!lw_parse_cpulist(buf, lw_online_add, s)) {
 		s->nonline = 0;
@@ -380,66 +320,78 @@ static void lw_store_cpu(struct lw_snapshots *s, uint64_t cpu,
 			      v, stored);
 }
 
+/* Where a file's lines go, and the row they are at. */
+struct lw_lines {
+	unsigned int *stored;
+	unsigned int row;
+	bool procs;		/* /proc/stat: procs_running wanted */
+};
+
 /*
  * Rows are for the online CPUs in order; the CPU column, when there is
  * one, says which. Without it, row i is the i-th online CPU, or CPU i
  * when the online list could not be read.
  */
-void lw_snap_read_softnet(struct lw_snapshots *s, unsigned int *stored)
+static bool lw_softnet_line(struct lw_snapshots *s, char *line, void *arg)
 {
-	FILE *f = lw_open(s, "/proc/net/softnet_stat");
+	struct lw_lines *l = arg;
 	uint64_t dropped, squeeze, cpu;
-	unsigned int row = 0;
 	int64_t col;
 
-	if (!f)
-		return;
-	while (lw_getline(s, f)) {
-		if (lw_at_eol(s->line))
-			continue;
-		if (lw_parse_softnet(s->line, &dropped, &squeeze, &col)) {
-			if (col >= 0)
-				cpu = (uint64_t)col;
-			else if (!s->nonline)
-				cpu = row;
-			else if (row < s->nonline)
-				cpu = s->online[row];
-			else
-				cpu = UINT32_MAX;
-			lw_store_cpu(s, cpu, LW_CPU_DROPPED, dropped, stored);
-			lw_store_cpu(s, cpu, LW_CPU_SQUEEZE, squeeze, stored);
-		}
-		row++;
+	if (lw_at_eol(line))
+		return true;
+	if (lw_parse_softnet(line, &dropped, &squeeze, &col)) {
+		if (col >= 0)
+			cpu = (uint64_t)col;
+		else if (!s->nonline)
+			cpu = l->row;
+		else if (l->row < s->nonline)
+			cpu = s->online[l->row];
+		else
+			cpu = UINT32_MAX;
+		lw_store_cpu(s, cpu, LW_CPU_DROPPED, dropped, l->stored);
+		lw_store_cpu(s, cpu, LW_CPU_SQUEEZE, squeeze, l->stored);
 	}
-	fclose(f);
+	l->row++;
+	return true;
 }
 
-void lw_snap_read_schedstat(struct lw_snapshots *s, unsigned int *stored)
+void lw_snap_read_softnet(struct lw_snapshots *s, unsigned int *stored)
 {
-	FILE *f = lw_open(s, "/proc/schedstat");
+	struct lw_lines l = { .stored = stored };
+
+	lw_kf_lines(s, &s->f_softnet, lw_softnet_line, &l);
+}
+
+static bool lw_schedstat_line(struct lw_snapshots *s, char *line, void *arg)
+{
+	struct lw_lines *l = arg;
 	uint64_t run_delay, pcount, v;
 	const char *p;
 	uint32_t cpu;
 
-	if (!f)
-		return;
-	s->schedstat_version = 0;
-	while (lw_getline(s, f)) {
-		if (!strncmp(s->line, "version ", 8)) {
-			p = s->line + 8;
-			if (lw_parse_dec(&p, &v) && v <= UINT32_MAX)
-				s->schedstat_version = (unsigned int)v;
-			if (s->schedstat_version < 14)
-				break;	/* a layout this does not know */
-			continue;
-		}
-		if (!lw_parse_schedstat_cpu(s->line, s->schedstat_version,
-					    &cpu, &run_delay, &pcount))
-			continue;	/* timestamp, domainN, or bad */
-		lw_store_cpu(s, cpu, LW_CPU_RUN_DELAY, run_delay, stored);
-		lw_store_cpu(s, cpu, LW_CPU_PCOUNT, pcount, stored);
+	if (!strncmp(line, "version ", 8)) {
+		p = line + 8;
+		if (lw_parse_dec(&p, &v) && v <= UINT32_MAX)
+			s->schedstat_version = (unsigned int)v;
+		/* stop at a layout this does not know */
+		return s->schedstat_version >= 14;
 	}
-	fclose(f);
+	/* timestamp, domainN, or bad lines are passed over */
+	if (lw_parse_schedstat_cpu(line, s->schedstat_version, &cpu,
+				   &run_delay, &pcount)) {
+		lw_store_cpu(s, cpu, LW_CPU_RUN_DELAY, run_delay, l->stored);
+		lw_store_cpu(s, cpu, LW_CPU_PCOUNT, pcount, l->stored);
+	}
+	return true;
+}
+
+void lw_snap_read_schedstat(struct lw_snapshots *s, unsigned int *stored)
+{
+	struct lw_lines l = { .stored = stored };
+
+	s->schedstat_version = 0;
+	lw_kf_lines(s, &s->f_schedstat, lw_schedstat_line, &l);
 }
 
 /*
@@ -450,13 +402,12 @@ void lw_snap_read_schedstat(struct lw_snapshots *s, unsigned int *stored)
  */
 bool lw_snap_read_loadavg(struct lw_snapshots *s, unsigned int *stored)
 {
-	char path[LW_PATH_LEN], buf[256];
+	char buf[256];
 	const char *p = buf;
 	uint64_t v;
 	unsigned int i;
 
-	if (!lw_snap_path(s, path, "/proc/loadavg") ||
-	    lw_read_small(path, buf, sizeof(buf)) <= 0)
+	if (lw_kf_small(s, &s->f_loadavg, buf, sizeof(buf)) <= 0)
 		return false;
 	for (i = 0; i < 3; i++) {
 		p = lw_skip_space(p);
@@ -471,12 +422,13 @@ bool lw_snap_read_loadavg(struct lw_snapshots *s, unsigned int *stored)
 }
 
 /* A "cpu" line of /proc/stat: the steal time of a CPU, or of all. */
-static void lw_stat_steal(struct lw_snapshots *s, unsigned int *stored)
+static void lw_stat_steal(struct lw_snapshots *s, const char *line,
+			  unsigned int *stored)
 {
 	uint64_t ticks, ns;
 	int64_t cpu;
 
-	if (!s->user_hz || !lw_parse_stat_cpu(s->line, &cpu, &ticks) ||
+	if (!s->user_hz || !lw_parse_stat_cpu(line, &cpu, &ticks) ||
 	    !lw_ticks_ns(ticks, s->user_hz, &ns))
 		return;
 	if (cpu < 0)
@@ -491,44 +443,44 @@ static void lw_stat_steal(struct lw_snapshots *s, unsigned int *stored)
  * procs_running. A CPU without a line (offline) or with a bad one has no
  * steal time in the snapshot.
  */
+static bool lw_stat_line(struct lw_snapshots *s, char *line, void *arg)
+{
+	struct lw_lines *l = arg;
+	const char *p;
+	uint64_t v;
+
+	if (!strncmp(line, "cpu", 3)) {
+		lw_stat_steal(s, line, l->stored);
+		return true;
+	}
+	if (!l->procs)
+		return false;
+	if (strncmp(line, "procs_running ", 14))
+		return true;
+	p = line + 14;
+	if (lw_parse_dec(&p, &v) && lw_at_eol(p))
+		lw_snap_store(s, LW_GLOB_PROCS_RUNNING, v, l->stored);
+	return false;
+}
+
 void lw_snap_read_stat(struct lw_snapshots *s, unsigned int *stored,
 		       bool procs)
 {
-	const char *p;
-	uint64_t v;
-	FILE *f;
+	struct lw_lines l = { .stored = stored, .procs = procs };
 
 	if (!s->user_hz && !procs)
 		return;
-	f = lw_open(s, "/proc/stat");
-	if (!f)
-		return;
-	while (lw_getline(s, f)) {
-		if (!strncmp(s->line, "cpu", 3)) {
-			lw_stat_steal(s, stored);
-			continue;
-		}
-		if (!procs)
-			break;
-		if (strncmp(s->line, "procs_running ", 14))
-			continue;
-		p = s->line + 14;
-		if (lw_parse_dec(&p, &v) && lw_at_eol(p))
-			lw_snap_store(s, LW_GLOB_PROCS_RUNNING, v, stored);
-		break;
-	}
-	fclose(f);
+	lw_kf_lines(s, &s->f_stat, lw_stat_line, &l);
 }
 
 /* "some avg10=0.00 avg60=0.00 avg300=0.00 total=12345" (us). */
 void lw_snap_read_psi(struct lw_snapshots *s, unsigned int *stored)
 {
-	char path[LW_PATH_LEN], buf[512];
+	char buf[512];
 	const char *p;
 	uint64_t v;
 
-	if (!lw_snap_path(s, path, "/proc/pressure/cpu") ||
-	    lw_read_small(path, buf, sizeof(buf)) <= 0 ||
+	if (lw_kf_small(s, &s->f_psi, buf, sizeof(buf)) <= 0 ||
 	    strncmp(buf, "some ", 5))
 		return;
 	p = strstr(buf, " total=");
@@ -537,64 +489,4 @@ void lw_snap_read_psi(struct lw_snapshots *s, unsigned int *stored)
 	p += 7;
 	if (lw_parse_dec(&p, &v) && lw_at_eol(p))
 		lw_snap_store(s, LW_GLOB_PSI_SOME, v, stored);
-}
-
-/* ---- interfaces ---- */
-
-/*
- * The interface's directory is opened once and its files relative to it:
- * resolving /sys/class/net/NAME again for each file costs a third more.
- */
-static void lw_read_iface(struct lw_snapshots *s, int netfd, const char *name,
-			  unsigned int *stored)
-{
-	unsigned int before = *stored, i;
-	struct lw_iface *e;
-	bool eth = false;
-	int dfd, sfd;
-	uint64_t v;
-
-	dfd = openat(netfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return;	/* not an interface (bonding_masters), or gone */
-	if (!lw_read_u64_at(dfd, "ifindex", &v) || v > INT_MAX)
-		goto out;
-	e = lw_snap_iface_get(s, name, (int)v);
-	if (e)
-		e = lw_snap_eth_prepare(s, e, &eth);
-	if (!e)
-		goto out;
-	sfd = openat(dfd, "statistics", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sfd >= 0) {
-		for (i = 0; i < LW_NIC_NCTR; i++)
-			if (lw_read_u64_at(sfd, lw_nic_ctr_names[i], &v))
-				lw_snap_store(s, e->slot[i], v, stored);
-		close(sfd);
-	}
-	if (eth)
-		lw_snap_eth_read(s, e, stored);
-	if (*stored != before)
-		e->last_seq = s->seq + 1;
-out:
-	close(dfd);
-}
-
-void lw_snap_read_ifaces(struct lw_snapshots *s, unsigned int *stored)
-{
-	char path[LW_PATH_LEN];
-	struct dirent *de;
-	DIR *d;
-
-	if (!lw_snap_path(s, path, "/sys/class/net"))
-		return;
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' ||
-		    strlen(de->d_name) >= LW_IFNAME_LEN)
-			continue;
-		lw_read_iface(s, dirfd(d), de->d_name, stored);
-	}
-	closedir(d);
 }

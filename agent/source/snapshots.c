@@ -2,7 +2,8 @@
 /*
  * The snapshots' ring: value slots, the interface table, taking a
  * snapshot and reading one back. What a snapshot reads is in
- * snap_procfs.c (/proc and sysfs) and snap_ethtool.c (driver statistics).
+ * snap_procfs.c (/proc and sysfs), snap_iface.c (the interfaces) and
+ * snap_ethtool.c (driver statistics), how in snap_file.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -141,6 +142,7 @@ static void lw_iface_release(struct lw_snapshots *s, struct lw_iface *e)
 {
 	unsigned int i;
 
+	lw_snap_iface_close(s, e);
 	for (i = 0; i < LW_NIC_NCTR; i++)
 		lw_slot_free(s, e->slot[i]);
 	for (i = 0; i < e->neth; i++)
@@ -170,9 +172,35 @@ struct lw_iface *lw_snap_iface_new(struct lw_snapshots *s, const char *name,
 	e->used = true;
 	strcpy(e->name, name);
 	e->ifindex = ifindex;
-	for (i = 0; i < LW_NIC_NCTR; i++)
+	for (i = 0; i < LW_NIC_NCTR; i++) {
 		e->slot[i] = lw_snap_slot_alloc(s);
+		e->fd[i] = -1;
+	}
 	return e;
+}
+
+struct lw_iface *lw_snap_iface_renew(struct lw_snapshots *s,
+				     struct lw_iface *e)
+{
+	struct lw_iface *ne = lw_snap_iface_new(s, e->name, e->ifindex);
+	unsigned int i;
+
+	if (!ne)
+		return NULL;
+	ne->bus = e->bus;
+	ne->live = e->live;
+	ne->kept = e->kept;
+	ne->ino = e->ino;
+	ne->gen = e->gen;
+	for (i = 0; i < LW_NIC_NCTR; i++) {
+		ne->fd[i] = e->fd[i];
+		e->fd[i] = -1;
+	}
+	e->live = false;
+	e->kept = false;
+	e->retired = true;
+	s->ifhash_stale = true;
+	return ne;
 }
 
 /*
@@ -221,8 +249,16 @@ void lw_snapshots_set_ethtool(struct lw_snapshots *s,
 	 * What was learnt from the previous reader no longer holds: the
 	 * interfaces start afresh in new entries at the next sample.
 	 */
-	for (i = 0; i < s->nifaces; i++)
+	for (i = 0; i < s->nifaces; i++) {
+		lw_snap_iface_close(s, &s->ifaces[i]);
 		s->ifaces[i].retired = true;
+	}
+}
+
+void lw_snapshots_eth_burst(struct lw_snapshots *s, uint64_t until_mono_ns)
+{
+	if (until_mono_ns > s->eth_until_mono)
+		s->eth_until_mono = until_mono_ns;
 }
 
 /* ---- init ---- */
@@ -237,6 +273,9 @@ int lw_snapshots_init(struct lw_snapshots *s, const char *root,
 
 	memset(s, 0, sizeof(*s));
 	s->eth_fd = -1;
+	s->eth_period_ns = LW_ETH_PERIOD_NS;
+	s->kept_max = lw_snap_kept_max();
+	lw_snap_files_init(s);
 	if (!root || history < LW_SNAP_MIN_HISTORY)
 		return -EINVAL;
 	len = strlen(root);
@@ -298,6 +337,10 @@ int lw_snapshots_init(struct lw_snapshots *s, const char *root,
 
 void lw_snapshots_free(struct lw_snapshots *s)
 {
+	if (s->ifaces)
+		lw_snap_ifaces_close(s);
+	lw_snap_files_close(s);
+	lw_snap_ioctl_free(s);
 	free(s->root);
 	free(s->snaps);
 	free(s->vals);
@@ -306,12 +349,12 @@ void lw_snapshots_free(struct lw_snapshots *s)
 	free(s->ifaces);
 	free(s->online);
 	free(s->eth_vals);
-	free(s->eth_buf);
-	free(s->line);
+	free(s->rbuf);
 	if (s->eth_fd >= 0)
 		close(s->eth_fd);
 	memset(s, 0, sizeof(*s));
 	s->eth_fd = -1;
+	lw_snap_files_init(s);
 }
 
 int lw_snapshots_take(struct lw_snapshots *s, uint64_t real_ns,
@@ -322,6 +365,7 @@ int lw_snapshots_take(struct lw_snapshots *s, uint64_t real_ns,
 	/* the oldest snapshot's row, when the ring is full */
 	memset(lw_row_valid(s, s->head), 0,
 	       (s->stride / 64) * sizeof(*s->valid));
+	s->eth_due = lw_snap_eth_due(s, mono_ns);
 	lw_snap_read_online(s, &stored);
 	lw_snap_read_softnet(s, &stored);
 	lw_snap_read_schedstat(s, &stored);
@@ -339,6 +383,7 @@ int lw_snapshots_take(struct lw_snapshots *s, uint64_t real_ns,
 	s->snaps[s->head].seq = s->seq;
 	s->snaps[s->head].real_ns = real_ns;
 	s->snaps[s->head].mono_ns = mono_ns;
+	s->snaps[s->head].eth = s->eth_due;
 	s->head = (s->head + 1) % s->history;
 	if (s->count < s->history)
 		s->count++;

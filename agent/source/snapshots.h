@@ -18,9 +18,11 @@
  * What one snapshot holds:
  *
  *  - each interface in ROOT/sys/class/net/: the statistics/ counters in
- *    enum lw_nic_ctr, and up to LW_ETH_MAX_PER_IF of the driver's own
- *    counters ("ethtool -S") whose names look like drops or misses; see
- *    lw_eth_name_selected();
+ *    enum lw_nic_ctr and, for an interface with a bus (a NIC or one of
+ *    its VFs: ROOT/sys/class/net/IF/device exists; veth, bridge, bond, lo,
+ *    tun, vxlan have none) in the snapshots where they are due, up to
+ *    LW_ETH_MAX_PER_IF of the driver's own counters ("ethtool -S") whose
+ *    names look like drops or misses; see lw_eth_name_selected();
  *  - each CPU: "dropped" and "time_squeeze" from ROOT/proc/net/softnet_stat,
  *    run_delay and pcount (timeslices) from ROOT/proc/schedstat, and its
  *    steal time from its "cpuN" line of ROOT/proc/stat (USER_HZ ticks,
@@ -34,6 +36,30 @@
  * A counter that could not be read is missing from the snapshot, and gives
  * no delta with any other snapshot. ROOT is "" on a real system.
  *
+ * Driver statistics: each SIOCETHTOOL request runs under the RTNL lock,
+ * which every "ip" command and container start also takes, and drivers
+ * such as mlx5 ask the firmware to answer it. So they are read only from
+ * interfaces with a bus (decided when an interface is first seen, not at
+ * every sample), with one request per interface, and only in the
+ * snapshots where they are due: once every LW_ETH_PERIOD_NS, and in
+ * every snapshot taken before the time given to lw_snapshots_eth_burst(),
+ * which the agent moves on while it holds an event, so that its window
+ * has readings close on both sides. A snapshot says whether they were due
+ * (struct lw_snap's eth); correlation takes them from the nearest
+ * snapshots that have them.
+ *
+ * Files: those read at every sample are kept open and read again from
+ * their start with pread(), all with O_CLOEXEC: the six of /proc and
+ * sysfs, the directory ROOT/sys/class/net and the five statistics/ files
+ * of each interface. An interface's files are opened again when its
+ * directory entry is another one (deleted and created again, renamed) or
+ * one of them fails or reads nothing (ENODEV: the interface went away);
+ * they are closed when its entry leaves the directory. The interfaces'
+ * files kept open are at most kept_max: RLIMIT_NOFILE less what the rest
+ * of the agent may need, and no more than the whole table's. Those of the
+ * interfaces beyond it are opened at each sample, as is said once on
+ * stderr.
+ *
  * Memory bounds:
  *  - the ring: `history` snapshots of `stride` u64 values and a validity
  *    bitmap; stride only grows, and never past what keeps the ring within
@@ -43,19 +69,21 @@
  *    once its interface is gone and no snapshot in the ring holds it;
  *  - CPUs: ids below the number of possible CPUs, at most LW_SNAP_MAX_CPUS;
  *  - ethtool: at most LW_ETH_MAX_STATS statistics are read per interface
- *    (an interface with more is treated as having none).
+ *    (an interface with more is treated as having none);
+ *  - the buffer files are read into: LW_SNAP_LINE_MAX at most (a longer
+ *    line is skipped).
  * Counters that do not fit are not sampled and are counted in
  * lw_snapshots_skipped(). All in all: at most LW_SNAP_RING_BYTES for the
  * ring, about 350 KiB for the interface table if it fills up, 16 KiB for
- * the online CPU list, and the driver statistics of one interface
- * (8 bytes each) while they are read.
+ * the online CPU list, the read buffer (the size of the largest file, 16
+ * KiB to 1 MiB) and room for the driver statistics of the interface with
+ * the most (8 bytes each, twice, and a page).
  *
- * Cost of a sample: about 6 small files plus 7 per interface are opened,
- * read and closed (each interface's directory once, its ifindex and its
- * five counters relative to it), and two SIOCETHTOOL ioctls are made per
- * interface with driver statistics worth reading. Of /proc/stat only the
- * "cpu" lines at its start are read, but the kernel makes all of it (it
- * sums every interrupt of every CPU): on a large machine it is the
+ * Cost of a sample: one pread() per file read (the directory's listing,
+ * six files of /proc and sysfs, five per interface), and a SIOCETHTOOL
+ * request per interface with a bus when they are due. Of /proc/stat only
+ * the "cpu" lines at its start are read, but the kernel makes all of it
+ * (it sums every interrupt of every CPU): on a large machine it is the
  * dearest file of a sample.
  */
 
@@ -68,6 +96,12 @@
 #define LW_SNAP_MAX_CPUS	4096
 #define LW_SNAP_RING_BYTES	(3u << 20)
 #define LW_SNAP_MIN_HISTORY	2
+/* Driver statistics are due this often when no event is around. */
+#define LW_ETH_PERIOD_NS	(1000ull * 1000 * 1000)
+/* The read buffer's bound: a longer line of a file is skipped. */
+#define LW_SNAP_LINE_MAX	(1u << 20)
+/* Slots of the table of live interfaces by name: a power of 2. */
+#define LW_SNAP_IFHASH		(2 * LW_SNAP_MAX_IFACES)
 
 /* The counters of ROOT/sys/class/net/IF/statistics/ that are sampled. */
 enum lw_nic_ctr {
@@ -124,18 +158,30 @@ struct lw_snap {
 	uint64_t seq;
 	uint64_t real_ns;	/* CLOCK_REALTIME */
 	uint64_t mono_ns;	/* CLOCK_MONOTONIC */
+	bool eth;		/* driver statistics were due in it */
 };
 
 #define LW_NO_SLOT	UINT32_MAX
 
-/* An interface as sampled; an entry of the interface table. */
+/*
+ * An interface as sampled; an entry of the interface table. The live
+ * entry of an interface is the one of the interface now in the directory
+ * listing, whose files are open: one at most per name.
+ */
 struct lw_iface {
 	bool used;
 	bool retired;		/* replaced by a newer entry, same name */
 	bool eth_none;		/* no ethtool statistics: do not ask */
 	bool eth_known;		/* eth_total and the selection known */
+	bool eth_stale;		/* a reading failed: count them again */
+	bool bus;		/* it has a device: may have driver statistics */
+	bool live;		/* the listing has it: ino, gen, fd */
+	bool kept;		/* its counter files are open in fd[] */
 	char name[LW_IFNAME_LEN];
 	int ifindex;
+	uint64_t ino;		/* of its entry in ROOT/sys/class/net */
+	uint64_t gen;		/* the listing it was last seen in */
+	int fd[LW_NIC_NCTR];	/* statistics/ files, -1 if missing */
 	uint64_t last_seq;	/* newest snapshot it is in, 0 for none */
 	uint32_t slot[LW_NIC_NCTR];	/* value slot, or LW_NO_SLOT */
 	unsigned int eth_total;	/* statistics the driver has */
@@ -144,6 +190,12 @@ struct lw_iface {
 	uint32_t eth_index[LW_ETH_MAX_PER_IF];
 	uint32_t eth_slot[LW_ETH_MAX_PER_IF];
 	char eth_name[LW_ETH_MAX_PER_IF][LW_ETH_NAME_LEN];
+};
+
+/* A file read at every sample, kept open between them. */
+struct lw_kfile {
+	const char *rel;	/* its path under ROOT */
+	int fd;			/* -1: not open */
 };
 
 struct lw_snapshots {
@@ -171,12 +223,29 @@ struct lw_snapshots {
 	void *eth_ctx;
 	uint64_t *eth_vals;	/* [eth_vals_cap] */
 	unsigned int eth_vals_cap;
-	char *line;		/* getline() buffer */
-	size_t line_cap;
+	/* When driver statistics are due (see above). */
+	uint64_t eth_period_ns;	/* LW_ETH_PERIOD_NS */
+	uint64_t eth_next_mono;	/* the next one of every period */
+	bool eth_started;	/* eth_next_mono is set */
+	uint64_t eth_until_mono;	/* in every snapshot before this */
+	bool eth_due;		/* in the snapshot being taken */
+	/* The files read at every sample. */
+	struct lw_kfile f_online, f_softnet, f_schedstat, f_loadavg, f_stat,
+			f_psi;
+	void *net_dir;		/* DIR * of ROOT/sys/class/net, or NULL */
+	uint64_t list_gen;	/* listings of it read */
+	uint16_t ifhash[LW_SNAP_IFHASH];	/* live entries: index + 1 */
+	unsigned int ifhash_used;	/* its slots taken */
+	bool ifhash_stale;	/* an entry stopped being live */
+	unsigned int kept;	/* interface files open */
+	unsigned int kept_max;	/* and at most */
+	bool kept_said;		/* that some are opened at each sample */
+	char *rbuf;		/* what files are read into */
+	size_t rbuf_cap;
 	/* The default ethtool reader's state. */
 	int eth_fd;
-	uint64_t *eth_buf;	/* struct ethtool_stats and its values */
-	unsigned int eth_buf_cap;
+	void *eth_map;		/* its values' buffer, a guard page after */
+	size_t eth_map_len;	/* with the guard page */
 };
 
 /*
@@ -195,6 +264,14 @@ void lw_snapshots_free(struct lw_snapshots *s);
  */
 void lw_snapshots_set_ethtool(struct lw_snapshots *s,
 			      const struct lw_ethtool_ops *ops, void *ctx);
+
+/*
+ * Read the driver statistics in every snapshot taken at a mono_ns before
+ * until_mono_ns (CLOCK_MONOTONIC), besides once a period: the agent calls
+ * it while it holds an event. An earlier time than one given before does
+ * not shorten it.
+ */
+void lw_snapshots_eth_burst(struct lw_snapshots *s, uint64_t until_mono_ns);
 
 /*
  * Take a snapshot now: real_ns is CLOCK_REALTIME, mono_ns CLOCK_MONOTONIC.

@@ -6,8 +6,17 @@
  * file of another kind may come where one is expected. Checks: a line
  * accepted as a CPU's says which CPU within bounds, and its steal time
  * converts exactly or not at all.
+ *
+ * And the reader that splits the files into lines (snap_file.c), from a
+ * memfd holding the input and a buffer that starts tiny, so that lines
+ * cross its reads and make it grow: it gives the input's lines, in
+ * order, each up to its first NUL byte, and all of them.
  */
-#include "source/snapshots.h"
+#define _GNU_SOURCE	/* memfd_create() */
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "source/snap_internal.h"
 #include "fuzz.h"
 
 static uint64_t ncalls;
@@ -57,6 +66,50 @@ static void check_line(const char *line)
 	FUZZ_ASSERT(ncalls <= (strlen(line) + 1) / 2 * LW_SNAP_MAX_CPUS * 64);
 }
 
+struct split {
+	const uint8_t *data;
+	size_t size, pos;
+};
+
+static bool check_split(struct lw_snapshots *s, char *line, void *arg)
+{
+	struct split *sp = arg;
+	const uint8_t *ref = sp->data + sp->pos, *nl;
+	size_t len = strlen(line), reflen;
+
+	(void)s;
+	FUZZ_ASSERT(sp->pos < sp->size);
+	nl = memchr(ref, '\n', sp->size - sp->pos);
+	reflen = nl ? (size_t)(nl - ref) : sp->size - sp->pos;
+	FUZZ_ASSERT(len <= reflen && !memcmp(line, ref, len));
+	FUZZ_ASSERT(len == reflen || !ref[len]);
+	sp->pos += reflen + (nl != NULL);
+	return true;
+}
+
+static void check_reader(const uint8_t *data, size_t size)
+{
+	struct split sp = { data, size, 0 };
+	struct lw_snapshots s;
+	int fd = memfd_create("procfs", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (size && write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return;
+	}
+	memset(&s, 0, sizeof(s));
+	s.rbuf_cap = 4;
+	s.rbuf = malloc(s.rbuf_cap);
+	FUZZ_ASSERT(s.rbuf);
+	FUZZ_ASSERT(lw_snap_fd_lines(&s, fd, check_split, &sp) ==
+		    (size ? 0 : -1));
+	FUZZ_ASSERT(sp.pos == size);
+	free(s.rbuf);
+	close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size, *nl;
@@ -71,5 +124,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(line);
 		p += len;
 	}
+	check_reader(data, size);
 	return 0;
 }

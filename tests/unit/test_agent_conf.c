@@ -92,6 +92,7 @@ static void test_defaults(void **state)
 	assert_null(o.config_file);
 	assert_false(o.json);
 	assert_false(o.syslog);
+	assert_false(o.wait_module);
 	assert_int_equal(o.nrules, 0);
 	assert_null(o.log_file);
 	assert_null(o.exec_cmd);
@@ -125,6 +126,7 @@ static void test_all_keys(void **state)
 		"rate_limit = 120s\n"
 		"json = yes\n"
 		"syslog = true\n"
+		"wait_module = yes\n"
 		"module.irqoff_threshold_us = 20000\n"
 		"module.hung_enabled = off\n"
 		"module.hung_threshold_ms = 30s\n"
@@ -142,6 +144,7 @@ static void test_all_keys(void **state)
 	assert_true(o.alert_window_ns == 120 * S);
 	assert_true(o.json);
 	assert_true(o.syslog);
+	assert_true(o.wait_module);
 	k = module_key("irqoff_threshold_us");
 	assert_true(o.module.has & (1u << k));
 	assert_int_equal(o.module.val[k], 20000);

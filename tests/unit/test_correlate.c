@@ -69,6 +69,7 @@ static void world_init(struct world *w, unsigned int ncpu,
 		 ncpu - 1);
 	tree_iface(&w->t, "lo", 1, 0, 0, 0, 0, 0);
 	tree_iface(&w->t, "eth0", 2, 5, 6, 7, 8, 9);
+	tree_iface_bus(&w->t, "eth0");
 	assert_int_equal(lw_snapshots_init(&w->s, w->t.root, history), 0);
 	w->s.user_hz = 100;
 }
@@ -213,6 +214,7 @@ static void test_deltas(void **state)
 	/* went backwards: no delta */
 	tree_iface(&w.t, "eth9", 11, 3, 0, 0, 0, 0);
 	/* deleted and created again, with more than before: no delta */
+	tree_iface_rm(&w.t, "veth9");
 	tree_iface(&w.t, "veth9", 14, 100, 0, 0, 0, 0);
 	w.dropped[1] = 922;
 	w.squeeze[2] = 3;
@@ -437,6 +439,7 @@ static void test_caps(void **state)
 		snprintf(f.names[i], sizeof(f.names[i]), "rx_q%u_drops", i);
 	world_init(&w, MAXCPU, 8);
 	lw_snapshots_set_ethtool(&w.s, &fake_ops, &f);
+	w.s.eth_period_ns = 0;	/* in every snapshot */
 	for (i = 0; i < 12; i++) {
 		snprintf(name, sizeof(name), "veth%u", i);
 		tree_iface(&w.t, name, 10 + (int)i, 0, 0, 0, 0, 0);
@@ -480,6 +483,7 @@ static void test_caps(void **state)
 	lw_snapshots_free(&w.s);
 	assert_int_equal(lw_snapshots_init(&w.s, w.t.root, 8), 0);
 	lw_snapshots_set_ethtool(&w.s, &fake_ops, &f);
+	w.s.eth_period_ns = 0;
 	memset(f.vals, 0, sizeof(f.vals));
 	world_take(&w, 300);
 	for (i = 0; i < 12; i++)
@@ -604,12 +608,22 @@ static void test_json(void **state)
 	c.nic[0].eth_more = 2;
 	strcpy(c.nic[0].eth[0].name, "rx_missed");
 	c.nic[0].eth[0].delta = 7;
+	c.nic[0].eth_from_ns = 1;
+	c.nic[0].eth_to_ns = 2;
 	c.softnet_more = 3;
 	s = corr_json(&c);
 	assert_string_equal(s,
 		"{\"correlation\":{\"window\":{\"from_ns\":1,\"to_ns\":2},"
 		"\"nic\":[{\"ifname\":\"e\\\"th\",\"ethtool\":{\"rx_missed\":7},"
 		"\"ethtool_more\":2}],\"nic_more\":4,\"softnet_more\":3}}");
+	free(s);
+
+	/* driver counters from other snapshots, not all of the window */
+	c.nic[0].eth_from_ns = 0;
+	c.nic[0].eth_partial = true;
+	s = corr_json(&c);
+	assert_non_null(strstr(s, "\"ethtool_more\":2,\"ethtool_window\":"
+			       "{\"from_ns\":0,\"to_ns\":2,\"partial\":true}}]"));
 	free(s);
 }
 
@@ -835,9 +849,17 @@ static void test_verdict_clauses(void **state)
 	c.nic[0].neth = 1;
 	strcpy(c.nic[0].eth[0].name, "rx_queue_0_drops");
 	c.nic[0].eth[0].delta = 5;
+	c.nic[0].eth_from_ns = c.from_ns;
+	c.nic[0].eth_to_ns = c.to_ns;
 	verdict_is(&ev, &c, "interrupts held off 1.5 ms on CPU 0 by foo (bar)"
 		   EM_DASH "eth0 counted 5 rx_queue_0_drops in the same "
 		   "window");
+	/* read less often than the rest: how far apart they are */
+	c.nic[0].eth_from_ns = 0;
+	c.nic[0].eth_to_ns = 1000000002;
+	verdict_is(&ev, &c, "interrupts held off 1.5 ms on CPU 0 by foo (bar)"
+		   EM_DASH "eth0 counted 5 rx_queue_0_drops (driver counters "
+		   "read 1.0 s apart) in the same window");
 
 	/* crowded, no schedstat, CPU pressure */
 	c = quiet();
@@ -1030,6 +1052,99 @@ static void test_fmt_dur(void **state)
 	dur_is(3600000000000ull, "3600.0 s");
 }
 
+/* ---- driver counters read less often ---- */
+
+#define MS	(1000ull * 1000)
+
+/* From 1 s on, a snapshot every 100 ms, up to k. */
+static void world_run(struct world *w, unsigned int *k, unsigned int to)
+{
+	for (; *k <= to; (*k)++)
+		world_take(w, 1000 * MS + *k * 100 * MS);
+}
+
+/* The driver counters in fewer snapshots than the rest. */
+static void test_eth_sparse(void **state)
+{
+	char buf[LW_VERDICT_LEN];
+	struct fake_eth f;
+	struct world w;
+	struct lw_corr c;
+	struct lw_event ev;
+	unsigned int k = 0;
+	char *s;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.n = 2;
+	strcpy(f.names[0], "rx_q0_drops");
+	strcpy(f.names[1], "rx_bytes");
+	world_init(&w, 2, 64);
+	lw_snapshots_set_ethtool(&w.s, &fake_ops, &f);
+	/* read at 1.0, 2.0, 3.0 s; the driver drops between 1.2 and 1.3 s */
+	world_run(&w, &k, 2);
+	f.vals[0] = 40;
+	world_run(&w, &k, 15);
+	f.vals[0] = 45;
+	world_run(&w, &k, 25);
+
+	/* the window's snapshots are 1.2 and 1.4 s, the driver's 1 and 2 s */
+	corr_ok(&w, 1250 * MS, 1350 * MS, 0, &c, 1200 * MS, 1400 * MS, false);
+	assert_int_equal(c.nnic, 1);
+	assert_string_equal(c.nic[0].ifname, "eth0");
+	assert_int_equal(c.nic[0].total, 0);
+	assert_int_equal(c.nic[0].neth, 1);
+	assert_int_equal(c.nic[0].eth[0].delta, 40);
+	assert_true(c.nic[0].eth_from_ns == 1000 * MS);
+	assert_true(c.nic[0].eth_to_ns == 2000 * MS);
+	assert_false(c.nic[0].eth_partial);
+	s = corr_json(&c);
+	assert_non_null(strstr(s, "\"ethtool\":{\"rx_q0_drops\":40},"
+			       "\"ethtool_window\":{\"from_ns\":1000000000,"
+			       "\"to_ns\":2000000000}}]"));
+	free(s);
+	ev = mkev(LATWATCH_EV_IRQOFF, 0, 100 * MS, NULL, NULL);
+	lw_verdict(buf, sizeof(buf), &ev, &c);
+	assert_non_null(strstr(buf, "eth0 counted 40 rx_q0_drops (driver "
+			       "counters read 1.0 s apart) in the same window"));
+
+	/* no reading after the end yet (3.5 s is the last): partial */
+	corr_ok(&w, 2950 * MS, 3050 * MS, 0, &c, 2900 * MS, 3100 * MS, false);
+	assert_int_equal(c.nic[0].eth[0].delta, 5);
+	assert_true(c.nic[0].eth_from_ns == 2000 * MS);
+	assert_true(c.nic[0].eth_to_ns == 3000 * MS);
+	assert_true(c.nic[0].eth_partial);
+	s = corr_json(&c);
+	assert_non_null(strstr(s, "\"ethtool_window\":{\"from_ns\":2000000000,"
+			       "\"to_ns\":3000000000,\"partial\":true}"));
+	assert_non_null(strstr(s, "\"window\":{\"from_ns\":2900000000,"
+			       "\"to_ns\":3100000000}"));
+	free(s);
+
+	/* around an event, read at every snapshot: the window's own */
+	f.vals[0] = 50;
+	lw_snapshots_eth_burst(&w.s, 3650 * MS);
+	world_run(&w, &k, 26);
+	f.vals[0] = 53;
+	lw_snapshots_eth_burst(&w.s, 3750 * MS);
+	world_run(&w, &k, 27);
+	corr_ok(&w, 3620 * MS, 3680 * MS, 0, &c, 3600 * MS, 3700 * MS, false);
+	assert_int_equal(c.nic[0].eth[0].delta, 3);
+	assert_true(c.nic[0].eth_from_ns == c.from_ns);
+	assert_true(c.nic[0].eth_to_ns == c.to_ns);
+	s = corr_json(&c);
+	assert_null(strstr(s, "ethtool_window"));
+	free(s);
+
+	/* readings further than LW_CORR_ETH_REACH_NS are not used */
+	w.s.eth_period_ns = 100000 * MS;
+	f.vals[0] = 60;
+	world_run(&w, &k, 56);	/* one more reading at 4 s, then none */
+	corr_ok(&w, 6550 * MS, 6580 * MS, 0, &c, 6500 * MS, 6600 * MS, false);
+	assert_int_equal(c.nnic, 0);
+	world_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1038,6 +1153,7 @@ int main(void)
 		cmocka_unit_test(test_runq),
 		cmocka_unit_test(test_steal),
 		cmocka_unit_test(test_caps),
+		cmocka_unit_test(test_eth_sparse),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_verdict_softirqoff),
 		cmocka_unit_test(test_verdict_types),

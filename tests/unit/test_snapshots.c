@@ -4,174 +4,8 @@
 
 #include "testutil.h"
 #include "fixtures/snapshots/tree.h"
+#include "fixtures/snapshots/sample.h"
 #include "source/snapshots.h"
-
-#define NCPU	4
-
-/* ---- a fake ethtool ---- */
-
-struct fake_if {
-	const char *name;
-	int err;		/* count() fails with it */
-	unsigned int n;
-	const char *names[48];
-	uint64_t vals[48];
-	bool values_fail;
-};
-
-struct fake_eth {
-	struct fake_if ifs[4];
-	unsigned int nifs;
-	unsigned int count_calls;
-	unsigned int names_calls;
-	unsigned int values_calls;
-};
-
-static struct fake_if *fake_find(struct fake_eth *f, const char *ifname)
-{
-	unsigned int i;
-
-	for (i = 0; i < f->nifs; i++)
-		if (!strcmp(f->ifs[i].name, ifname))
-			return &f->ifs[i];
-	return NULL;
-}
-
-static int fake_count(void *ctx, const char *ifname)
-{
-	struct fake_eth *f = ctx;
-	struct fake_if *fi = fake_find(f, ifname);
-
-	f->count_calls++;
-	if (!fi)
-		return -EOPNOTSUPP;
-	return fi->err ? fi->err : (int)fi->n;
-}
-
-static int fake_names(void *ctx, const char *ifname,
-		      char (*names)[LW_ETH_NAME_LEN], unsigned int n)
-{
-	struct fake_eth *f = ctx;
-	struct fake_if *fi = fake_find(f, ifname);
-	unsigned int i;
-
-	f->names_calls++;
-	if (!fi || n != fi->n)
-		return -EAGAIN;
-	for (i = 0; i < n; i++)
-		strncpy(names[i], fi->names[i], LW_ETH_NAME_LEN);
-	return 0;
-}
-
-static int fake_values(void *ctx, const char *ifname, uint64_t *vals,
-		       unsigned int n)
-{
-	struct fake_eth *f = ctx;
-	struct fake_if *fi = fake_find(f, ifname);
-
-	f->values_calls++;
-	if (!fi || n != fi->n || fi->values_fail)
-		return -EAGAIN;
-	memcpy(vals, fi->vals, n * sizeof(*vals));
-	return 0;
-}
-
-static const struct lw_ethtool_ops fake_ops = {
-	.count	= fake_count,
-	.names	= fake_names,
-	.values	= fake_values,
-};
-
-/* ---- a fake system ---- */
-
-static void put_softnet(const struct tree *t, unsigned int n,
-			const uint32_t *dropped, const uint32_t *squeeze)
-{
-	char text[4096], row[256];
-	unsigned int i;
-
-	text[0] = '\0';
-	for (i = 0; i < n; i++) {
-		tree_softnet_row(row, sizeof(row), i, dropped[i], squeeze[i]);
-		strcat(text, row);
-	}
-	tree_put(t, "proc/net/softnet_stat", "%s", text);
-}
-
-static void put_schedstat(const struct tree *t, unsigned int n,
-			  const uint64_t *run_delay, const uint64_t *pcount)
-{
-	char text[8192], row[512];
-	unsigned int i;
-
-	strcpy(text, "version 15\ntimestamp 4295011005\n");
-	for (i = 0; i < n; i++) {
-		tree_sched_row(row, sizeof(row), i, run_delay[i], pcount[i]);
-		strcat(text, row);
-	}
-	tree_put(t, "proc/schedstat", "%s", text);
-}
-
-/* The files of a quiet system with 4 CPUs, "lo" and "eth0". */
-static void base_files(const struct tree *t)
-{
-	static const uint32_t zero32[NCPU];
-	static const uint64_t delay[NCPU] = { 100, 200, 300, 400 };
-	static const uint64_t pcount[NCPU] = { 10, 20, 30, 40 };
-
-	tree_put(t, "sys/devices/system/cpu/possible", "0-%u\n", NCPU - 1);
-	tree_put(t, "sys/devices/system/cpu/online", "0-%u\n", NCPU - 1);
-	tree_put(t, "proc/loadavg", "0.10 0.20 0.30 3/120 4567\n");
-	tree_put(t, "proc/pressure/cpu",
-		 "some avg10=0.00 avg60=0.00 avg300=0.00 total=1000\n"
-		 "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
-	put_softnet(t, NCPU, zero32, zero32);
-	put_schedstat(t, NCPU, delay, pcount);
-	tree_iface(t, "lo", 1, 0, 0, 0, 0, 0);
-	tree_iface(t, "eth0", 2, 5, 6, 7, 8, 9);
-}
-
-static void base_tree(struct tree *t)
-{
-	tree_init(t);
-	base_files(t);
-}
-
-static void take(struct lw_snapshots *s, uint64_t t)
-{
-	assert_int_equal(lw_snapshots_take(s, t, t + 7), 0);
-}
-
-static uint64_t get_if(const struct lw_snapshots *s, unsigned int back,
-		       const char *ifname, const char *ctr)
-{
-	uint64_t v;
-
-	if (!lw_snapshots_get_if(s, back, ifname, ctr, &v))
-		fail_msg("%s %s not in snapshot -%u", ifname, ctr, back);
-	return v;
-}
-
-static uint64_t get_cpu(const struct lw_snapshots *s, unsigned int back,
-			uint32_t cpu, enum lw_cpu_ctr ctr)
-{
-	uint64_t v;
-
-	if (!lw_snapshots_get_cpu(s, back, cpu, ctr, &v))
-		fail_msg("cpu %u counter %d not in snapshot -%u", cpu, ctr,
-			 back);
-	return v;
-}
-
-static uint64_t get_glob(const struct lw_snapshots *s, unsigned int back,
-			 enum lw_glob g)
-{
-	uint64_t v;
-
-	if (!lw_snapshots_get_glob(s, back, g, &v))
-		fail_msg("value %d not in snapshot -%u", g, back);
-	return v;
-}
 
 /* ---- parsers ---- */
 
@@ -783,6 +617,7 @@ static void test_iface_recreated(void **state)
 	assert_int_equal(lw_snapshots_init(&s, t.root, 4), 0);
 	tree_iface(&t, "veth0", 10, 500, 0, 0, 0, 0);
 	take(&s, 1);
+	tree_iface_rm(&t, "veth0");
 	tree_iface(&t, "veth0", 11, 3, 0, 0, 0, 0);
 	take(&s, 2);
 	assert_int_equal(get_if(&s, 0, "veth0", "rx_dropped"), 3);
@@ -799,98 +634,6 @@ static void test_iface_recreated(void **state)
 		if (s.ifaces[i].used && !strcmp(s.ifaces[i].name, "veth0"))
 			n++;
 	assert_int_equal(n, 1);
-	lw_snapshots_free(&s);
-	tree_free(&t);
-}
-
-static void fake_if_init(struct fake_if *fi, const char *name)
-{
-	static const char *const names[] = {
-		"rx_packets", "rx_queue_0_drops", "rx_xdp_drop",
-		"rx_missed", "tx_recover", "rx_fifo_overflow",
-	};
-	unsigned int i;
-
-	memset(fi, 0, sizeof(*fi));
-	fi->name = name;
-	fi->n = 6;
-	for (i = 0; i < 6; i++) {
-		fi->names[i] = names[i];
-		fi->vals[i] = 100 * (i + 1);
-	}
-}
-
-static void test_ethtool(void **state)
-{
-	struct fake_eth f;
-	struct lw_snapshots s;
-	struct tree t;
-	unsigned int i, calls;
-	uint64_t v;
-
-	(void)state;
-	memset(&f, 0, sizeof(f));
-	fake_if_init(&f.ifs[0], "eth0");
-	f.nifs = 1;
-	base_tree(&t);
-	assert_int_equal(lw_snapshots_init(&s, t.root, 8), 0);
-	lw_snapshots_set_ethtool(&s, &fake_ops, &f);
-	take(&s, 1);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_queue_0_drops"), 200);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_missed"), 400);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_fifo_overflow"), 600);
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_packets", &v));
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_xdp_drop", &v));
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "tx_recover", &v));
-	assert_int_equal(f.names_calls, 1);
-	/* count() for eth0 and lo */
-	assert_int_equal(f.count_calls, 2);
-
-	/* lo has none: it is not asked again; eth0's names are known */
-	f.ifs[0].vals[1] = 250;
-	take(&s, 2);
-	assert_int_equal(f.count_calls, 3);
-	assert_int_equal(f.names_calls, 1);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_queue_0_drops"), 250);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 5);
-
-	/* values() failing: only the driver counters are missing */
-	f.ifs[0].values_fail = true;
-	take(&s, 3);
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_queue_0_drops",
-					 &v));
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 5);
-	f.ifs[0].values_fail = false;
-
-	/* a passing error: asked again next time */
-	f.ifs[0].err = -EBUSY;
-	calls = f.count_calls;
-	take(&s, 4);
-	take(&s, 5);
-	assert_int_equal(f.count_calls, calls + 2);
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_missed", &v));
-	f.ifs[0].err = 0;
-
-	/* the driver's set changed: names again, in a new entry */
-	f.ifs[0].n = 2;
-	f.ifs[0].names[0] = "rx_dropped_frames";
-	f.ifs[0].names[1] = "rx_bytes";
-	f.ifs[0].vals[0] = 77;
-	take(&s, 6);
-	assert_int_equal(f.names_calls, 2);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped_frames"), 77);
-	assert_false(lw_snapshots_get_if(&s, 0, "eth0", "rx_missed", &v));
-	assert_int_equal(get_if(&s, 4, "eth0", "rx_missed"), 400);
-	assert_int_equal(get_if(&s, 0, "eth0", "rx_dropped"), 5);
-
-	/* no more than LW_ETH_MAX_PER_IF per interface */
-	f.ifs[0].n = 40;
-	for (i = 0; i < 40; i++) {
-		f.ifs[0].names[i] = "rx_queue_N_drops";
-		f.ifs[0].vals[i] = i;
-	}
-	take(&s, 7);
-	assert_int_equal(lw_snapshots_skipped(&s), 40 - LW_ETH_MAX_PER_IF);
 	lw_snapshots_free(&s);
 	tree_free(&t);
 }
@@ -1016,7 +759,6 @@ int main(void)
 		cmocka_unit_test(test_nothing),
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_iface_recreated),
-		cmocka_unit_test(test_ethtool),
 		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_memory_bound),
 		cmocka_unit_test(test_real_system),
