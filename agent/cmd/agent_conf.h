@@ -38,6 +38,10 @@ struct lw_agent_opts {
 	char *state_file;		/* --state: the cursor file, NULL for
 					 * LW_AGENT_STATE, "none" for none
 					 */
+	const char *replay;		/* --replay-netlink: a recording read
+					 * instead of the module (no config
+					 * key: a developer's option)
+					 */
 };
 
 /*

@@ -159,8 +159,8 @@ static void agent_reload(struct agent *a)
 	a->o.metrics_addr = NULL;
 	lw_agent_opts_free(&a->o);
 	a->o = o;
-	if (lw_stream_loaded(&a->st) && a->o.module.has &&
-	    !lw_nl_open(&req)) {
+	if (lw_stream_loaded(&a->st) && !lw_stream_recorded(&a->st) &&
+	    a->o.module.has && !lw_nl_open(&req)) {
 		agent_apply_module_cfg(a, &req);
 		lw_nl_close(&req);
 	}
@@ -209,6 +209,9 @@ static void agent_tick(struct agent *a)
 	if (lw_snapshots_take(&a->snaps, lw_now_ns(), now))
 		lw_err("agent: sampling the counters failed");
 	agent_drain(a, false);
+	/* A recording has no module to ask. */
+	if (lw_stream_recorded(&a->st))
+		return;
 	if (a->srv_on && lw_stream_loaded(&a->st) &&
 	    now >= a->stats_mono) {
 		a->stats_mono = now + AGENT_STATS_NS;
@@ -277,6 +280,11 @@ static int agent_loop(struct agent *a)
 			if (ret)
 				return ret;
 		}
+		if (lw_stream_ended(&a->st)) {
+			lw_err("agent: the recording ended: %llu events",
+			       (unsigned long long)a->st.received);
+			return LW_EXIT_OK;
+		}
 		if (none && agent_broken("the netlink socket",
 					 lw_stream_fd(&a->st), pfd[0].revents))
 			return LW_EXIT_ERROR;
@@ -292,6 +300,29 @@ static int agent_loop(struct agent *a)
 		}
 	}
 	return LW_EXIT_OK;
+}
+
+/*
+ * --replay-netlink: the recording instead of the module, and nothing
+ * asked of the module (its settings, its kept events, its counters).
+ */
+static int agent_open_recording(struct agent *a)
+{
+	int fd = lw_open_recording("agent", a->o.replay);
+
+	if (fd < 0)
+		return LW_EXIT_ERROR;
+	if (lw_stream_open_recording(&a->st, fd)) {
+		close(fd);
+		lw_err("agent: out of memory");
+		return LW_EXIT_ERROR;
+	}
+	lw_metrics_set_module_loaded(&a->metrics, true);
+	lw_snapshots_take(&a->snaps, lw_now_ns(), lw_mono_ns());
+	lw_err("agent: replaying %s, %u alert rules, sampling every %llu ms",
+	       lw_show(a->o.replay).s, a->o.nrules,
+	       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
+	return 0;
 }
 
 static int agent_setup(struct agent *a)
@@ -323,6 +354,8 @@ static int agent_setup(struct agent *a)
 		}
 		a->srv_on = true;
 	}
+	if (a->o.replay)
+		return agent_open_recording(a);
 	ret = lw_stream_open(&a->st, AGENT_RCVBUF);
 	if (ret)
 		return ret;

@@ -51,7 +51,10 @@ void agent_usage(FILE *f)
 	      "  -h, --help            show this help\n", f);
 }
 
-/* Command-line options; each is a config file key but -c and -h. */
+/*
+ * Command-line options; each is a config file key but -c, -h and
+ * --replay-netlink.
+ */
 static const struct option agent_longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, 'j' },
@@ -67,6 +70,8 @@ static const struct option agent_longopts[] = {
 	{ "syslog", no_argument, NULL, 'Y' },
 	{ "set", required_argument, NULL, 'X' },
 	{ "state", required_argument, NULL, 'P' },
+	/* a developer's: see lw_open_recording() */
+	{ "replay-netlink", required_argument, NULL, 'N' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -110,6 +115,9 @@ static int agent_getopt(int argc, char **argv, struct lw_agent_opts *o,
 			return LW_EXIT_OK;
 		case 'c':
 			o->config_file = optarg;
+			continue;
+		case 'N':
+			o->replay = optarg;
 			continue;
 		case '?':
 		case ':':

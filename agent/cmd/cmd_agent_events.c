@@ -162,6 +162,13 @@ void agent_module_back(void *arg)
 {
 	struct agent *a = arg;
 
+	if (lw_stream_recorded(&a->st)) {
+		/* Subscribed already: the stream follows the recording. */
+		lw_metrics_set_module_loaded(&a->metrics, true);
+		lw_metrics_module_reload(&a->metrics);
+		lw_err("agent: the module is loaded again (in the recording)");
+		return;
+	}
 	if (agent_subscribe(a, false)) {
 		a->retry_mono = lw_mono_ns() + AGENT_RETRY_NS;
 		return;
@@ -393,6 +400,7 @@ static void agent_bad(void *arg, enum lw_stream_bad what, int err,
 		[LW_STREAM_BAD_LOST] = "lost record",
 		[LW_STREAM_TOO_LARGE] = "message (too large)",
 		[LW_STREAM_TRAILING] = "message (trailing bytes)",
+		[LW_STREAM_BAD_RECORDING] = "recording (the rest is no message)",
 	};
 
 	(void)len;

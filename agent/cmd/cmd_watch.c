@@ -41,6 +41,8 @@ static const struct option watch_longopts[] = {
 	{ "since-last", no_argument, NULL, 's' },
 	{ "state", required_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
+	/* a developer's: see lw_open_recording() */
+	{ "replay-netlink", required_argument, NULL, 'R' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -73,12 +75,19 @@ int watch_parse_args(int argc, char **argv, struct watch_opts *o)
 			o->state = optarg;
 			state = true;
 			break;
+		case 'R':
+			o->replay = optarg;
+			break;
 		default:
 			return lw_bad_option(argv, "watch", "jsh");
 		}
 	}
 	if (state && !o->since_last) {
 		lw_err("watch: --state goes with --since-last (see latwatch watch --help)");
+		return LW_EXIT_USAGE;
+	}
+	if (o->replay && o->since_last) {
+		lw_err("watch: a recording (--replay-netlink) has no events to fetch: no --since-last");
 		return LW_EXIT_USAGE;
 	}
 	return lw_no_operands(argc, argv, "watch");
@@ -159,6 +168,9 @@ static void watch_bad(void *arg, enum lw_stream_bad what, int err,
 		lw_err("ignoring a message of %zu bytes: too large", len);
 		break;
 	case LW_STREAM_TRAILING:
+		break;
+	case LW_STREAM_BAD_RECORDING:
+		lw_err("the recording goes on with what is no message: ignoring the rest");
 		break;
 	}
 }
@@ -282,6 +294,10 @@ static int watch_loop(struct watch *w, int sigfd)
 			lw_err("watch: module unloaded");
 			return LW_EXIT_OK;
 		}
+		if (lw_stream_ended(&w->st)) {
+			lw_err("watch: the recording ended");
+			return LW_EXIT_OK;
+		}
 		if (none && (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)))
 			return watch_broken("the netlink socket", pfd[0].fd,
 					    pfd[0].revents);
@@ -326,8 +342,19 @@ static int watch_catch_up(struct watch *w, const struct watch_opts *o,
 static int watch_start(struct watch *w, const struct watch_opts *o)
 {
 	struct lw_nl req;
-	int ret;
+	int ret, fd;
 
+	if (o->replay) {
+		fd = lw_open_recording("watch", o->replay);
+		if (fd < 0)
+			return LW_EXIT_ERROR;
+		if (lw_stream_open_recording(&w->st, fd)) {
+			close(fd);
+			lw_err("watch: out of memory");
+			return LW_EXIT_ERROR;
+		}
+		return 0;
+	}
 	ret = lw_stream_open(&w->st, WATCH_RCVBUF);
 	if (ret)
 		return ret;
