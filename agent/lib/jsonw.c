@@ -172,21 +172,39 @@ static void jw_escape_ascii(FILE *f, unsigned char c)
 	}
 }
 
+/* A byte of ASCII that goes into a JSON string as it is. */
+static bool jw_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+/*
+ * What needs no escaping goes out in runs, one fwrite() each: a stdio
+ * call a byte costs more than everything else an event's line takes.
+ */
 void jw_escape(FILE *f, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
+	size_t i = 0, run = 0, n;
 
 	while (i < len) {
-		n = utf8_seq_len(p + i, len - i);
-		if (n == 1) {
-			jw_escape_ascii(f, p[i]);
-		} else if (n) {
-			fwrite(p + i, 1, n, f);
-		} else {
-			fputs("\\ufffd", f);
-			n = 1;
+		if (jw_plain(p[i])) {
+			i++;
+			continue;
 		}
-		i += n;
+		n = p[i] < 0x80 ? 1 : utf8_seq_len(p + i, len - i);
+		if (n > 1) {
+			i += n;
+			continue;
+		}
+		if (i > run)
+			fwrite(p + run, 1, i - run, f);
+		if (n == 1)
+			jw_escape_ascii(f, p[i]);
+		else
+			fputs("\\ufffd", f);
+		run = ++i;
 	}
+	if (i > run)
+		fwrite(p + run, 1, i - run, f);
 }
