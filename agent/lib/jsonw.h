@@ -8,18 +8,27 @@
 #include <stdio.h>
 
 #define JW_MAX_DEPTH	8
+#define JW_BUF		1024
 
 /*
  * A streaming JSON writer. It puts the commas itself: call jw_key()
  * before each member of an object, nothing before an array element.
  * Its names start with jw_ so as not to meet json-c's (json_bool,
  * json_object_*), which "latwatch report" reads logs with.
+ *
+ * It gathers what it writes in a buffer of its own and hands it to f
+ * when a value is complete (back at the depth it started at) or the
+ * buffer is full: a stdio call for each comma and quote cost the agent
+ * more than the rest of an event's line. So write to f directly only
+ * between values.
  */
 struct jw {
 	FILE *f;
 	unsigned int depth;
 	bool first[JW_MAX_DEPTH];
 	bool after_key;
+	size_t n;		/* bytes in buf, not yet in f */
+	char buf[JW_BUF];
 };
 
 void jw_init(struct jw *j, FILE *f);
