@@ -34,20 +34,26 @@
 /* How often the module's counters are read for the metrics. */
 #define AGENT_STATS_NS		(1000ULL * 1000 * 1000)
 #define AGENT_MAX_POLLFDS	(3 + LW_METRICS_NPOLLFD)
+/* Datagrams read a turn of the loop at most. */
+#define AGENT_RECV_MAX		256
 
 #define NSEC_PER_MSEC		1000000ULL
 #define NSEC_PER_SEC		1000000000ULL
 
 /*
- * Read what there is: 0, or an exit code. *none: the socket had nothing
- * to read at all, or read as empty.
+ * Read what there is, AGENT_RECV_MAX datagrams at most: 0, or an exit
+ * code. *none: the socket had nothing to read at all, or read as empty.
+ * A stream that never runs dry (a flood the agent does not keep up with)
+ * must leave the loop its turns: the timer that samples the counters and
+ * lets held events go, the signals, the metrics server.
  */
 static int agent_recv(struct agent *a, bool *none)
 {
+	unsigned int n;
 	int r;
 
 	*none = true;
-	for (;;) {
+	for (n = 0; n < AGENT_RECV_MAX; n++) {
 		r = lw_stream_read(&a->st);
 		if (r > 0) {
 			*none = false;
@@ -67,6 +73,7 @@ static int agent_recv(struct agent *a, bool *none)
 		lw_err("agent: receiving events: %s; exiting", strerror(errno));
 		return LW_EXIT_ERROR;
 	}
+	return 0;
 }
 
 /*
@@ -258,7 +265,8 @@ static int agent_loop(struct agent *a)
 						      AGENT_MAX_POLLFDS - n) : 0;
 		/*
 		 * 100 ms at most: alert commands time out on the tick. Not at
-		 * all with datagrams kept while subscribing.
+		 * all with datagrams kept while subscribing, or messages of a
+		 * recording read already.
 		 */
 		if (poll(pfd, n + nsrv, kept ? 0 : 100) < 0) {
 			if (errno == EINTR)
