@@ -75,7 +75,7 @@ int agent_apply_module_cfg(struct agent *a, struct lw_nl *req);
 /* The rules' counters into the metrics, before they first fire. */
 void agent_metrics_rules(struct agent *a);
 /* An event held long enough: explain it (the settle queue's callback). */
-void agent_release(void *arg, struct nlmsghdr *nlh, bool replayed);
+void agent_release(void *arg, const struct lw_event *ev, bool replayed);
 /* Explain what waited long enough (all: everything), save the cursor. */
 void agent_drain(struct agent *a, bool all);
 

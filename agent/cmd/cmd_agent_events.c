@@ -312,16 +312,9 @@ static void agent_malformed(struct agent *a, const char *what, int err)
 }
 
 /* An event held long enough: explain it. */
-void agent_release(void *arg, struct nlmsghdr *nlh, bool replayed)
+void agent_release(void *arg, const struct lw_event *ev, bool replayed)
 {
-	struct agent *a = arg;
-	struct lw_event ev;
-	int err = lw_event_parse(nlh, &ev);
-
-	if (err)
-		agent_malformed(a, "event", err);
-	else
-		agent_explain(a, &ev, replayed);
+	agent_explain(arg, ev, replayed);
 }
 
 /*
