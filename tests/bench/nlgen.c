@@ -8,7 +8,7 @@
  * in the same order): irqoff (some with an irq handler as interference),
  * softirqoff, softirq, timer and hardirq events with stacks of 10 to 30
  * frames of kernel functions, comm, pid and cgroup (container paths among
- * them). Of the event kinds ("units") made at the start, --sigs of them,
+ * them). Of the event kinds ("units") made at the start, -u of them,
  * each is one signature; a few are incidents: an outer event listing its
  * inner ones (inner_seqs), then each inner one naming it (outer_seq), as
  * the module nests a slow callback in a softirq run or an irq handler in
@@ -22,12 +22,13 @@
  * time, duration and CPU written in, so making one costs far less than
  * explaining it. Messages go out in batches of at most BATCH events.
  *
- * Usage: nlgen [-r RATE] [-s SECONDS] [-n COUNT] [-u SIGS] [-c CPUS]
- *              [-S SEED] [-o FILE]
+ * Usage: nlgen [-r RATE] [-s SECONDS] [-n COUNT] [-u SIGS] [-i PCT]
+ *              [-c CPUS] [-S SEED] [-o FILE]
  *   -r RATE     events per second, 0 (default): as fast as the reader takes
  *   -s SECONDS  stop after SECONDS (default 5; 0: no limit but -n)
  *   -n COUNT    stop after COUNT events (0, default: no limit but -s)
  *   -u SIGS     distinct units, about as many signatures (default 3000)
+ *   -i PCT      of the units, the share that are incidents (default 4)
  *   -c CPUS     the events' CPUs are 0..CPUS-1 (default: those online)
  *   -S SEED     of the random choices (default 1)
  *   -o FILE     write there instead of stdout
@@ -174,6 +175,7 @@ struct unit {
 };
 
 static uint32_t ncpus;
+static unsigned int incident_pct = 4;
 
 static void put_or_die(int err)
 {
@@ -353,13 +355,13 @@ static const uint32_t types[] = {
 	LATWATCH_EV_TIMER, LATWATCH_EV_TIMER, LATWATCH_EV_HARDIRQ,
 };
 
-/* Units: 1 in 25 an incident, the rest single events. */
+/* Units: incident_pct in 100 an incident, the rest single events. */
 static void make_unit(struct unit *u)
 {
 	uint32_t irq = 16 + pick(48);
 	unsigned int i;
 
-	if (pick(25)) {
+	if (pick(100) >= incident_pct) {
 		uint32_t type = types[pick(sizeof(types) / sizeof(types[0]))];
 
 		u->n = 1;
@@ -444,7 +446,7 @@ static void write_all(int fd, const unsigned char *p, size_t len)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: nlgen [-r RATE] [-s SECONDS] [-n COUNT] [-u SIGS] [-c CPUS] [-S SEED] [-o FILE]\n");
+	fprintf(stderr, "usage: nlgen [-r RATE] [-s SECONDS] [-n COUNT] [-u SIGS] [-i PCT] [-c CPUS] [-S SEED] [-o FILE]\n");
 	exit(2);
 }
 
@@ -464,7 +466,7 @@ int main(int argc, char **argv)
 
 	ncpus = online > 0 ? (uint32_t)online : 1;
 	rnd_state = 1;
-	while ((c = getopt(argc, argv, "r:s:n:u:c:S:o:")) != -1) {
+	while ((c = getopt(argc, argv, "r:s:n:u:i:c:S:o:")) != -1) {
 		switch (c) {
 		case 'r': rate = number(optarg, "rate", 0); break;
 		case 's': secs = number(optarg, "seconds", 0); break;
@@ -472,6 +474,11 @@ int main(int argc, char **argv)
 		case 'u': nunits = number(optarg, "sigs", 1); break;
 		case 'c': ncpus = (uint32_t)number(optarg, "cpus", 1); break;
 		case 'S': rnd_state = number(optarg, "seed", 1); break;
+		case 'i':
+			incident_pct = (unsigned int)number(optarg, "share", 0);
+			if (incident_pct > 100)
+				usage();
+			break;
 		case 'o':
 			fd = open(optarg, O_WRONLY | O_CREAT | O_TRUNC |
 				  O_CLOEXEC, 0644);
