@@ -11,6 +11,7 @@
 #include "analysis/period.h"
 #include "analysis/settle.h"
 #include "cmd/agent_conf.h"
+#include "lib/jsonw.h"
 #include "lib/utils.h"
 #include "sink/alert.h"
 #include "sink/metrics.h"
@@ -48,6 +49,7 @@ struct agent {
 	bool srv_on;
 
 	struct lw_settle held;	/* events waiting to be explained */
+	struct jw_mem json;	/* the JSON line of the event explained */
 	struct lw_incidents incidents;	/* the latest nested events */
 
 	bool cursor_tried;	/* the cursor file: opened, or given up on */

@@ -400,6 +400,7 @@ static void agent_teardown(struct agent *a)
 {
 	agent_drain(a, true);
 	lw_settle_free(&a->held);
+	jw_mem_free(&a->json);
 	if (a->alerter_on) {
 		lw_alert_flush(&a->alerter, lw_mono_ns());
 		lw_alert_free(&a->alerter);

@@ -283,21 +283,23 @@ static void agent_explain(struct agent *a, const struct lw_event *ev,
 {
 	char story[LW_VERDICT_LEN];
 	struct lw_explained x;
-	char *json;
+	const char *json;
 
 	if (!lw_incident_story(story, sizeof(story), &a->incidents, ev))
 		story[0] = '\0';
 	lw_explain(&x, ev, story, &a->snaps, &a->periods);
-	json = lw_explained_json(ev, &x, replayed);
-	if (!json)
+	if (lw_explained_json(&a->json, ev, &x, replayed)) {
 		lw_err("agent: out of memory formatting an event");
+		json = NULL;
+	} else {
+		json = a->json.buf;
+	}
 	lw_metrics_event(&a->metrics, ev->type, ev->cpu, ev->duration_ns);
 	if (x.have_corr)
 		agent_metrics_corr(a, &x.corr);
 	agent_print(a, ev, json, x.verdict,
 		    x.periodic ? x.period_text : NULL, replayed);
 	agent_alerts(a, ev, x.sig, x.verdict, json, x.nicdrops);
-	free(json);
 	lw_stream_consumed(&a->st, ev);
 }
 

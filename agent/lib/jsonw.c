@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/jsonw.h"
@@ -6,17 +7,69 @@
 void jw_init(struct jw *j, FILE *f)
 {
 	j->f = f;
+	j->mem = NULL;
 	j->depth = 0;
 	j->first[0] = true;
 	j->after_key = false;
 	j->n = 0;
 }
 
+void jw_init_mem(struct jw *j, struct jw_mem *m)
+{
+	jw_init(j, NULL);
+	j->mem = m;
+}
+
+void jw_mem_clear(struct jw_mem *m)
+{
+	m->len = 0;
+	m->failed = false;
+	if (m->buf)
+		m->buf[0] = '\0';
+}
+
+void jw_mem_free(struct jw_mem *m)
+{
+	free(m->buf);
+	memset(m, 0, sizeof(*m));
+}
+
+static void jw_mem_add(struct jw_mem *m, const void *p, size_t len)
+{
+	size_t cap = m->cap ? m->cap : 2048;
+	char *buf;
+
+	if (m->failed)
+		return;
+	while (cap - m->len <= len)
+		cap *= 2;
+	if (cap != m->cap) {
+		buf = realloc(m->buf, cap);
+		if (!buf) {
+			m->failed = true;
+			return;
+		}
+		m->buf = buf;
+		m->cap = cap;
+	}
+	memcpy(m->buf + m->len, p, len);
+	m->len += len;
+	m->buf[m->len] = '\0';
+}
+
+static void jw_out(struct jw *j, const void *p, size_t len)
+{
+	if (j->mem)
+		jw_mem_add(j->mem, p, len);
+	else
+		fwrite(p, 1, len, j->f);
+}
+
 /* Hand what is gathered to the stream. */
 static void jw_drain(struct jw *j)
 {
 	if (j->n)
-		fwrite(j->buf, 1, j->n, j->f);
+		jw_out(j, j->buf, j->n);
 	j->n = 0;
 }
 
@@ -39,7 +92,7 @@ static void jw_write(struct jw *j, const void *p, size_t len)
 	if (len > sizeof(j->buf) - j->n) {
 		jw_drain(j);
 		if (len > sizeof(j->buf)) {
-			fwrite(p, 1, len, j->f);
+			jw_out(j, p, len);
 			return;
 		}
 	}

@@ -22,8 +22,20 @@
  * more than the rest of an event's line. So write to f directly only
  * between values.
  */
+/*
+ * A string that grows, for jw_init_mem(): buf[0, len) and a NUL, or
+ * failed if memory ran out. Zero it to start; kept from one value to the
+ * next, its memory is allocated once.
+ */
+struct jw_mem {
+	char *buf;
+	size_t len, cap;
+	bool failed;
+};
+
 struct jw {
-	FILE *f;
+	FILE *f;		/* or, if NULL: */
+	struct jw_mem *mem;
 	unsigned int depth;
 	bool first[JW_MAX_DEPTH];
 	bool after_key;
@@ -32,6 +44,11 @@ struct jw {
 };
 
 void jw_init(struct jw *j, FILE *f);
+/* Write into m instead of a FILE, after what it holds. */
+void jw_init_mem(struct jw *j, struct jw_mem *m);
+/* Empty m (its memory kept); free it. */
+void jw_mem_clear(struct jw_mem *m);
+void jw_mem_free(struct jw_mem *m);
 void jw_obj_open(struct jw *j);
 void jw_obj_close(struct jw *j);
 void jw_arr_open(struct jw *j);
