@@ -9,6 +9,10 @@
 #                                    cycles, races) at full counts
 #   make bench                       every benchmark in the VM, written to
 #                                    docs/BENCHMARKS.md; about 12 minutes
+#   make bench-pipeline              the agent's event path on the host, no
+#                                    VM (tests/bench/pipeline), written to
+#                                    docs/BENCHMARKS-pipeline.md; about 2
+#                                    minutes
 #   make matrix                      the whole VM suite on every kernel
 #                                    series, 5.10 to 7.3 (tests/vm/kernels)
 #   make debug-check                 the whole VM suite on a 6.12 kernel
@@ -51,7 +55,10 @@ bench:
 	scripts/install-deps
 	tests/bench/run-all
 
-.PHONY: bench
+bench-pipeline:
+	tests/bench/pipeline
+
+.PHONY: bench bench-pipeline
 
 matrix:
 	scripts/install-deps

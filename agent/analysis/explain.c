@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <stdio.h>
-#include <stdlib.h>
+#include <errno.h>
 
 #include "analysis/explain.h"
 #include "lib/jsonw.h"
@@ -35,17 +34,13 @@ void lw_explain(struct lw_explained *x, const struct lw_event *ev,
 			x->have_corr ? &x->corr : NULL);
 }
 
-char *lw_explained_json(const struct lw_event *ev,
-			const struct lw_explained *x, bool replayed)
+int lw_explained_json(struct jw_mem *out, const struct lw_event *ev,
+		      const struct lw_explained *x, bool replayed)
 {
 	struct jw j;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
 
-	if (!f)
-		return NULL;
-	jw_init(&j, f);
+	jw_mem_clear(out);
+	jw_init_mem(&j, out);
 	jw_obj_open(&j);
 	lw_event_json_members(&j, ev);
 	jw_kv_str(&j, "signature", x->sig);
@@ -59,9 +54,5 @@ char *lw_explained_json(const struct lw_event *ev,
 		jw_bool(&j, true);
 	}
 	jw_obj_close(&j);
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return out->failed ? -ENOMEM : 0;
 }

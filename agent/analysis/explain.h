@@ -9,6 +9,7 @@
 #include "analysis/period.h"
 #include "analysis/signature.h"
 #include "analysis/verdict.h"
+#include "lib/jsonw.h"
 #include "source/modevent.h"
 #include "source/snapshots.h"
 
@@ -45,9 +46,10 @@ void lw_explain(struct lw_explained *x, const struct lw_event *ev,
 /*
  * The event's JSON object with "signature", "correlation" (if any),
  * "period" (if periodic), "verdict" and, if replayed, "replayed":true;
- * without a newline, in a string to free. NULL if out of memory.
+ * without a newline, in out (emptied first: the agent keeps one for
+ * every event, so its memory is allocated once). 0, or -ENOMEM.
  */
-char *lw_explained_json(const struct lw_event *ev,
-			const struct lw_explained *x, bool replayed);
+int lw_explained_json(struct jw_mem *out, const struct lw_event *ev,
+		      const struct lw_explained *x, bool replayed);
 
 #endif

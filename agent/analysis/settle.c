@@ -8,10 +8,7 @@
 #include "analysis/settle.h"
 #include "lib/utils.h"
 
-void lw_settle_init(struct lw_settle *q,
-		    void (*release)(void *arg, struct nlmsghdr *nlh,
-				    bool replayed),
-		    void *arg)
+void lw_settle_init(struct lw_settle *q, lw_settle_fn release, void *arg)
 {
 	memset(q, 0, sizeof(*q));
 	q->release = release;
@@ -22,9 +19,9 @@ static void lw_settle_oldest(struct lw_settle *q)
 {
 	struct lw_settle_ent *p = &q->ents[q->head];
 
-	q->release(q->arg, p->msg, p->replayed);
-	free(p->msg);
-	p->msg = NULL;
+	q->release(q->arg, &p->held->ev, p->replayed);
+	free(p->held);
+	p->held = NULL;
 	q->head = (q->head + 1) % LW_SETTLE_MAX;
 	q->n--;
 }
@@ -37,11 +34,13 @@ int lw_settle_hold(struct lw_settle *q, struct nlmsghdr *nlh,
 	if (q->n == LW_SETTLE_MAX)
 		lw_settle_oldest(q);
 	p = &q->ents[(q->head + q->n) % LW_SETTLE_MAX];
-	p->msg = malloc(nlh->nlmsg_len);
-	if (!p->msg)
+	p->held = malloc(sizeof(*p->held) + nlh->nlmsg_len);
+	if (!p->held)
 		return -ENOMEM;
-	memcpy(p->msg, nlh, nlh->nlmsg_len);
-	p->len = nlh->nlmsg_len;
+	p->held->len = nlh->nlmsg_len;
+	memcpy(p->held->msg, nlh, nlh->nlmsg_len);
+	p->held->ev = *ev;
+	lw_event_move(&p->held->ev, nlh, p->held->msg);
 	p->arrived_mono = lw_mono_ns();
 	p->end_real = (ev->has & LW_EV_TS) ? ev->ts_ns : lw_now_ns();
 	p->replayed = replayed;
@@ -72,8 +71,8 @@ void lw_settle_free(struct lw_settle *q)
 	unsigned int i;
 
 	for (i = 0; i < LW_SETTLE_MAX; i++) {
-		free(q->ents[i].msg);
-		q->ents[i].msg = NULL;
+		free(q->ents[i].held);
+		q->ents[i].held = NULL;
 	}
 	q->n = 0;
 }

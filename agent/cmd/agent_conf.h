@@ -39,6 +39,10 @@ struct lw_agent_opts {
 					 * LW_AGENT_STATE, "none" for none
 					 */
 	bool wait_module;		/* start without the module, wait */
+	const char *replay;		/* --replay-netlink: a recording read
+					 * instead of the module (no config
+					 * key: a developer's option)
+					 */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "analysis/period.h"
 #include "analysis/settle.h"
 #include "cmd/agent_conf.h"
+#include "lib/jsonw.h"
 #include "lib/utils.h"
 #include "sink/alert.h"
 #include "sink/metrics.h"
@@ -49,6 +50,7 @@ struct agent {
 	bool srv_on;
 
 	struct lw_settle held;	/* events waiting to be explained */
+	struct jw_mem json;	/* the JSON line of the event explained */
 	struct lw_incidents incidents;	/* the latest nested events */
 
 	bool cursor_tried;	/* the cursor file: opened, or given up on */
@@ -76,7 +78,7 @@ int agent_apply_module_cfg(struct agent *a, struct lw_nl *req);
 /* The rules' counters into the metrics, before they first fire. */
 void agent_metrics_rules(struct agent *a);
 /* An event held long enough: explain it (the settle queue's callback). */
-void agent_release(void *arg, struct nlmsghdr *nlh, bool replayed);
+void agent_release(void *arg, const struct lw_event *ev, bool replayed);
 /* Explain what waited long enough (all: everything), save the cursor. */
 void agent_drain(struct agent *a, bool all);
 /* Driver statistics in the next snapshot too, from now (mono ns) on. */

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "lib/utils.h"
@@ -61,6 +64,33 @@ int lw_no_operands(int argc, char **argv, const char *cmd)
 		return LW_EXIT_USAGE;
 	}
 	return LW_ARGS_OK;
+}
+
+int lw_open_recording(const char *cmd, const char *path)
+{
+	int fd, flags;
+
+	if (!strcmp(path, "-"))
+		path = "/dev/stdin";
+	/*
+	 * Without O_NONBLOCK: a named pipe opens once a writer has it, and
+	 * does not read as ended before. A pipe of its own then, so that
+	 * O_NONBLOCK is not the writer's too.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		lw_err("%s: --replay-netlink %s: %s", cmd, lw_show(path).s,
+		       strerror(errno));
+		return -1;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK)) {
+		lw_err("%s: --replay-netlink %s: %s", cmd, lw_show(path).s,
+		       strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 void lw_exit_codes_usage(FILE *f)

@@ -20,6 +20,7 @@ struct watch_opts {
 	bool json;
 	bool since_last;	/* fetch what the last --since-last missed */
 	const char *state;	/* its cursor file (cursor.h) */
+	const char *replay;	/* --replay-netlink: a recording, or NULL */
 };
 
 struct stats_opts {
@@ -86,5 +87,15 @@ int lw_bad_option(char **argv, const char *cmd, const char *shortopts);
 
 /* For a subcommand that takes no operands. */
 int lw_no_operands(int argc, char **argv, const char *cmd);
+
+/*
+ * The developer option --replay-netlink FILE of watch and agent: a
+ * recording of the module's messages (source/nlrec.h) read instead of
+ * its socket, to run them without the module (tests/bench/pipeline).
+ * It is left out of their usage: it is no way to watch a system. "-" is
+ * stdin. Opens path for lw_stream_open_recording(), O_NONBLOCK: its
+ * descriptor, or -1 after saying why.
+ */
+int lw_open_recording(const char *cmd, const char *path);
 
 #endif

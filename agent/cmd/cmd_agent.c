@@ -34,20 +34,26 @@
 /* How often the module's counters are read for the metrics. */
 #define AGENT_STATS_NS		(1000ULL * 1000 * 1000)
 #define AGENT_MAX_POLLFDS	(3 + LW_METRICS_NPOLLFD)
+/* Datagrams read a turn of the loop at most. */
+#define AGENT_RECV_MAX		256
 
 #define NSEC_PER_MSEC		1000000ULL
 #define NSEC_PER_SEC		1000000000ULL
 
 /*
- * Read what there is: 0, or an exit code. *none: the socket had nothing
- * to read at all, or read as empty.
+ * Read what there is, AGENT_RECV_MAX datagrams at most: 0, or an exit
+ * code. *none: the socket had nothing to read at all, or read as empty.
+ * A stream that never runs dry (a flood the agent does not keep up with)
+ * must leave the loop its turns: the timer that samples the counters and
+ * lets held events go, the signals, the metrics server.
  */
 static int agent_recv(struct agent *a, bool *none)
 {
+	unsigned int n;
 	int r;
 
 	*none = true;
-	for (;;) {
+	for (n = 0; n < AGENT_RECV_MAX; n++) {
 		r = lw_stream_read(&a->st);
 		if (r > 0) {
 			*none = false;
@@ -67,6 +73,7 @@ static int agent_recv(struct agent *a, bool *none)
 		lw_err("agent: receiving events: %s; exiting", strerror(errno));
 		return LW_EXIT_ERROR;
 	}
+	return 0;
 }
 
 /*
@@ -162,8 +169,8 @@ static void agent_reload(struct agent *a)
 	a->o.metrics_addr = NULL;
 	lw_agent_opts_free(&a->o);
 	a->o = o;
-	if (lw_stream_loaded(&a->st) && a->o.module.has &&
-	    !lw_nl_open(&req)) {
+	if (lw_stream_loaded(&a->st) && !lw_stream_recorded(&a->st) &&
+	    a->o.module.has && !lw_nl_open(&req)) {
 		agent_apply_module_cfg(a, &req);
 		lw_nl_close(&req);
 	}
@@ -217,6 +224,9 @@ static void agent_tick(struct agent *a)
 	/* while events wait, and for one tick after the last is let go */
 	if (held)
 		agent_eth_burst(a, now);
+	/* A recording has no module to ask. */
+	if (lw_stream_recorded(&a->st))
+		return;
 	if (a->srv_on && lw_stream_loaded(&a->st) &&
 	    now >= a->stats_mono) {
 		a->stats_mono = now + AGENT_STATS_NS;
@@ -238,6 +248,22 @@ static void agent_metrics_period(const char *sig, const struct lw_period *pd,
 	snprintf(type, sizeof(type), "%.*s", (int)n, sig);
 	lw_metrics_periodic_add(arg, sig, lw_event_type_find(type),
 				pd->period_ns);
+}
+
+/*
+ * Whether poll() flagged a socket of the metrics server: only then may
+ * lw_metrics_handle() answer a scrape, and need the periodic signatures
+ * of the moment. Walking them each turn of the loop cost an event at a
+ * time as much as a tenth of explaining it.
+ */
+static bool agent_srv_busy(const struct pollfd *pfd, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (pfd[i].revents)
+			return true;
+	return false;
 }
 
 /*
@@ -263,7 +289,8 @@ static int agent_loop(struct agent *a)
 						      AGENT_MAX_POLLFDS - n) : 0;
 		/*
 		 * 100 ms at most: alert commands time out on the tick. Not at
-		 * all with datagrams kept while subscribing.
+		 * all with datagrams kept while subscribing, or messages of a
+		 * recording read already.
 		 */
 		if (poll(pfd, n + nsrv, kept ? 0 : 100) < 0) {
 			if (errno == EINTR)
@@ -285,6 +312,11 @@ static int agent_loop(struct agent *a)
 			if (ret)
 				return ret;
 		}
+		if (lw_stream_ended(&a->st)) {
+			lw_err("agent: the recording ended: %llu events",
+			       (unsigned long long)a->st.received);
+			return LW_EXIT_OK;
+		}
 		if (none && agent_broken("the netlink socket",
 					 lw_stream_fd(&a->st), pfd[0].revents))
 			return LW_EXIT_ERROR;
@@ -292,14 +324,40 @@ static int agent_loop(struct agent *a)
 			agent_tick(a);
 		lw_alert_tick(&a->alerter, lw_mono_ns());
 		if (a->srv_on) {
-			lw_metrics_periodic_clear(&a->metrics);
-			lw_periods_foreach(&a->periods, lw_now_ns(),
-					   agent_metrics_period, &a->metrics);
+			if (agent_srv_busy(pfd + n, nsrv)) {
+				lw_metrics_periodic_clear(&a->metrics);
+				lw_periods_foreach(&a->periods, lw_now_ns(),
+						   agent_metrics_period,
+						   &a->metrics);
+			}
 			lw_metrics_handle(&a->srv, pfd + n, nsrv, &a->metrics,
 					  lw_mono_ns());
 		}
 	}
 	return LW_EXIT_OK;
+}
+
+/*
+ * --replay-netlink: the recording instead of the module, and nothing
+ * asked of the module (its settings, its kept events, its counters).
+ */
+static int agent_open_recording(struct agent *a)
+{
+	int fd = lw_open_recording("agent", a->o.replay);
+
+	if (fd < 0)
+		return LW_EXIT_ERROR;
+	if (lw_stream_open_recording(&a->st, fd)) {
+		close(fd);
+		lw_err("agent: out of memory");
+		return LW_EXIT_ERROR;
+	}
+	lw_metrics_set_module_loaded(&a->metrics, true);
+	lw_snapshots_take(&a->snaps, lw_now_ns(), lw_mono_ns());
+	lw_err("agent: replaying %s, %u alert rules, sampling every %llu ms",
+	       lw_show(a->o.replay).s, a->o.nrules,
+	       (unsigned long long)(a->o.interval_ns / NSEC_PER_MSEC));
+	return 0;
 }
 
 static int agent_setup(struct agent *a)
@@ -331,6 +389,8 @@ static int agent_setup(struct agent *a)
 		}
 		a->srv_on = true;
 	}
+	if (a->o.replay)
+		return agent_open_recording(a);
 	ret = lw_stream_open(&a->st, AGENT_RCVBUF);
 	if (ret)
 		return ret;
@@ -358,6 +418,7 @@ static void agent_teardown(struct agent *a)
 {
 	agent_drain(a, true);
 	lw_settle_free(&a->held);
+	jw_mem_free(&a->json);
 	if (a->alerter_on) {
 		lw_alert_flush(&a->alerter, lw_mono_ns());
 		lw_alert_free(&a->alerter);

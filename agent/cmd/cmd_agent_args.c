@@ -54,7 +54,10 @@ void agent_usage(FILE *f)
 	      "  -h, --help            show this help\n", f);
 }
 
-/* Command-line options; each is a config file key but -c and -h. */
+/*
+ * Command-line options; each is a config file key but -c, -h and
+ * --replay-netlink.
+ */
 static const struct option agent_longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "json", no_argument, NULL, 'j' },
@@ -71,6 +74,8 @@ static const struct option agent_longopts[] = {
 	{ "set", required_argument, NULL, 'X' },
 	{ "state", required_argument, NULL, 'P' },
 	{ "wait-module", no_argument, NULL, 'W' },
+	/* a developer's: see lw_open_recording() */
+	{ "replay-netlink", required_argument, NULL, 'N' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -115,6 +120,9 @@ static int agent_getopt(int argc, char **argv, struct lw_agent_opts *o,
 			return LW_EXIT_OK;
 		case 'c':
 			o->config_file = optarg;
+			continue;
+		case 'N':
+			o->replay = optarg;
 			continue;
 		case '?':
 		case ':':

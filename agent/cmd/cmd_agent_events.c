@@ -164,6 +164,13 @@ void agent_module_back(void *arg)
 	struct agent *a = arg;
 	bool again = a->was_loaded;
 
+	if (lw_stream_recorded(&a->st)) {
+		/* Subscribed already: the stream follows the recording. */
+		lw_metrics_set_module_loaded(&a->metrics, true);
+		lw_metrics_module_reload(&a->metrics);
+		lw_err("agent: the module is loaded again (in the recording)");
+		return;
+	}
 	if (agent_subscribe(a, false)) {
 		a->retry_mono = lw_mono_ns() + AGENT_RETRY_NS;
 		return;
@@ -279,21 +286,23 @@ static void agent_explain(struct agent *a, const struct lw_event *ev,
 {
 	char story[LW_VERDICT_LEN];
 	struct lw_explained x;
-	char *json;
+	const char *json;
 
 	if (!lw_incident_story(story, sizeof(story), &a->incidents, ev))
 		story[0] = '\0';
 	lw_explain(&x, ev, story, &a->snaps, &a->periods);
-	json = lw_explained_json(ev, &x, replayed);
-	if (!json)
+	if (lw_explained_json(&a->json, ev, &x, replayed)) {
 		lw_err("agent: out of memory formatting an event");
+		json = NULL;
+	} else {
+		json = a->json.buf;
+	}
 	lw_metrics_event(&a->metrics, ev->type, ev->cpu, ev->duration_ns);
 	if (x.have_corr)
 		agent_metrics_corr(a, &x.corr);
 	agent_print(a, ev, json, x.verdict,
 		    x.periodic ? x.period_text : NULL, replayed);
 	agent_alerts(a, ev, x.sig, x.verdict, json, x.nicdrops);
-	free(json);
 	lw_stream_consumed(&a->st, ev);
 }
 
@@ -308,16 +317,9 @@ static void agent_malformed(struct agent *a, const char *what, int err)
 }
 
 /* An event held long enough: explain it. */
-void agent_release(void *arg, struct nlmsghdr *nlh, bool replayed)
+void agent_release(void *arg, const struct lw_event *ev, bool replayed)
 {
-	struct agent *a = arg;
-	struct lw_event ev;
-	int err = lw_event_parse(nlh, &ev);
-
-	if (err)
-		agent_malformed(a, "event", err);
-	else
-		agent_explain(a, &ev, replayed);
+	agent_explain(arg, ev, replayed);
 }
 
 /*
@@ -411,6 +413,7 @@ static void agent_bad(void *arg, enum lw_stream_bad what, int err,
 		[LW_STREAM_BAD_LOST] = "lost record",
 		[LW_STREAM_TOO_LARGE] = "message (too large)",
 		[LW_STREAM_TRAILING] = "message (trailing bytes)",
+		[LW_STREAM_BAD_RECORDING] = "recording (the rest is no message)",
 	};
 
 	(void)len;

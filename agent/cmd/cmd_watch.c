@@ -14,6 +14,8 @@
 #include "source/stream.h"
 
 #define WATCH_RCVBUF	(4 << 20)
+/* Datagrams read a turn of the loop at most: a signal waits no longer. */
+#define WATCH_RECV_MAX	256
 
 void watch_usage(FILE *f)
 {
@@ -41,6 +43,8 @@ static const struct option watch_longopts[] = {
 	{ "since-last", no_argument, NULL, 's' },
 	{ "state", required_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
+	/* a developer's: see lw_open_recording() */
+	{ "replay-netlink", required_argument, NULL, 'R' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -73,12 +77,19 @@ int watch_parse_args(int argc, char **argv, struct watch_opts *o)
 			o->state = optarg;
 			state = true;
 			break;
+		case 'R':
+			o->replay = optarg;
+			break;
 		default:
 			return lw_bad_option(argv, "watch", "jsh");
 		}
 	}
 	if (state && !o->since_last) {
 		lw_err("watch: --state goes with --since-last (see latwatch watch --help)");
+		return LW_EXIT_USAGE;
+	}
+	if (o->replay && o->since_last) {
+		lw_err("watch: a recording (--replay-netlink) has no events to fetch: no --since-last");
 		return LW_EXIT_USAGE;
 	}
 	return lw_no_operands(argc, argv, "watch");
@@ -160,6 +171,9 @@ static void watch_bad(void *arg, enum lw_stream_bad what, int err,
 		break;
 	case LW_STREAM_TRAILING:
 		break;
+	case LW_STREAM_BAD_RECORDING:
+		lw_err("the recording goes on with what is no message: ignoring the rest");
+		break;
 	}
 }
 
@@ -178,25 +192,32 @@ static const struct lw_stream_ops watch_ops = {
 };
 
 /*
- * Read one datagram; 0 to go on, else an exit code. *none: the socket had
- * nothing to read, or read as empty.
+ * Read what there is, WATCH_RECV_MAX datagrams at most, then flush once:
+ * a write() a datagram was a third of watch's time in a burst. 0 to go
+ * on, else an exit code. *none: the socket had nothing to read, or read
+ * as empty.
  */
 static int watch_recv(struct watch *w, bool *none)
 {
-	int r = lw_stream_read(&w->st);
+	unsigned int n = 0;
+	int r, err = 0, ret;
 
-	*none = false;
-	if (r < 0) {
-		if (errno == EINTR)
-			return 0;
-		lw_err("watch: receiving events: %s", strerror(errno));
+	while (n < WATCH_RECV_MAX && !w->gone) {
+		r = lw_stream_read(&w->st);
+		if (r < 0)
+			err = errno;
+		if (r <= 0)
+			break;
+		n++;
+	}
+	*none = !n && !err;
+	/* What was read goes out first, its cursor saved. */
+	ret = n ? watch_flush(w) : 0;
+	if (err && err != EINTR) {
+		lw_err("watch: receiving events: %s", strerror(err));
 		return LW_EXIT_ERROR;
 	}
-	if (!r) {
-		*none = true;
-		return 0;
-	}
-	return watch_flush(w);
+	return ret;
 }
 
 /* SIGINT and SIGTERM, as a file descriptor to poll. */
@@ -282,6 +303,10 @@ static int watch_loop(struct watch *w, int sigfd)
 			lw_err("watch: module unloaded");
 			return LW_EXIT_OK;
 		}
+		if (lw_stream_ended(&w->st)) {
+			lw_err("watch: the recording ended");
+			return LW_EXIT_OK;
+		}
 		if (none && (pfd[0].revents & (POLLERR | POLLHUP | POLLNVAL)))
 			return watch_broken("the netlink socket", pfd[0].fd,
 					    pfd[0].revents);
@@ -326,8 +351,19 @@ static int watch_catch_up(struct watch *w, const struct watch_opts *o,
 static int watch_start(struct watch *w, const struct watch_opts *o)
 {
 	struct lw_nl req;
-	int ret;
+	int ret, fd;
 
+	if (o->replay) {
+		fd = lw_open_recording("watch", o->replay);
+		if (fd < 0)
+			return LW_EXIT_ERROR;
+		if (lw_stream_open_recording(&w->st, fd)) {
+			close(fd);
+			lw_err("watch: out of memory");
+			return LW_EXIT_ERROR;
+		}
+		return 0;
+	}
 	ret = lw_stream_open(&w->st, WATCH_RCVBUF);
 	if (ret)
 		return ret;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/jsonw.h"
@@ -7,10 +7,100 @@
 void jw_init(struct jw *j, FILE *f)
 {
 	j->f = f;
+	j->mem = NULL;
 	j->depth = 0;
 	j->first[0] = true;
 	j->after_key = false;
+	j->n = 0;
 }
+
+void jw_init_mem(struct jw *j, struct jw_mem *m)
+{
+	jw_init(j, NULL);
+	j->mem = m;
+}
+
+void jw_mem_clear(struct jw_mem *m)
+{
+	m->len = 0;
+	m->failed = false;
+	if (m->buf)
+		m->buf[0] = '\0';
+}
+
+void jw_mem_free(struct jw_mem *m)
+{
+	free(m->buf);
+	memset(m, 0, sizeof(*m));
+}
+
+static void jw_mem_add(struct jw_mem *m, const void *p, size_t len)
+{
+	size_t cap = m->cap ? m->cap : 2048;
+	char *buf;
+
+	if (m->failed)
+		return;
+	while (cap - m->len <= len)
+		cap *= 2;
+	if (cap != m->cap) {
+		buf = realloc(m->buf, cap);
+		if (!buf) {
+			m->failed = true;
+			return;
+		}
+		m->buf = buf;
+		m->cap = cap;
+	}
+	memcpy(m->buf + m->len, p, len);
+	m->len += len;
+	m->buf[m->len] = '\0';
+}
+
+static void jw_out(struct jw *j, const void *p, size_t len)
+{
+	if (j->mem)
+		jw_mem_add(j->mem, p, len);
+	else
+		fwrite(p, 1, len, j->f);
+}
+
+/* Hand what is gathered to the stream. */
+static void jw_drain(struct jw *j)
+{
+	if (j->n)
+		jw_out(j, j->buf, j->n);
+	j->n = 0;
+}
+
+/* A value is complete: out with it. */
+static void jw_done(struct jw *j)
+{
+	if (!j->depth)
+		jw_drain(j);
+}
+
+static void jw_putc(struct jw *j, char c)
+{
+	if (j->n == sizeof(j->buf))
+		jw_drain(j);
+	j->buf[j->n++] = c;
+}
+
+static void jw_write(struct jw *j, const void *p, size_t len)
+{
+	if (len > sizeof(j->buf) - j->n) {
+		jw_drain(j);
+		if (len > sizeof(j->buf)) {
+			jw_out(j, p, len);
+			return;
+		}
+	}
+	memcpy(j->buf + j->n, p, len);
+	j->n += len;
+}
+
+static void jw_escape_j(struct jw *j, const char *s, size_t len);
 
 /* Called before every value and key: writes the separating comma. */
 static void jw_sep(struct jw *j)
@@ -20,14 +110,14 @@ static void jw_sep(struct jw *j)
 		return;
 	}
 	if (!j->first[j->depth])
-		fputc(',', j->f);
+		jw_putc(j, ',');
 	j->first[j->depth] = false;
 }
 
 static void jw_open(struct jw *j, char c)
 {
 	jw_sep(j);
-	fputc(c, j->f);
+	jw_putc(j, c);
 	if (j->depth + 1 < JW_MAX_DEPTH)
 		j->depth++;
 	j->first[j->depth] = true;
@@ -35,9 +125,10 @@ static void jw_open(struct jw *j, char c)
 
 static void jw_close(struct jw *j, char c)
 {
-	fputc(c, j->f);
+	jw_putc(j, c);
 	if (j->depth)
 		j->depth--;
+	jw_done(j);
 }
 
 void jw_obj_open(struct jw *j)
@@ -63,16 +154,17 @@ void jw_arr_close(struct jw *j)
 void jw_key(struct jw *j, const char *key)
 {
 	jw_str(j, key);
-	fputc(':', j->f);
+	jw_putc(j, ':');
 	j->after_key = true;
 }
 
 void jw_strn(struct jw *j, const char *s, size_t len)
 {
 	jw_sep(j);
-	fputc('"', j->f);
-	jw_escape(j->f, s, len);
-	fputc('"', j->f);
+	jw_putc(j, '"');
+	jw_escape_j(j, s, len);
+	jw_putc(j, '"');
+	jw_done(j);
 }
 
 void jw_str(struct jw *j, const char *s)
@@ -82,14 +174,27 @@ void jw_str(struct jw *j, const char *s)
 
 void jw_u64(struct jw *j, uint64_t v)
 {
+	char buf[20];
+	size_t i = sizeof(buf);
+
+	/* as "%" PRIu64, without a trip through printf */
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
 	jw_sep(j);
-	fprintf(j->f, "%" PRIu64, v);
+	jw_write(j, buf + i, sizeof(buf) - i);
+	jw_done(j);
 }
 
 void jw_bool(struct jw *j, bool v)
 {
 	jw_sep(j);
-	fputs(v ? "true" : "false", j->f);
+	if (v)
+		jw_write(j, "true", 4);
+	else
+		jw_write(j, "false", 5);
+	jw_done(j);
 }
 
 void jw_kv_str(struct jw *j, const char *key, const char *s)
@@ -146,47 +251,106 @@ size_t utf8_seq_len(const unsigned char *s, size_t len)
 	return n;
 }
 
-static void jw_escape_ascii(FILE *f, unsigned char c)
+static void jw_escape_ascii(struct jw *j, unsigned char c)
 {
+	static const char hex[] = "0123456789abcdef";
+	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
 	switch (c) {
 	case '"':
-		fputs("\\\"", f);
+		jw_write(j, "\\\"", 2);
 		break;
 	case '\\':
-		fputs("\\\\", f);
+		jw_write(j, "\\\\", 2);
 		break;
 	case '\n':
-		fputs("\\n", f);
+		jw_write(j, "\\n", 2);
 		break;
 	case '\t':
-		fputs("\\t", f);
+		jw_write(j, "\\t", 2);
 		break;
 	case '\r':
-		fputs("\\r", f);
+		jw_write(j, "\\r", 2);
 		break;
 	default:
 		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
+			jw_write(j, u, sizeof(u));	/* "\\u%04x" */
 		else
-			fputc(c, f);
+			jw_putc(j, (char)c);
 	}
+}
+
+/* A byte of ASCII that goes into a JSON string as it is. */
+static bool jw_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+#define JW_ONES		0x0101010101010101ull
+#define JW_HIGHS	0x8080808080808080ull
+
+/* Whether a byte of w is 0 (exact for the word, not for which byte). */
+static uint64_t jw_zero_byte(uint64_t w)
+{
+	return (w - JW_ONES) & ~w & JW_HIGHS;
+}
+
+/*
+ * Whether the 8 bytes of w are all plain: none below 0x20, none '"' or
+ * '\\', none 0x7f or above. Stack frames, paths and names are long runs
+ * of them; a word at a time takes a fifth of the time a byte at a time
+ * does.
+ */
+static bool jw_plain8(uint64_t w)
+{
+	return !((w & JW_HIGHS) |
+		 ((w - JW_ONES * 0x20) & ~w & JW_HIGHS) |
+		 jw_zero_byte(w ^ (JW_ONES * '"')) |
+		 jw_zero_byte(w ^ (JW_ONES * '\\')) |
+		 jw_zero_byte(w ^ (JW_ONES * 0x7f)));
+}
+
+/* What needs no escaping goes out in runs. */
+static void jw_escape_j(struct jw *j, const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, n;
+	uint64_t w;
+
+	while (i < len) {
+		if (i + sizeof(w) <= len) {
+			memcpy(&w, p + i, sizeof(w));
+			if (jw_plain8(w)) {
+				i += sizeof(w);
+				continue;
+			}
+		}
+		if (jw_plain(p[i])) {
+			i++;
+			continue;
+		}
+		n = p[i] < 0x80 ? 1 : utf8_seq_len(p + i, len - i);
+		if (n > 1) {
+			i += n;
+			continue;
+		}
+		if (i > run)
+			jw_write(j, p + run, i - run);
+		if (n == 1)
+			jw_escape_ascii(j, p[i]);
+		else
+			jw_write(j, "\\ufffd", 6);
+		run = ++i;
+	}
+	if (i > run)
+		jw_write(j, p + run, i - run);
 }
 
 void jw_escape(FILE *f, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, n;
+	struct jw j;
 
-	while (i < len) {
-		n = utf8_seq_len(p + i, len - i);
-		if (n == 1) {
-			jw_escape_ascii(f, p[i]);
-		} else if (n) {
-			fwrite(p + i, 1, n, f);
-		} else {
-			fputs("\\ufffd", f);
-			n = 1;
-		}
-		i += n;
-	}
+	jw_init(&j, f);
+	jw_escape_j(&j, s, len);
+	jw_drain(&j);
 }

@@ -8,21 +8,47 @@
 #include <stdio.h>
 
 #define JW_MAX_DEPTH	8
+#define JW_BUF		1024
 
 /*
  * A streaming JSON writer. It puts the commas itself: call jw_key()
  * before each member of an object, nothing before an array element.
  * Its names start with jw_ so as not to meet json-c's (json_bool,
  * json_object_*), which "latwatch report" reads logs with.
+ *
+ * It gathers what it writes in a buffer of its own and hands it to f
+ * when a value is complete (back at the depth it started at) or the
+ * buffer is full: a stdio call for each comma and quote cost the agent
+ * more than the rest of an event's line. So write to f directly only
+ * between values.
  */
+/*
+ * A string that grows, for jw_init_mem(): buf[0, len) and a NUL, or
+ * failed if memory ran out. Zero it to start; kept from one value to the
+ * next, its memory is allocated once.
+ */
+struct jw_mem {
+	char *buf;
+	size_t len, cap;
+	bool failed;
+};
+
 struct jw {
-	FILE *f;
+	FILE *f;		/* or, if NULL: */
+	struct jw_mem *mem;
 	unsigned int depth;
 	bool first[JW_MAX_DEPTH];
 	bool after_key;
+	size_t n;		/* bytes in buf, not yet in f */
+	char buf[JW_BUF];
 };
 
 void jw_init(struct jw *j, FILE *f);
+/* Write into m instead of a FILE, after what it holds. */
+void jw_init_mem(struct jw *j, struct jw_mem *m);
+/* Empty m (its memory kept); free it. */
+void jw_mem_clear(struct jw_mem *m);
+void jw_mem_free(struct jw_mem *m);
 void jw_obj_open(struct jw *j);
 void jw_obj_close(struct jw *j);
 void jw_arr_open(struct jw *j);

@@ -159,15 +159,35 @@ uint64_t lw_mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* RFC 3339 in UTC with microseconds, truncated (never rounded up). */
+/*
+ * RFC 3339 in UTC with microseconds, truncated (never rounded up). Events
+ * come many a second: the date and time of day of the last second asked
+ * for are kept, which spares the most of it (latwatch has one thread).
+ */
 void lw_fmt_time(char buf[LW_TIME_LEN], uint64_t ts_ns)
 {
-	time_t sec = (time_t)(ts_ns / 1000000000u);
+	static uint64_t last_sec = UINT64_MAX;
+	static char day[LW_TIME_LEN];
+	static size_t n;
+	uint64_t sec = ts_ns / 1000000000u;
 	unsigned int usec = (unsigned int)(ts_ns % 1000000000u / 1000u);
+	char frac[] = ".000000Z";
+	size_t i;
 	struct tm tm;
-	size_t n;
+	time_t t;
 
-	gmtime_r(&sec, &tm);
-	n = strftime(buf, LW_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, LW_TIME_LEN - n, ".%06uZ", usec);
+	if (sec != last_sec) {
+		t = (time_t)sec;
+		gmtime_r(&t, &tm);
+		n = strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &tm);
+		last_sec = sec;
+	}
+	memcpy(buf, day, n);
+	for (i = 6; i > 0; i--, usec /= 10)
+		frac[i] = (char)('0' + usec % 10);
+	/* as snprintf(".%06uZ") would, cut to what is left */
+	i = sizeof(frac) - 1 < LW_TIME_LEN - n - 1 ? sizeof(frac) - 1 :
+						      LW_TIME_LEN - n - 1;
+	memcpy(buf + n, frac, i);
+	buf[n + i] = '\0';
 }

@@ -326,24 +326,39 @@ void lw_alert_event(struct lw_alerter *a, const struct lw_rule *rule,
 		snprintf(s->rule_text, sizeof(s->rule_text), "%s", rule->text);
 		memcpy(s->sig, key, sizeof(s->sig));
 		a->nslots++;
+		if (now_ns + s->window_ns < a->next_end_ns)
+			a->next_end_ns = now_ns + s->window_ns;
 	}
 	if (ri >= 0)
 		a->stats.fired[ri]++;
 	lw_alert_fire(a, rule->text, key, line, json, now_ns);
 }
 
+/*
+ * The agent calls it at every turn of its loop, an event at a time when
+ * they come slowly: the slots are looked at only once the first window
+ * can have ended.
+ */
 void lw_alert_tick(struct lw_alerter *a, uint64_t now_ns)
 {
 	struct lw_alert_slot *s;
+	uint64_t next = UINT64_MAX;
 	size_t i;
 
 	if (a->nchildren)
 		lw_exec_poll(a, now_ns);
+	if (!a->nslots || now_ns < a->next_end_ns)
+		return;
 	for (i = 0; i < LW_ALERT_SLOTS && a->nslots; i++) {
 		s = &a->slots[i];
-		if (s->used && lw_slot_over(s, now_ns))
+		if (!s->used)
+			continue;
+		if (lw_slot_over(s, now_ns))
 			lw_slot_end(a, s, s->window_ns);
+		else if (s->start_ns + s->window_ns < next)
+			next = s->start_ns + s->window_ns;
 	}
+	a->next_end_ns = next;
 }
 
 void lw_alert_reopen(struct lw_alerter *a)

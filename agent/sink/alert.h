@@ -99,6 +99,7 @@ struct lw_alerter {
 	char *exec_cmd;
 	struct lw_alert_slot *slots;	/* LW_ALERT_SLOTS of them */
 	unsigned int nslots;		/* used */
+	uint64_t next_end_ns;		/* no window ends before */
 	struct lw_alert_child children[LW_ALERT_CHILDREN];
 	unsigned int nchildren;
 	bool skip_said;			/* when exec last said it skipped one */

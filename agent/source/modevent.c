@@ -27,3 +27,23 @@ uint32_t lw_event_type_find(const char *name)
 			return t;
 	return LATWATCH_EV_UNSPEC;
 }
+
+static void lw_str_move(struct lw_str *s, const char *from, char *to)
+{
+	if (s->p)
+		s->p = to + (s->p - from);
+}
+
+void lw_event_move(struct lw_event *ev, const void *from, void *to)
+{
+	unsigned int i;
+
+	lw_str_move(&ev->comm, from, to);
+	lw_str_move(&ev->cgroup, from, to);
+	lw_str_move(&ev->name, from, to);
+	lw_str_move(&ev->function, from, to);
+	lw_str_move(&ev->interf.name, from, to);
+	lw_str_move(&ev->interf.function, from, to);
+	for (i = 0; i < ev->nframes; i++)
+		lw_str_move(&ev->frames[i], from, to);
+}

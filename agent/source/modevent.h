@@ -97,6 +97,12 @@ struct lw_lost {
 	uint64_t ts_ns;
 };
 
+/*
+ * ev was parsed from the message at from, and its strings point into it:
+ * make them point into a copy of that message at to.
+ */
+void lw_event_move(struct lw_event *ev, const void *from, void *to);
+
 /* An event type this program knows. */
 struct lw_event_type {
 	const char *name;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The module's events as a stream: see stream.h. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/genetlink.h>
 #include <netlink/msg.h>
 
 #include <latwatch/latwatch.h>
@@ -34,6 +36,36 @@ int lw_stream_open(struct lw_stream *st, int rcvbuf)
 		return lw_nl_fail(&st->nl, err,
 				  "joining the family notifications");
 	return 0;
+}
+
+int lw_stream_open_recording(struct lw_stream *st, int fd)
+{
+	int err;
+
+	st->rec = malloc(sizeof(*st->rec));
+	if (!st->rec)
+		return -ENOMEM;
+	err = lw_nlrec_open(st->rec, fd);
+	if (err) {
+		free(st->rec);
+		st->rec = NULL;
+		return err;
+	}
+	st->nl.family = -1;	/* the recording's own, when it comes */
+	st->loaded = true;
+	st->instance = 0;
+	st->seq = 0;
+	return 0;
+}
+
+bool lw_stream_recorded(const struct lw_stream *st)
+{
+	return st->rec != NULL;
+}
+
+bool lw_stream_ended(const struct lw_stream *st)
+{
+	return st->ended;
 }
 
 int lw_stream_subscribe(struct lw_stream *st, struct lw_nl *req)
@@ -194,9 +226,48 @@ void lw_stream_handle(struct lw_stream *st, struct nlmsghdr *nlh)
 	} else if (st->loaded && lw_ctrl_family_gone(nlh, st->nl.family)) {
 		lw_stream_gone(st);
 	} else if (!st->loaded && lw_ctrl_family_new(nlh)) {
+		if (st->rec) {
+			/* Subscribed: to the family its next message names. */
+			st->nl.family = -1;
+			st->loaded = true;
+		}
 		if (st->ops->back)
 			st->ops->back(st->arg);
 	}
+}
+
+/*
+ * A recording's next message, as a datagram of its own. A recording is
+ * subscribed to the family of its first message that is not nlctrl's
+ * (nor NLMSG_ERROR, NLMSG_DONE, ...), which lw_stream_handle() then
+ * matches as the socket's subscription.
+ */
+static int lw_stream_read_recording(struct lw_stream *st)
+{
+	struct nlmsghdr *nlh;
+	ssize_t n = lw_nlrec_recv(st->rec, &nlh);
+
+	if (n < 0 && errno == EBADMSG) {
+		st->ops->bad(st->arg, LW_STREAM_BAD_RECORDING, -EBADMSG, 0);
+		return 1;
+	}
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -1;
+	if (!n) {
+		st->ended = true;
+		return 0;
+	}
+	if (!nlh) {
+		st->ops->bad(st->arg, LW_STREAM_TOO_LARGE, -EMSGSIZE,
+			     (size_t)n);
+		return 1;
+	}
+	if (st->loaded && st->nl.family < 0 &&
+	    nlh->nlmsg_type >= NLMSG_MIN_TYPE &&
+	    nlh->nlmsg_type != GENL_ID_CTRL)
+		st->nl.family = nlh->nlmsg_type;
+	lw_stream_handle(st, nlh);
+	return 1;
 }
 
 int lw_stream_read(struct lw_stream *st)
@@ -208,6 +279,8 @@ int lw_stream_read(struct lw_stream *st)
 	ssize_t n;
 	int len;
 
+	if (st->rec)
+		return lw_stream_read_recording(st);
 	n = lw_nl_recv(&st->nl, buf, sizeof(buf), &sender);
 	if (n < 0) {
 		if (errno == EAGAIN)
@@ -264,16 +337,21 @@ int lw_stream_family(const struct lw_stream *st)
 
 int lw_stream_fd(const struct lw_stream *st)
 {
-	return lw_nl_fd(&st->nl);
+	return st->rec ? lw_nlrec_fd(st->rec) : lw_nl_fd(&st->nl);
 }
 
 bool lw_stream_pending(const struct lw_stream *st)
 {
-	return lw_nl_pending(&st->nl);
+	return st->rec ? lw_nlrec_pending(st->rec) : lw_nl_pending(&st->nl);
 }
 
 void lw_stream_close(struct lw_stream *st)
 {
+	if (st->rec) {
+		lw_nlrec_close(st->rec);
+		free(st->rec);
+		st->rec = NULL;
+	}
 	lw_nl_close(&st->nl);
 	if (st->cursor_fd >= 0)
 		close(st->cursor_fd);

@@ -11,6 +11,7 @@
 #include "source/cursor.h"
 #include "source/modevent.h"
 #include "source/nl.h"
+#include "source/nlrec.h"
 
 /*
  * The module's events as a stream, what "latwatch watch" and "latwatch
@@ -35,6 +36,15 @@
  *
  * What is printed, when the cursor is saved (lw_stream_consumed(),
  * lw_stream_save()) and the poll loop are the caller's.
+ *
+ * Or, in place of 1-3, lw_stream_open_recording(): a recording of the
+ * module's messages (source/nlrec.h) instead of the socket, for the
+ * developer option --replay-netlink. Each of its messages is read as a
+ * datagram of its own and handed on as a datagram of the socket would
+ * be, the same code all the way; the stream is subscribed from the
+ * start to the family of the recording's first message that is not
+ * nlctrl's, and again to the next one after a CTRL_CMD_NEWFAMILY.
+ * Nothing is asked of the kernel; lw_stream_ended() tells the end.
  */
 
 /* The longest datagram taken; a longer one is skipped. */
@@ -46,6 +56,7 @@ enum lw_stream_bad {
 	LW_STREAM_BAD_LOST,	/* a lost record that does not parse */
 	LW_STREAM_TOO_LARGE,	/* a datagram of more than LW_STREAM_MSG_MAX */
 	LW_STREAM_TRAILING,	/* bytes after the last message of a datagram */
+	LW_STREAM_BAD_RECORDING, /* a recording that cannot be framed */
 };
 
 struct lw_stream_ops {
@@ -93,6 +104,9 @@ struct lw_stream {
 	int cursor_fd;
 	struct lw_cursor cursor;
 	bool cursor_moved;
+	/* A recording read instead of the socket (NULL: none), and its end. */
+	struct lw_nlrec *rec;
+	bool ended;
 };
 
 /* What lw_stream_replay() fetched. */
@@ -111,6 +125,16 @@ void lw_stream_init(struct lw_stream *st, const struct lw_stream_ops *ops,
  * notifications. 0, or the exit code after saying why.
  */
 int lw_stream_open(struct lw_stream *st, int rcvbuf);
+
+/*
+ * Read the recording on fd instead of a socket: 0 or a negative errno
+ * (-ENOMEM). The stream closes fd.
+ */
+int lw_stream_open_recording(struct lw_stream *st, int fd);
+/* Whether the stream reads a recording. */
+bool lw_stream_recorded(const struct lw_stream *st);
+/* A recording's end was read: nothing more will come. */
+bool lw_stream_ended(const struct lw_stream *st);
 
 /*
  * Subscribe to the events of the module req was opened on (lw_nl_open()).
@@ -146,8 +170,9 @@ int lw_stream_replay(struct lw_stream *st, struct lw_nl *req,
 /*
  * Read one datagram, if there is one, and hand what it holds to ops.
  * Returns 1 if it read one (an overrun counts), 0 if there was none now
- * or it was empty (the end of a socket shut down reads so too), or -1
- * with errno set: EINTR, or the socket failed.
+ * or it was empty (the end of a socket shut down reads so too, and the
+ * end of a recording), or -1 with errno set: EINTR, or the socket (the
+ * recording) failed.
  */
 int lw_stream_read(struct lw_stream *st);
 
@@ -165,10 +190,13 @@ int lw_stream_save(struct lw_stream *st);
 bool lw_stream_loaded(const struct lw_stream *st);
 int lw_stream_family(const struct lw_stream *st);
 int lw_stream_fd(const struct lw_stream *st);
-/* Datagrams kept while subscribing: poll() will not say so. */
+/*
+ * Datagrams kept while subscribing, or a recording's messages read
+ * already: poll() will not say so.
+ */
 bool lw_stream_pending(const struct lw_stream *st);
 
-/* Close the socket and the cursor file. */
+/* Close the socket (or the recording) and the cursor file. */
 void lw_stream_close(struct lw_stream *st);
 
 #endif

@@ -96,6 +96,34 @@ static void test_watch(void **state)
 	/* state does not leak from one parse to the next */
 	assert_int_equal(watch_parse_args(ARGC(none), none, &o), LW_ARGS_OK);
 	assert_false(o.json);
+	assert_null(o.replay);
+}
+
+/*
+ * The developer option --replay-netlink: taken, left out of the usage,
+ * and nothing to fetch from a recording.
+ */
+static void test_watch_replay(void **state)
+{
+	char *replay[] = { "watch", "--replay-netlink", "-", "-j", NULL };
+	char *since[] = { "watch", "--replay-netlink", "rec", "--since-last",
+			  NULL };
+	char *help[] = { "watch", "--help", NULL };
+	char out[8192], err[8192];
+	struct watch_opts o;
+	int ret;
+
+	(void)state;
+	assert_int_equal(watch_parse_args(ARGC(replay), replay, &o),
+			 LW_ARGS_OK);
+	assert_string_equal(o.replay, "-");
+	assert_true(o.json);
+	assert_int_equal(PARSE(watch_parse_args, since, &o, out, err),
+			 LW_EXIT_USAGE);
+	assert_usage_error(out, err, "--since-last");
+	assert_int_equal(PARSE(watch_parse_args, help, &o, out, err),
+			 LW_EXIT_OK);
+	assert_null(strstr(out, "replay-netlink"));
 }
 
 static void test_stats(void **state)
@@ -244,6 +272,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_watch),
+		cmocka_unit_test(test_watch_replay),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_hist),

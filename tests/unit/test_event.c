@@ -741,6 +741,10 @@ static void test_time(void **state)
 	assert_time(999, "1970-01-01T00:00:00.000000Z");
 	assert_time(1000, "1970-01-01T00:00:00.000001Z");
 	assert_time(TS, "2026-11-22T01:50:03.123456Z");
+	/* the same second again, then another: its date is kept, or not */
+	assert_time(TS + 876000, "2026-11-22T01:50:03.124332Z");
+	assert_time(1000, "1970-01-01T00:00:00.000001Z");
+	assert_time(TS, "2026-11-22T01:50:03.123456Z");
 	/* truncated, never rounded into the next second */
 	assert_time(1709251199999999999ull, "2024-02-29T23:59:59.999999Z");
 	assert_time(1709251200000000000ull, "2024-03-01T00:00:00.000000Z");

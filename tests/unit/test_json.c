@@ -50,6 +50,39 @@ static void test_every_byte(void **state)
 	}
 }
 
+/*
+ * Every byte at every place of strings around the 8 bytes the escaper
+ * looks at at once; and UTF-8 across those words.
+ */
+static void test_every_byte_in_words(void **state)
+{
+	static const size_t lens[] = { 7, 8, 9, 15, 16, 17, 23 };
+	char in[32], want[64], one[16];
+	size_t l, k;
+	unsigned int b;
+
+	(void)state;
+	for (l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+		for (k = 0; k < lens[l]; k++) {
+			for (b = 0; b < 256; b++) {
+				memset(in, 'a', lens[l]);
+				in[k] = (char)b;
+				expected_byte(b, one, sizeof(one));
+				snprintf(want, sizeof(want), "%.*s%s%.*s",
+					 (int)k, in, one,
+					 (int)(lens[l] - k - 1), in + k + 1);
+				assert_escape(in, lens[l], want);
+			}
+		}
+	}
+	for (k = 0; k < 16; k++) {
+		memset(in, 'a', 20);
+		memcpy(in + k, "\xe2\x82\xac", 3);
+		in[20] = '\0';
+		assert_escape(in, 20, in);
+	}
+}
+
 static void test_utf8_kept(void **state)
 {
 	(void)state;
@@ -189,6 +222,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_byte),
+		cmocka_unit_test(test_every_byte_in_words),
 		cmocka_unit_test(test_utf8_kept),
 		cmocka_unit_test(test_utf8_invalid),
 		cmocka_unit_test(test_embedded_nul),
