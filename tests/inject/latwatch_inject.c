@@ -12,7 +12,8 @@
  *                      for MS ms looks like from inside: interrupts off on
  *                      CPU for MS ms (lwinj_stolen()), then, as the next
  *                      tick would, MS ms added to the CPU's steal time
- *                      (/proc/stat), after interrupts are on again
+ *                      (/proc/stat) in the timer interrupt that ends it,
+ *                      after the timers that expired before (MS >= 2)
  *   timer CPU MS       a timer_list callback, lwinj_timer_fn(), busy for MS ms
  *                      in the TIMER softirq of CPU
  *   hrtimer CPU MS     a hard hrtimer callback, lwinj_hrtimer_fn(), busy for
@@ -264,23 +265,46 @@ static noinline s64 lwinj_spin(u64 cycles)
 	return ktime_to_ns(ktime_sub(t1, t0));
 }
 
+/*
+ * stolen: the guest's tick accounts the steal time when the vCPU runs
+ * again, in the same timer interrupt as the timers that expired meanwhile,
+ * in the order they expired. lwinj_tick, armed to expire 1 ms before the
+ * window's end, does it as the tick would: after any timer that expired
+ * at the window's start (latwatch's sampler), however slow the kernel.
+ */
+static struct hrtimer lwinj_tick;
+static u64 lwinj_tick_steal;
+static bool lwinj_tick_ran;
+
+static enum hrtimer_restart lwinj_tick_fn(struct hrtimer *t)
+{
+	kcpustat_this_cpu->cpustat[CPUTIME_STEAL] += lwinj_tick_steal;
+	WRITE_ONCE(lwinj_tick_ran, true);
+	return HRTIMER_NORESTART;
+}
+
 static noinline s64 lwinj_stolen(u64 cycles)
 {
+	u64 ns = div_u64(cycles * 1000, tsc_khz) * NSEC_PER_USEC;
 	unsigned long flags;
 	ktime_t t0, t1;
 
+	lwinj_tick_steal = ns;
+	WRITE_ONCE(lwinj_tick_ran, false);
 	local_irq_save(flags);
 	t0 = ktime_get();
+	hrtimer_start(&lwinj_tick, ns_to_ktime(ns - NSEC_PER_MSEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
 	lwinj_busy_wait(cycles);
 	t1 = ktime_get();
 	local_irq_restore(flags);
-	/*
-	 * The tick after the host runs the vCPU again accounts it: after the
-	 * interrupts that were due (the sampler's) ran.
-	 */
-	local_irq_save(flags);
-	kcpustat_this_cpu->cpustat[CPUTIME_STEAL] += ktime_to_ns(ktime_sub(t1, t0));
-	local_irq_restore(flags);
+	hrtimer_cancel(&lwinj_tick);
+	if (!READ_ONCE(lwinj_tick_ran)) {
+		/* It did not fire (it cannot in a window of 1 ms): now. */
+		local_irq_save(flags);
+		kcpustat_this_cpu->cpustat[CPUTIME_STEAL] += ns;
+		local_irq_restore(flags);
+	}
 	return ktime_to_ns(ktime_sub(t1, t0));
 }
 
@@ -649,6 +673,9 @@ static ssize_t lwinj_write(struct file *file, const char __user *ubuf,
 	ret = lwinj_parse(buf, &req.kind, &cpu, &ms, &threads);
 	if (ret)
 		return ret;
+	/* Its tick expires 1 ms before the window's end. */
+	if (req.kind == LWINJ_STOLEN && ms < 2)
+		return -EINVAL;
 
 	if (req.kind == LWINJ_HUNG || req.kind == LWINJ_HUNGS) {
 		mutex_lock(&lwinj_lock);
@@ -829,6 +856,13 @@ static int __init lwinj_init(void)
 		     HRTIMER_MODE_REL_PINNED_HARD);
 	lwinj_async.hrtimer.function = lwinj_hrtimer_fn;
 #endif
+#ifdef LW_HAVE_HRTIMER_SETUP
+	hrtimer_setup(&lwinj_tick, lwinj_tick_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_PINNED_HARD);
+#else
+	hrtimer_init(&lwinj_tick, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	lwinj_tick.function = lwinj_tick_fn;
+#endif
 	tasklet_setup(&lwinj_async.tasklet, lwinj_tasklet_fn);
 	init_completion(&lwinj_async.done);
 	for (i = 0; i < LWINJ_HUNG_MAX; i++)
@@ -863,6 +897,7 @@ static void __exit lwinj_exit(void)
 	/* Nothing is armed any more; wait for callbacks still returning. */
 	timer_delete_sync(&lwinj_async.timer);
 	hrtimer_cancel(&lwinj_async.hrtimer);
+	hrtimer_cancel(&lwinj_tick);
 	tasklet_kill(&lwinj_async.tasklet);
 }
 
