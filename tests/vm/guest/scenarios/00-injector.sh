@@ -50,25 +50,20 @@ check "spin 500 ms write returned after ${ms}ms of uptime" \
 
 # The local timer interrupt count of $CPU: a 400 ms spin takes ~100 ticks
 # (HZ=250; fewer when the host does not run the vCPU for a while); with
-# interrupts off only the ticks around the window remain: those of the
-# time the write took beyond 400 ms (a debug kernel takes longer), plus a
-# few.
+# interrupts off only the interrupts around the window remain, and the
+# time around it is longer on a slow (debug) kernel (3-4 on a stock
+# kernel, 20-24 on the debug one): so no more than half of what the spin
+# of the same length got, about 100, as it would with interrupts on.
 loc() {
 	awk -v c=$(($1 + 2)) '$1 == "LOC:" { print $c }' /proc/interrupts
 }
-hz=$(sed -n 's/^CONFIG_HZ=//p' /boot/config 2>/dev/null)
 a=$(loc "$CPU")
-t0=$(cut -d' ' -f1 /proc/uptime)
 inject irqoff "$CPU" 400
-t1=$(cut -d' ' -f1 /proc/uptime)
 b=$(loc "$CPU")
 inject spin "$CPU" 400
 c=$(loc "$CPU")
-around=$(awk -v a="$t0" -v b="$t1" -v hz="${hz:-250}" \
-	'BEGIN { t = (b - a) * 1000 - 400 + 20; if (t < 0) t = 0;
-		 printf "%d", t * hz / 1000 + 10 }')
-check "no timer interrupts on CPU $CPU during irqoff 400 ms ($((b - a)) around it, at most $around)" \
-	test $((b - a)) -le "$around"
+check "no timer interrupts on CPU $CPU during irqoff 400 ms ($((b - a)) around it; spin: $((c - b)))" \
+	test $((2 * (b - a))) -le $((c - b))
 check "timer interrupts on CPU $CPU during spin 400 ms ($((c - b)))" \
 	test $((c - b)) -ge 40
 
