@@ -205,8 +205,7 @@ bool lw_kf_lines(struct lw_snapshots *s, struct lw_kfile *f, lw_line_fn fn,
 	return false;
 }
 
-/* A decimal number at *p, moving p past it. */
-static bool lw_dec(const char **p, uint64_t *v)
+bool lw_snap_parse_dec(const char **p, uint64_t *v)
 {
 	const char *s = *p;
 	uint64_t x = 0;
@@ -229,7 +228,7 @@ bool lw_snap_parse_u64(const char *buf, uint64_t *v)
 {
 	const char *p = buf;
 
-	if (!lw_dec(&p, v))
+	if (!lw_snap_parse_dec(&p, v))
 		return false;
 	while (*p == ' ' || *p == '\t')
 		p++;

@@ -84,6 +84,8 @@ bool lw_kf_lines(struct lw_snapshots *s, struct lw_kfile *f, lw_line_fn fn,
 		 void *arg);
 /* A file's text holding one decimal number, as sysfs counters do. */
 bool lw_snap_parse_u64(const char *buf, uint64_t *v);
+/* A decimal number at *p, moving p past it; false on none or overflow. */
+bool lw_snap_parse_dec(const char **p, uint64_t *v);
 bool lw_snap_read_u64_at(int dirfd, const char *path, uint64_t *v);
 /* The interfaces' files that may be kept open, from RLIMIT_NOFILE. */
 unsigned int lw_snap_kept_max(void);

@@ -18,26 +18,6 @@
 /* CPUs assumed when ROOT has neither a "possible" nor an "online" list. */
 #define LW_SNAP_DEF_CPUS	64
 
-/* A decimal number at *p, moving p past it. */
-static bool lw_parse_dec(const char **p, uint64_t *v)
-{
-	const char *s = *p;
-	uint64_t x = 0;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	for (; isdigit((unsigned char)*s); s++) {
-		unsigned int d = (unsigned int)(*s - '0');
-
-		if (x > (UINT64_MAX - d) / 10)
-			return false;
-		x = x * 10 + d;
-	}
-	*p = s;
-	*v = x;
-	return true;
-}
-
 static const char *lw_skip_space(const char *p)
 {
 	while (*p == ' ' || *p == '\t')
@@ -54,12 +34,12 @@ bool lw_parse_cpulist(const char *s, void (*fn)(void *arg, uint32_t cpu),
 	if (*p == '\n' || *p == '\0')
 		return true;	/* no CPU at all: an empty list */
 	for (;;) {
-		if (!lw_parse_dec(&p, &a))
+		if (!lw_snap_parse_dec(&p, &a))
 			return false;
 		b = a;
 		if (*p == '-') {
 			p++;
-			if (!lw_parse_dec(&p, &b) || b < a)
+			if (!lw_snap_parse_dec(&p, &b) || b < a)
 				return false;
 		}
 		if (b >= LW_SNAP_MAX_CPUS * 64ull)
@@ -133,6 +113,25 @@ static bool lw_at_eol(const char *p)
 }
 
 /*
+ * The numbers after a line's name, each after blanks, up to its end: at
+ * most max into f, how many in *n. False on anything else, or too many.
+ */
+static bool lw_parse_fields(const char *p, uint64_t *f, unsigned int max,
+			    unsigned int *n)
+{
+	*n = 0;
+	while (*p == ' ' || *p == '\t') {
+		p = lw_skip_space(p);
+		if (*p == '\0' || *p == '\n')
+			break;
+		if (*n == max || !lw_snap_parse_dec(&p, &f[*n]))
+			return false;
+		(*n)++;
+	}
+	return lw_at_eol(p);
+}
+
+/*
  * Columns of a row: 1 processed, 2 dropped, 3 time_squeeze, ...; since
  * Linux 5.10, 12 is the backlog length and 13 the CPU; newer kernels may
  * add more.
@@ -194,19 +193,9 @@ bool lw_parse_schedstat_cpu(const char *line, unsigned int version,
 	if (strncmp(p, "cpu", 3))
 		return false;
 	p += 3;
-	if (!lw_parse_dec(&p, &c) || c > UINT32_MAX)
+	if (!lw_snap_parse_dec(&p, &c) || c > UINT32_MAX)
 		return false;
-	for (;;) {
-		if (*p != ' ' && *p != '\t')
-			break;
-		p = lw_skip_space(p);
-		if (*p == '\0' || *p == '\n')
-			break;
-		if (n == LW_SCHEDSTAT_MAX_FIELDS || !lw_parse_dec(&p, &f[n]))
-			return false;
-		n++;
-	}
-	if (!lw_at_eol(p) || n < rd + 2)
+	if (!lw_parse_fields(p, f, LW_SCHEDSTAT_MAX_FIELDS, &n) || n < rd + 2)
 		return false;
 	*cpu = (uint32_t)c;
 	*run_delay = f[rd];
@@ -233,19 +222,10 @@ bool lw_parse_stat_cpu(const char *line, int64_t *cpu, uint64_t *steal)
 		return false;
 	p += 3;
 	all = *p == ' ' || *p == '\t';
-	if (!all && (!lw_parse_dec(&p, &c) || c > INT32_MAX))
+	if (!all && (!lw_snap_parse_dec(&p, &c) || c > INT32_MAX))
 		return false;
-	for (;;) {
-		if (*p != ' ' && *p != '\t')
-			break;
-		p = lw_skip_space(p);
-		if (*p == '\0' || *p == '\n')
-			break;
-		if (n == LW_STAT_MAX_FIELDS || !lw_parse_dec(&p, &f[n]))
-			return false;
-		n++;
-	}
-	if (!lw_at_eol(p) || n <= LW_STAT_STEAL)
+	if (!lw_parse_fields(p, f, LW_STAT_MAX_FIELDS, &n) ||
+	    n <= LW_STAT_STEAL)
 		return false;
 	*cpu = all ? -1 : (int64_t)c;
 	*steal = f[LW_STAT_STEAL];
@@ -372,7 +352,7 @@ static bool lw_schedstat_line(struct lw_snapshots *s, char *line, void *arg)
 
 	if (!strncmp(line, "version ", 8)) {
 		p = line + 8;
-		if (lw_parse_dec(&p, &v) && v <= UINT32_MAX)
+		if (lw_snap_parse_dec(&p, &v) && v <= UINT32_MAX)
 			s->schedstat_version = (unsigned int)v;
 		/* stop at a layout this does not know */
 		return s->schedstat_version >= 14;
@@ -415,7 +395,7 @@ bool lw_snap_read_loadavg(struct lw_snapshots *s, unsigned int *stored)
 			p++;
 	}
 	p = lw_skip_space(p);
-	if (!lw_parse_dec(&p, &v) || *p != '/')
+	if (!lw_snap_parse_dec(&p, &v) || *p != '/')
 		return false;
 	lw_snap_store(s, LW_GLOB_PROCS_RUNNING, v, stored);
 	return true;
@@ -458,7 +438,7 @@ static bool lw_stat_line(struct lw_snapshots *s, char *line, void *arg)
 	if (strncmp(line, "procs_running ", 14))
 		return true;
 	p = line + 14;
-	if (lw_parse_dec(&p, &v) && lw_at_eol(p))
+	if (lw_snap_parse_dec(&p, &v) && lw_at_eol(p))
 		lw_snap_store(s, LW_GLOB_PROCS_RUNNING, v, l->stored);
 	return false;
 }
@@ -487,6 +467,6 @@ void lw_snap_read_psi(struct lw_snapshots *s, unsigned int *stored)
 	if (!p || (strchr(buf, '\n') && p > strchr(buf, '\n')))
 		return;
 	p += 7;
-	if (lw_parse_dec(&p, &v) && lw_at_eol(p))
+	if (lw_snap_parse_dec(&p, &v) && lw_at_eol(p))
 		lw_snap_store(s, LW_GLOB_PSI_SOME, v, stored);
 }
