@@ -241,14 +241,65 @@ static void lw_period_extend(struct lw_periods *p, struct lw_period_ent *e,
 	e->seen_ns = tn;
 }
 
+/*
+ * Trial period j, k: (t_n - t_j) / k for t_j the j-th occurrence before
+ * t_n, the newest of the n in p->x[]; 0 if out of range.
+ */
+static double lw_trial(const struct lw_periods *p, unsigned int n,
+		       unsigned int j, unsigned int k)
+{
+	double p0 = -p->x[n - 1 - j] / k;
+
+	return p0 < LW_PERIOD_MIN_NS || p0 > LW_PERIOD_MAX_NS ? 0 : p0;
+}
+
+/*
+ * The fit of the trial periods that wins (period.h), if one is
+ * significant: false if none is.
+ */
+static bool lw_period_best(struct lw_periods *p, unsigned int n,
+			   struct lw_fit *best)
+{
+	unsigned int j, k, tries = 0;
+	double p0, lmax;
+	struct lw_fit f;
+
+	memset(best, 0, sizeof(*best));
+	for (j = 1; j <= LW_PERIOD_PAIRS && j < n; j++)
+		for (k = 1; k <= LW_PERIOD_DIV; k++)
+			tries += lw_trial(p, n, j, k) > 0;
+	if (!tries)
+		return false;
+	/*
+	 * Only the significant ones compete: one that takes in more
+	 * occurrences by bending its line to them is not, and must not
+	 * hide the one that is.
+	 */
+	lmax = -LW_PERIOD_SIGMA - log10(tries);
+	for (j = 1; j <= LW_PERIOD_PAIRS && j < n; j++) {
+		for (k = 1; k <= LW_PERIOD_DIV; k++) {
+			p0 = lw_trial(p, n, j, k);
+			if (!p0)
+				continue;
+			lw_fit(p, n, p0, 2 * k, &f);
+			if (!f.valid || f.lchance > lmax ||
+			    (best->valid && (f.count < best->count ||
+					     (f.count == best->count &&
+					      f.lchance >= best->lchance))))
+				continue;
+			*best = f;
+		}
+	}
+	return best->valid;
+}
+
 /* Is e periodic now that its newest occurrence has come? */
 static bool lw_period_eval(struct lw_periods *p, struct lw_period_ent *e)
 {
-	unsigned int n = e->n, i, j, k, tries = 0;
+	unsigned int n = e->n, i;
 	uint64_t tn = *lw_occ(p, e, n - 1);
 	struct lw_period *ps = &e->series;
-	struct lw_fit f, best;
-	double p0;
+	struct lw_fit best;
 
 	for (i = 0; i < n; i++)
 		p->x[i] = -(double)(tn - *lw_occ(p, e, i));
@@ -256,24 +307,7 @@ static bool lw_period_eval(struct lw_periods *p, struct lw_period_ent *e)
 		lw_period_extend(p, e, n, tn);
 		return true;
 	}
-
-	memset(&best, 0, sizeof(best));
-	for (j = 1; j <= LW_PERIOD_PAIRS && j < n; j++) {
-		for (k = 1; k <= LW_PERIOD_DIV; k++) {
-			p0 = -p->x[n - 1 - j] / k;
-			if (p0 < LW_PERIOD_MIN_NS || p0 > LW_PERIOD_MAX_NS)
-				continue;
-			tries++;
-			lw_fit(p, n, p0, 2 * k, &f);
-			if (!f.valid || (best.valid &&
-					  (f.count < best.count ||
-					   (f.count == best.count &&
-					    f.lchance >= best.lchance))))
-				continue;
-			best = f;
-		}
-	}
-	if (!best.valid || best.lchance + log10(tries) > -LW_PERIOD_SIGMA)
+	if (!lw_period_best(p, n, &best))
 		return false;
 
 	ps->period_ns = lw_round_u64(best.p);

@@ -27,6 +27,8 @@ struct lw_fit {
 	unsigned int dups;	/* in a taken slot */
 	unsigned int oldest;	/* index of the oldest fitting occurrence */
 	double jitter;
+	double h;		/* largest residual, at least the resolution */
+	double far;		/* of the fit most off the line (lw_trim()) */
 	double lchance;		/* log10 of the chance it is random */
 	bool valid;
 };
