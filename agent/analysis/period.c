@@ -415,7 +415,7 @@ static void lw_fmt_jitter(char *buf, size_t len, uint64_t v)
 
 size_t lw_period_text(char *buf, size_t len, const struct lw_period *pd)
 {
-	char per[32], jit[32], since[32];
+	char per[32], jit[32], since[32], beat[40] = "";
 	time_t sec = (time_t)(pd->first_ns / 1000000000u);
 	struct tm tm;
 	int n;
@@ -429,8 +429,12 @@ size_t lw_period_text(char *buf, size_t len, const struct lw_period *pd)
 	strftime(since, sizeof(since),
 		 pd->last_ns - pd->first_ns >= 86400000000000ull ?
 		 "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
-	n = snprintf(buf, len, "every %s \xc2\xb1 %s, %u time%s since %s",
-		     per, jit, pd->count, pd->count == 1 ? "" : "s", since);
+	if (pd->outliers)
+		snprintf(beat, sizeof(beat), " (and %u off the beat)",
+			 pd->outliers);
+	n = snprintf(buf, len, "every %s \xc2\xb1 %s, %u time%s since %s%s",
+		     per, jit, pd->count, pd->count == 1 ? "" : "s", since,
+		     beat);
 	return n < 0 ? 0 : (size_t)n;
 }
 
@@ -447,6 +451,7 @@ void lw_period_json(struct jw *j, const struct lw_period *pd)
 	jw_kv_u64(j, "count", pd->count);
 	jw_kv_u64(j, "missed", pd->missed);
 	jw_kv_u64(j, "outliers", pd->outliers);
+	jw_kv_u64(j, "offbeat", pd->outliers);
 	jw_kv_str(j, "since", since);
 	jw_kv_u64(j, "since_ns", pd->first_ns);
 	jw_kv_u64(j, "last_ns", pd->last_ns);

@@ -151,7 +151,9 @@
 
 /*
  * A periodic series of one signature. count, missed and outliers are
- * since first_ns, even when the occurrences kept are fewer.
+ * since first_ns, even when the occurrences kept are fewer. The outliers
+ * are the occurrences off the beat: "N off the beat" in its text,
+ * "offbeat" in its JSON.
  */
 struct lw_period {
 	uint64_t period_ns;
@@ -215,7 +217,8 @@ void lw_periods_foreach(const struct lw_periods *p, uint64_t now_ns,
  * in the largest of s, ms and us in which it is at least 0.1, with one
  * decimal, else in ns (0 is "0 s"); both rounded to the nearest. Then
  * the UTC time of day of the first occurrence, with its date before it
- * ("2026-11-20 12:00:03") if the series spans a day or more. Always
+ * ("2026-11-20 12:00:03") if the series spans a day or more, and if some
+ * occurrences since fell off the beat, " (and 2 off the beat)". Always
  * NUL-terminated, cut at len - 1; returns the length it would have had
  * uncut.
  */
@@ -223,8 +226,9 @@ size_t lw_period_text(char *buf, size_t len, const struct lw_period *pd);
 
 /*
  * Key "period" and the object {"period_ns", "jitter_ns", "count",
- * "missed", "outliers", "since" (time as lw_fmt_time), "since_ns",
- * "last_ns", "text" (lw_period_text)}.
+ * "missed", "outliers", "offbeat" (the outliers again, under the name the
+ * text gives them), "since" (time as lw_fmt_time), "since_ns", "last_ns",
+ * "text" (lw_period_text)}.
  */
 void lw_period_json(struct jw *j, const struct lw_period *pd);
 

@@ -676,6 +676,7 @@ static void test_offbeat_issue(void **state)
 {
 	struct lw_periods *p = new_periods(0, 0);
 	struct lw_period pd;
+	char buf[128];
 	double t[8];
 	int i;
 
@@ -699,6 +700,9 @@ static void test_offbeat_issue(void **state)
 	assert_int_equal(pd.count, 8);
 	assert_int_equal(pd.outliers, 1);
 	assert_int_equal(pd.first_ns, at(t[0]));
+	lw_period_text(buf, sizeof(buf), &pd);
+	assert_string_equal(buf, "every 2.0 s \xc2\xb1 0.5 ms, 8 times since "
+			    "12:01:43 (and 1 off the beat)");
 	free_periods(p);
 }
 
@@ -1101,6 +1105,17 @@ static void test_text(void **state)
 			 strlen("every 3600.0 s \xc2\xb1 2.0 s, 1 time since "
 				"12:00:03"));
 	assert_string_equal(small, "every 3600.");
+
+	/* How many fell off the beat, if any did. */
+	pd.outliers = 1;
+	text(&pd, "every 3600.0 s \xc2\xb1 2.0 s, 1 time since 12:00:03 "
+		  "(and 1 off the beat)");
+	pd.period_ns = 2 * NS;
+	pd.jitter_ns = 1234567;
+	pd.count = 5;
+	pd.outliers = 4294967295u;
+	text(&pd, "every 2.0 s \xc2\xb1 1.2 ms, 5 times since 12:00:03 "
+		  "(and 4294967295 off the beat)");
 }
 
 static void test_json(void **state)
@@ -1129,12 +1144,12 @@ static void test_json(void **state)
 	assert_string_equal(c.buf,
 		"{\"sig\":\"softirqoff:memcg_stat_show\",\"period\":{"
 		"\"period_ns\":600200000000,\"jitter_ns\":400000000,"
-		"\"count\":5,\"missed\":1,\"outliers\":2,"
+		"\"count\":5,\"missed\":1,\"outliers\":2,\"offbeat\":2,"
 		"\"since\":\"2026-11-22T12:00:03.123456Z\","
 		"\"since_ns\":1795348803123456789,"
 		"\"last_ns\":1795352404323456789,"
 		"\"text\":\"every 600.2 s \xc2\xb1 0.4 s, 5 times since "
-		"12:00:03\"}}\n");
+		"12:00:03 (and 2 off the beat)\"}}\n");
 	assert_json_line(c.buf);
 	cap_free(&c);
 }
