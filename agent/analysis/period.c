@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "analysis/period.h"
+#include "analysis/period_fit.h"
 #include "lib/hash.h"
 #include "lib/utils.h"
 
@@ -24,25 +25,6 @@ struct lw_period_ent {
 	bool live;		/* series is reported periodic */
 	struct lw_period series;
 	uint64_t seen_ns;	/* newest occurrence counted in series */
-};
-
-/* Marks of occurrences during a fit. */
-enum {
-	LW_PM_NONE,		/* not reached: older than the series */
-	LW_PM_FIT,
-	LW_PM_DUP,
-	LW_PM_OUT,
-};
-
-/* The result of fitting one candidate period. */
-struct lw_fit {
-	double a, p;		/* the line t = a + p * s; t_n is 0 */
-	unsigned int count, missed, outliers;
-	unsigned int dups;	/* in a taken slot */
-	unsigned int oldest;	/* index of the oldest fitting occurrence */
-	double jitter;
-	double lchance;		/* log10 of the chance it is random */
-	bool valid;
 };
 
 int lw_periods_init(struct lw_periods *p, unsigned int max_sigs,
@@ -194,209 +176,11 @@ static void lw_occ_push(struct lw_periods *p, struct lw_period_ent *e,
 	e->n++;
 }
 
-/* The residual window of period p. */
-static double lw_tol(double p)
-{
-	return p / LW_PERIOD_TOL;
-}
-
 /* When the series is overdue: no later fit can extend it. */
 static uint64_t lw_period_deadline(const struct lw_period *pd)
 {
 	return pd->last_ns + (LW_PERIOD_GAP + 1) * pd->period_ns +
 	       pd->period_ns / LW_PERIOD_TOL;
-}
-
-/* log10 of the binomial coefficient C(n, k). */
-static double lw_log10_choose(unsigned int n, unsigned int k)
-{
-	double l = 0;
-	unsigned int i;
-
-	for (i = 1; i <= k; i++)
-		l += log10((double)(n - k + i) / i);
-	return l;
-}
-
-/* Least-squares sums of the (slot, time) pairs of the fitting ones. */
-struct lw_lsq {
-	double n, s, ss, t, st;
-};
-
-static void lw_lsq_add(struct lw_lsq *q, int s, double t)
-{
-	q->n += 1;
-	q->s += s;
-	q->ss += (double)s * s;
-	q->t += t;
-	q->st += s * t;
-}
-
-/* The line through the pairs; false if there are not two slots. */
-static bool lw_lsq_line(const struct lw_lsq *q, double *a, double *p)
-{
-	double d = q->n * q->ss - q->s * q->s;
-
-	if (q->n < 2 || d <= 0)
-		return false;
-	*p = (q->n * q->st - q->s * q->t) / d;
-	*a = (q->t - *p * q->s) / q->n;
-	return true;
-}
-
-/*
- * Walk the occurrences p->x[0..n) (relative to the newest, ascending, the
- * last one 0) from the newest back, along the line t = a + per * s, and
- * mark p->mark[] and p->slot[]; tol is the largest |residual| of a fit.
- * Returns the index of the oldest fitting.
- *
- * With span, the line follows the fits: its phase a is their mean offset
- * from the period per until they are three or more and span at least span
- * slots; from then on a and per are their least-squares line. So a
- * period measured over k periods is not replaced by one measured over
- * fewer. Without (0), the line stays, and an occurrence nearer to it than
- * the one in its slot takes the slot (except the newest's).
- */
-static unsigned int lw_walk(struct lw_periods *p, unsigned int n, double a,
-			    double per, double tol, int span)
-{
-	const double *x = p->x;
-	struct lw_lsq q = { 0, 0, 0, 0, 0 };
-	unsigned int i, oldest = n - 1;
-	double r, rfit = 0, off = 0;
-	int s;
-
-	memset(p->mark, LW_PM_NONE, n);
-	p->mark[oldest] = LW_PM_FIT;
-	p->slot[oldest] = 0;
-	lw_lsq_add(&q, 0, 0);
-	for (i = n - 1; i-- > 0;) {
-		if (x[i] < a - tol +
-			   per * (p->slot[oldest] - LW_PERIOD_GAP - 1))
-			break;
-		s = (int)lround((x[i] - a) / per);
-		r = x[i] - a - per * s;
-		if (fabs(r) > tol) {
-			p->mark[i] = LW_PM_OUT;
-		} else if (s < p->slot[oldest]) {
-			p->mark[i] = LW_PM_FIT;
-			p->slot[i] = s;
-			oldest = i;
-			rfit = fabs(r);
-			if (span) {
-				lw_lsq_add(&q, s, x[i]);
-				off += x[i] - per * s;
-				if (q.n >= 3 && -s >= span)
-					lw_lsq_line(&q, &a, &per);
-				else
-					a = off / q.n;
-			}
-		} else if (!span && s == p->slot[oldest] && s &&
-			   fabs(r) < rfit) {
-			p->mark[oldest] = LW_PM_DUP;
-			p->mark[i] = LW_PM_FIT;
-			p->slot[i] = s;
-			oldest = i;
-			rfit = fabs(r);
-		} else {
-			p->mark[i] = LW_PM_DUP;
-		}
-	}
-	return oldest;
-}
-
-/* The least-squares line of the fits from index from on, if three or more. */
-static bool lw_fit_line(const struct lw_periods *p, unsigned int from,
-			unsigned int n, double *a, double *per)
-{
-	struct lw_lsq q = { 0, 0, 0, 0, 0 };
-	unsigned int i;
-
-	for (i = from; i < n; i++)
-		if (p->mark[i] == LW_PM_FIT)
-			lw_lsq_add(&q, p->slot[i], p->x[i]);
-	return q.n >= 3 && lw_lsq_line(&q, a, per) &&
-	       *per >= LW_PERIOD_MIN_NS / 2;
-}
-
-/*
- * Fit the series of period about p0 that ends in the newest of the n
- * occurrences p->x[]; span as for lw_walk(). Leaves the marks of the fit
- * in p->mark[] and p->slot[].
- */
-static void lw_fit(struct lw_periods *p, unsigned int n, double p0, int span,
-		   struct lw_fit *f)
-{
-	const double *x = p->x;
-	double a = 0, per = p0, tol, r, rmax = 0, ss = 0, h;
-	unsigned int i, c = 0, m = 0, o = 0, d = 0, end, half = 0;
-	int prev = 0;
-
-	memset(f, 0, sizeof(*f));
-	/* Follow the fits, then along their least-squares line. */
-	end = lw_walk(p, n, 0, p0, lw_tol(p0), span);
-	if (!lw_fit_line(p, end, n, &a, &per))
-		return;
-	tol = lw_tol(per);
-	end = lw_walk(p, n, a, per, tol, 0);
-
-	/*
-	 * The longest run back from the newest that keeps to the rules (the
-	 * walk stopped before LW_PERIOD_GAP empty slots in a row).
-	 */
-	for (i = n; i-- > end;) {
-		if (p->mark[i] == LW_PM_OUT) {
-			o++;
-		} else if (p->mark[i] == LW_PM_DUP) {
-			d++;
-		} else if (p->mark[i] == LW_PM_FIT) {
-			if (c)
-				m += prev - p->slot[i] - 1;
-			prev = p->slot[i];
-			c++;
-			if (c >= 3 && 2 * m <= c && 2 * o <= c) {
-				f->oldest = i;
-				f->count = c;
-				f->missed = m;
-				f->outliers = o;
-				f->dups = d;
-			}
-		}
-	}
-	if (!f->count)
-		return;
-	memset(p->mark, LW_PM_NONE, f->oldest);
-	/* The series must end in the newest (at 0, in slot 0). */
-	if (!lw_fit_line(p, f->oldest, n, &a, &per) || fabs(a) > tol ||
-	    per < LW_PERIOD_MIN_NS || per > LW_PERIOD_MAX_NS)
-		return;
-	f->a = a;
-	f->p = per;
-	for (i = f->oldest; i < n; i++) {
-		if (p->mark[i] == LW_PM_OUT) {
-			/* Distance from the middle between two slots. */
-			r = (x[i] - a) / per;
-			if (fabs(r - floor(r) - 0.5) * per <= lw_tol(per) / 2)
-				half++;
-		}
-		if (p->mark[i] != LW_PM_FIT)
-			continue;
-		r = x[i] - a - per * p->slot[i];
-		ss += r * r;
-		if (fabs(r) > rmax)
-			rmax = fabs(r);
-	}
-	/* The outliers keep time too: this is twice the period. */
-	if (half >= 2 && 2 * half >= f->outliers && 4 * half >= f->count)
-		return;
-	f->jitter = sqrt(ss / (f->count - 2));
-	h = rmax > LW_PERIOD_RES_NS ? rmax : LW_PERIOD_RES_NS;
-	f->lchance = lw_log10_choose(f->count + f->outliers + f->dups - 2,
-				     f->count - 2);
-	if (2 * h < per - LW_PERIOD_STORM_NS)
-		f->lchance += (f->count - 2) *
-			      log10(2 * h / (per - LW_PERIOD_STORM_NS));
-	f->valid = true;
 }
 
 static uint64_t lw_round_u64(double v)
@@ -457,14 +241,65 @@ static void lw_period_extend(struct lw_periods *p, struct lw_period_ent *e,
 	e->seen_ns = tn;
 }
 
+/*
+ * Trial period j, k: (t_n - t_j) / k for t_j the j-th occurrence before
+ * t_n, the newest of the n in p->x[]; 0 if out of range.
+ */
+static double lw_trial(const struct lw_periods *p, unsigned int n,
+		       unsigned int j, unsigned int k)
+{
+	double p0 = -p->x[n - 1 - j] / k;
+
+	return p0 < LW_PERIOD_MIN_NS || p0 > LW_PERIOD_MAX_NS ? 0 : p0;
+}
+
+/*
+ * The fit of the trial periods that wins (period.h), if one is
+ * significant: false if none is.
+ */
+static bool lw_period_best(struct lw_periods *p, unsigned int n,
+			   struct lw_fit *best)
+{
+	unsigned int j, k, tries = 0;
+	double p0, lmax;
+	struct lw_fit f;
+
+	memset(best, 0, sizeof(*best));
+	for (j = 1; j <= LW_PERIOD_PAIRS && j < n; j++)
+		for (k = 1; k <= LW_PERIOD_DIV; k++)
+			tries += lw_trial(p, n, j, k) > 0;
+	if (!tries)
+		return false;
+	/*
+	 * Only the significant ones compete: one that takes in more
+	 * occurrences by bending its line to them is not, and must not
+	 * hide the one that is.
+	 */
+	lmax = -LW_PERIOD_SIGMA - log10(tries);
+	for (j = 1; j <= LW_PERIOD_PAIRS && j < n; j++) {
+		for (k = 1; k <= LW_PERIOD_DIV; k++) {
+			p0 = lw_trial(p, n, j, k);
+			if (!p0)
+				continue;
+			lw_fit(p, n, p0, 2 * k, &f);
+			if (!f.valid || f.lchance > lmax ||
+			    (best->valid && (f.count < best->count ||
+					     (f.count == best->count &&
+					      f.lchance >= best->lchance))))
+				continue;
+			*best = f;
+		}
+	}
+	return best->valid;
+}
+
 /* Is e periodic now that its newest occurrence has come? */
 static bool lw_period_eval(struct lw_periods *p, struct lw_period_ent *e)
 {
-	unsigned int n = e->n, i, j, k, tries = 0;
+	unsigned int n = e->n, i;
 	uint64_t tn = *lw_occ(p, e, n - 1);
 	struct lw_period *ps = &e->series;
-	struct lw_fit f, best;
-	double p0;
+	struct lw_fit best;
 
 	for (i = 0; i < n; i++)
 		p->x[i] = -(double)(tn - *lw_occ(p, e, i));
@@ -472,24 +307,7 @@ static bool lw_period_eval(struct lw_periods *p, struct lw_period_ent *e)
 		lw_period_extend(p, e, n, tn);
 		return true;
 	}
-
-	memset(&best, 0, sizeof(best));
-	for (j = 1; j <= LW_PERIOD_PAIRS && j < n; j++) {
-		for (k = 1; k <= LW_PERIOD_DIV; k++) {
-			p0 = -p->x[n - 1 - j] / k;
-			if (p0 < LW_PERIOD_MIN_NS || p0 > LW_PERIOD_MAX_NS)
-				continue;
-			tries++;
-			lw_fit(p, n, p0, 2 * k, &f);
-			if (!f.valid || (best.valid &&
-					  (f.count < best.count ||
-					   (f.count == best.count &&
-					    f.lchance >= best.lchance))))
-				continue;
-			best = f;
-		}
-	}
-	if (!best.valid || best.lchance + log10(tries) > -LW_PERIOD_SIGMA)
+	if (!lw_period_best(p, n, &best))
 		return false;
 
 	ps->period_ns = lw_round_u64(best.p);
@@ -497,6 +315,7 @@ static bool lw_period_eval(struct lw_periods *p, struct lw_period_ent *e)
 	ps->count = best.count;
 	ps->missed = best.missed;
 	ps->outliers = best.outliers;
+	ps->before = best.oldest;
 	ps->first_ns = *lw_occ(p, e, best.oldest);
 	ps->last_ns = tn;
 	e->seen_ns = tn;
@@ -597,7 +416,7 @@ static void lw_fmt_jitter(char *buf, size_t len, uint64_t v)
 
 size_t lw_period_text(char *buf, size_t len, const struct lw_period *pd)
 {
-	char per[32], jit[32], since[32];
+	char per[32], jit[32], since[32], beat[40] = "";
 	time_t sec = (time_t)(pd->first_ns / 1000000000u);
 	struct tm tm;
 	int n;
@@ -611,8 +430,12 @@ size_t lw_period_text(char *buf, size_t len, const struct lw_period *pd)
 	strftime(since, sizeof(since),
 		 pd->last_ns - pd->first_ns >= 86400000000000ull ?
 		 "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", &tm);
-	n = snprintf(buf, len, "every %s \xc2\xb1 %s, %u time%s since %s",
-		     per, jit, pd->count, pd->count == 1 ? "" : "s", since);
+	if (pd->outliers + pd->before)
+		snprintf(beat, sizeof(beat), " (and %u off the beat)",
+			 pd->outliers + pd->before);
+	n = snprintf(buf, len, "every %s \xc2\xb1 %s, %u time%s since %s%s",
+		     per, jit, pd->count, pd->count == 1 ? "" : "s", since,
+		     beat);
 	return n < 0 ? 0 : (size_t)n;
 }
 
@@ -629,6 +452,7 @@ void lw_period_json(struct jw *j, const struct lw_period *pd)
 	jw_kv_u64(j, "count", pd->count);
 	jw_kv_u64(j, "missed", pd->missed);
 	jw_kv_u64(j, "outliers", pd->outliers);
+	jw_kv_u64(j, "offbeat", pd->outliers + pd->before);
 	jw_kv_str(j, "since", since);
 	jw_kv_u64(j, "since_ns", pd->first_ns);
 	jw_kv_u64(j, "last_ns", pd->last_ns);

@@ -45,35 +45,56 @@
  *     an occurrence nearer to the line than the one in its slot takes the
  *     slot (but not t_n's).
  *
- * The fit is then the longest run of walk 2's fits back from t_n with
+ * The run is then the longest of walk 2's fits back from t_n with
  *  - count c >= 3 (so it spans two periods or more),
  *  - missed m, the empty slots between its oldest fit and t_n, <= c / 2,
  *  - outliers o, those between its oldest fit and t_n, <= c / 2;
- * and P, a are the least-squares line through its (slot, time) pairs. It
- * is valid if LW_PERIOD_MIN_NS <= P <= LW_PERIOD_MAX_NS, t_n is within tol
- * of the line, and its outliers do not keep time at P / 2, that is, not
- * (two or more of them, and at least o / 2 and c / 4, lie within P / 20
- * of the middle between two slots): then it is twice a period with many
- * missed. Its jitter is the standard deviation of the residuals of its
- * fits (not of the intervals between them), sqrt(sum r_i^2 / (c - 2)).
+ * and P, a the least-squares line through its (slot, time) pairs. Its
+ * chance (below) with h the largest |r_i| but at least LW_PERIOD_RES_NS
+ * (the precision of event times).
+ *
+ * Strays. An occurrence off the beat may land within tol of an empty
+ * slot, before the run or in it, and fit: h grows to its residual, and
+ * with few fits the line leans to it. So, while c > 3, the fit (not t_n)
+ * with the largest z = |r_i| / sqrt(1 - lev_i), lev_i its leverage (z is
+ * its distance from the line of the others, in units of the spread
+ * expected there), is taken out if z is more than LW_PERIOD_STRAY times
+ * the h of the others and the chance without it is smaller by a factor
+ * of more than c (the fits it was chosen from: random runs would gain by
+ * choosing too). It becomes an outlier, or leaves the run if it was the
+ * oldest; the run must still keep to the rules above, and have no more
+ * than LW_PERIOD_GAP slots in a row empty. P, a and h are then those of
+ * the rest, and the next is tried.
+ *
+ * The fit is the run. It is valid if LW_PERIOD_MIN_NS <= P <=
+ * LW_PERIOD_MAX_NS, t_n is within P / 10 of the line, and its outliers
+ * do not keep time at P / k for a k in 2..LW_PERIOD_DIV, that is, not
+ * (two or more of them, at least o / 2 and (k - 1) c / 4, lie within
+ * min(P / (10 k), LW_PERIOD_STRAY * h) of a multiple of P / k from a
+ * slot): then it is k times a period with many missed. Its jitter is the
+ * standard deviation of the residuals of its fits (not of the intervals
+ * between them), sqrt(sum r_i^2 / (c - 2)).
  *
  * Its chance. If the occurrences came at random, each of the c - 2 fits
- * beyond the two that place the line would land within +-h of its slot,
- * h the largest |r_i| but at least LW_PERIOD_RES_NS (the precision of
- * event times), with probability q = min(1, 2 h / (P - STORM)), STORM
- * being LW_PERIOD_STORM_NS (storms keep occurrences that far apart); with
- * o outliers and d duplicates besides, the chance is at most
- * C(c + o + d - 2, c - 2) * q^(c - 2).
+ * beyond the two that place the line would land within +-h of its slot
+ * with probability q = min(1, 2 h / (P - STORM)), STORM being
+ * LW_PERIOD_STORM_NS (storms keep occurrences that far apart); with o
+ * outliers and d duplicates besides, the chance is at most
+ * C(c + o + d - 2, c - 2) * q^(c - 2). Occurrences off the beat before
+ * the run do not count in it; those within it do.
  *
  * The rule, for each new occurrence t_n of a signature with three or more:
  *
  *  - Not periodic (or overdue, below). The trial periods are
  *    (t_n - t_j) / k for the LW_PERIOD_PAIRS newest occurrences t_j
  *    before t_n and k = 1..LW_PERIOD_DIV, those within [LW_PERIOD_MIN_NS,
- *    LW_PERIOD_MAX_NS]. Of their valid fits the one with the largest
- *    count wins, then the smallest chance, then the first tried. The
- *    signature is periodic if that chance times the number of periods
- *    tried is at most 10^-LW_PERIOD_SIGMA. The series is that fit.
+ *    LW_PERIOD_MAX_NS]. Their valid fits whose chance times the number
+ *    of periods tried is at most 10^-LW_PERIOD_SIGMA compete: the one
+ *    with the largest count wins, then the smallest chance, then the
+ *    first tried. (Only those: a trial period that bends its line to
+ *    take in an occurrence off the beat has one fit more, but not the
+ *    chance, and must not hide the one that has.) The signature is
+ *    periodic if one wins; the series is that fit.
  *
  *  - Periodic, with period P_r. The one trial period is P_r. If its fit
  *    is valid, its chance at most 10^-LW_PERIOD_SIGMA, its P within
@@ -91,16 +112,24 @@
  *
  * In numbers: exact periods of 7 hours or more are found at the 3rd
  * occurrence, of 10 s or more at the 4th, of 1 or 2 s at the 5th; +-1 %
- * of jitter takes about 7, +-5 % about 10. Unrelated occurrences may be
- * up to half as many as the periodic ones, missed ones up to a third of
- * the slots. Random (Poisson) series, simulated: one false series in 3.9
- * million occurrences.
+ * of jitter takes about 7, +-5 % about 10. One occurrence off the beat
+ * leaves that as it is for exact periods (tried with +-1 ms at 2 s, and
+ * it anywhere up to 8 s before the run, or between two of it but not
+ * halfway, where P / 2 is a period too); with more jitter one within the
+ * run may take one more, as it weighs on the chance. Each occurrence
+ * more in the history weighs a little too (the periods tried), so the
+ * 3rd may not be enough with two more. Unrelated occurrences may be up
+ * to half as many as the periodic ones, missed ones up to a third of the
+ * slots. Random (Poisson) series of 200 occurrences, at mean intervals
+ * from 1 s to a day, simulated: one false series in 2.4 million
+ * occurrences.
  *
  * Bounds. At most max_sigs signatures (the least recently seen is
  * forgotten to make room) with at most max_occ occurrences each (the
  * oldest is dropped): about 220 KiB with the defaults, at most 1.4 MiB.
  * A new occurrence costs at most LW_PERIOD_PAIRS * LW_PERIOD_DIV fits of
- * two O(max_occ) walks; an event that joins a storm costs a hash lookup.
+ * two O(max_occ) walks and O(max_occ) for each stray taken out; an event
+ * that joins a storm costs a hash lookup.
  */
 
 #define LW_PERIOD_SIGS		256	/* default: signatures tracked */
@@ -118,10 +147,14 @@
 #define LW_PERIOD_DIV		6	/* trial periods (t_n - t_j) / k */
 #define LW_PERIOD_RES_NS	1000000ull	/* 1 ms */
 #define LW_PERIOD_SIGMA		6	/* significance 10^-6 */
+#define LW_PERIOD_STRAY		4	/* a stray: 4 times as far as the rest */
 
 /*
  * A periodic series of one signature. count, missed and outliers are
- * since first_ns, even when the occurrences kept are fewer.
+ * since first_ns, even when the occurrences kept are fewer. The
+ * occurrences off the beat are the outliers and those kept from before
+ * the series began (a manual run before a cron job's first): "N off the
+ * beat" in its text, "offbeat" in its JSON.
  */
 struct lw_period {
 	uint64_t period_ns;
@@ -129,6 +162,7 @@ struct lw_period {
 	unsigned int count;	/* fitting occurrences */
 	unsigned int missed;	/* empty slots between first and last */
 	unsigned int outliers;	/* between them, not fitting */
+	unsigned int before;	/* kept from before the first, not fitting */
 	uint64_t first_ns;	/* the first fitting occurrence */
 	uint64_t last_ns;	/* the last fitting occurrence */
 };
@@ -185,7 +219,8 @@ void lw_periods_foreach(const struct lw_periods *p, uint64_t now_ns,
  * in the largest of s, ms and us in which it is at least 0.1, with one
  * decimal, else in ns (0 is "0 s"); both rounded to the nearest. Then
  * the UTC time of day of the first occurrence, with its date before it
- * ("2026-11-20 12:00:03") if the series spans a day or more. Always
+ * ("2026-11-20 12:00:03") if the series spans a day or more, and if some
+ * occurrences since fell off the beat, " (and 2 off the beat)". Always
  * NUL-terminated, cut at len - 1; returns the length it would have had
  * uncut.
  */
@@ -193,8 +228,9 @@ size_t lw_period_text(char *buf, size_t len, const struct lw_period *pd);
 
 /*
  * Key "period" and the object {"period_ns", "jitter_ns", "count",
- * "missed", "outliers", "since" (time as lw_fmt_time), "since_ns",
- * "last_ns", "text" (lw_period_text)}.
+ * "missed", "outliers", "offbeat" (the outliers and those from before
+ * the series), "since" (time as lw_fmt_time), "since_ns", "last_ns",
+ * "text" (lw_period_text)}.
  */
 void lw_period_json(struct jw *j, const struct lw_period *pd);
 

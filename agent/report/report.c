@@ -387,6 +387,8 @@ static void lw_sig_period(struct lw_report_sig *s, struct json_object *pd)
 		s->jitter_ns = v;
 	if (lw_j_u64(pd, "count", &v))
 		s->period_count = v;
+	if (lw_j_u64(pd, "offbeat", &v) || lw_j_u64(pd, "outliers", &v))
+		s->period_offbeat = v;
 	if (text)
 		lw_set_str(&s->period_text, text, LW_REPORT_PERIOD_LEN);
 }

@@ -105,6 +105,7 @@ struct lw_report_sig {
 	uint64_t period_ns;
 	uint64_t jitter_ns;
 	uint64_t period_count;
+	uint64_t period_offbeat;	/* "offbeat", or "outliers" before it */
 	char *period_text;
 };
 

@@ -170,6 +170,7 @@ static void lw_json_sigs(const struct lw_report *r, struct jw *j)
 		jw_kv_u64(j, "period_ns", v[i]->period_ns);
 		jw_kv_u64(j, "jitter_ns", v[i]->jitter_ns);
 		jw_kv_u64(j, "count", v[i]->period_count);
+		jw_kv_u64(j, "offbeat", v[i]->period_offbeat);
 		if (v[i]->period_text)
 			jw_kv_str(j, "text", v[i]->period_text);
 		jw_obj_close(j);

@@ -263,10 +263,22 @@ out:
 	free(v);
 }
 
+/* A period the log has no text for. */
+static void lw_text_period(const struct lw_report_sig *s, FILE *f)
+{
+	char a[32], b[32];
+
+	fprintf(f, "every %s \xc2\xb1 %s, %" PRIu64 " times",
+		lw_fmt_rdur(a, sizeof(a), s->period_ns),
+		lw_fmt_rdur(b, sizeof(b), s->jitter_ns), s->period_count);
+	if (s->period_offbeat)
+		fprintf(f, " (and %" PRIu64 " off the beat)",
+			s->period_offbeat);
+}
+
 static void lw_text_periodic(const struct lw_report *r, FILE *f)
 {
 	const struct lw_report_sig **v;
-	char a[32], b[32];
 	unsigned int n, i;
 
 	v = lw_rep_sigs_sorted(r, true, &n);
@@ -280,10 +292,7 @@ static void lw_text_periodic(const struct lw_report *r, FILE *f)
 		if (v[i]->period_text)
 			lw_tputs(f, v[i]->period_text);
 		else
-			fprintf(f, "every %s \xc2\xb1 %s, %" PRIu64 " times",
-				lw_fmt_rdur(a, sizeof(a), v[i]->period_ns),
-				lw_fmt_rdur(b, sizeof(b), v[i]->jitter_ns),
-				v[i]->period_count);
+			lw_text_period(v[i], f);
 		fputc('\n', f);
 	}
 out:

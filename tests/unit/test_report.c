@@ -355,6 +355,48 @@ static void test_text(void **state)
 	lw_report_free(r);
 }
 
+/*
+ * How many of a period's occurrences fell off the beat: "offbeat", or
+ * "outliers" from an agent that wrote no "offbeat"; the text says it
+ * when the log gives none.
+ */
+static void test_period_offbeat(void **state)
+{
+	static const char log[] =
+		"{\"type\":\"timer\",\"cpu\":1,\"ts_ns\":1000000000,"
+		"\"duration_ns\":2000000,\"signature\":\"timer/a\","
+		"\"period\":{\"period_ns\":2000000000,\"jitter_ns\":1000000,"
+		"\"count\":5,\"missed\":0,\"outliers\":1,\"offbeat\":1,"
+		"\"text\":\"every 2.0 s \xc2\xb1 1.0 ms, 5 times since "
+		"00:00:01 (and 1 off the beat)\"}}\n"
+		"{\"type\":\"timer\",\"cpu\":1,\"ts_ns\":2000000000,"
+		"\"duration_ns\":1000000,\"signature\":\"timer/b\","
+		"\"period\":{\"period_ns\":600000000000,\"jitter_ns\":0,"
+		"\"count\":4,\"outliers\":2}}\n"
+		"{\"type\":\"timer\",\"cpu\":1,\"ts_ns\":3000000000,"
+		"\"duration_ns\":1000000,\"signature\":\"timer/c\","
+		"\"period\":{\"period_ns\":600000000000,\"jitter_ns\":0,"
+		"\"count\":4,\"offbeat\":0}}\n";
+	struct lw_report *r = parse_str(log, 10, false);
+	struct json_object *o = print_json(r);
+	char *text = print(r, OUT_TEXT);
+
+	(void)state;
+	assert_string_equal(jstr(o, "periodic.0.signature"), "timer/a");
+	assert_int_equal(jnum(o, "periodic.0.offbeat"), 1);
+	assert_int_equal(jnum(o, "periodic.1.offbeat"), 2);
+	assert_int_equal(jnum(o, "periodic.2.offbeat"), 0);
+	assert_non_null(strstr(text, "\n     every 2.0 s \xc2\xb1 1.0 ms, 5 times "
+			       "since 00:00:01 (and 1 off the beat)\n"));
+	assert_non_null(strstr(text, "\n  timer/b\n     every "));
+	assert_non_null(strstr(text, ", 4 times (and 2 off the beat)\n"));
+	assert_non_null(strstr(text, "\n  timer/c\n     every "));
+	assert_non_null(strstr(text, ", 4 times\n"));
+	free(text);
+	json_object_put(o);
+	lw_report_free(r);
+}
+
 static void test_folded(void **state)
 {
 	struct lw_report *r = read_fixture("folded.jsonl", 10, true);
@@ -806,6 +848,7 @@ int main(void)
 		cmocka_unit_test(test_signatures),
 		cmocka_unit_test(test_top_order),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_period_offbeat),
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_pieces),
