@@ -117,47 +117,57 @@ check "no event is shorter than its detector's threshold" \
 bg_stop watch
 
 # --- the agent: one story, one alert, one report entry ---
+# incident VERB WHAT INNER STORY: VERB 30 ms on CPU 1; the inner event
+# (jq INNER) and its outer one have the same verdict, which matches
+# STORY (a case pattern), and one alert names WHAT.
+incident() {
+	from=$(lw_lines)
+	inject "$1" 1 30
+	wait_for 5 test "$(lw_count "$from" "$3")" -ge 1
+	sleep 1
+	_in=$(lw_select "$from" "$3")
+	_out=$(lw_select "$from" ".seq == $(echo "$_in" | jq -r '.outer_seq // 0')")
+	v=$(echo "$_in" | jq -r .verdict)
+	echo "LWNOTE $1 story: $v"
+	# shellcheck disable=SC2254 # STORY is a pattern
+	case $v in
+	$4) ok "$1: the inner event's verdict tells the incident's story" ;;
+	*) fail "$1: the inner event's verdict tells the incident's story" "verdict: $v" ;;
+	esac
+	check "$1: the outer event's verdict is the same story" \
+		test "$(echo "$_out" | jq -r .verdict)" = "$v"
+	n=$(lw_agent_count "alert any>=10ms: .*$2")
+	check "$1: one alert for the incident ($n)" test "$n" = 1
+}
+
+# report_once SIG: the report counts signature SIG... once
+report_once() {
+	n=$(jq --arg s "$1" '[.signatures[] | select(.signature | startswith($s))] | map(.count) | add' /tmp/report.json)
+	check "report: one entry for $1 ($n)" test "$n" = 1
+}
+
 check "latwatch agent starts with a rule that both events of an incident match" \
 	lw_agent_start --alert 'any>=10ms' --rate-limit 1s
-from=$(lw_lines)
-inject timer 1 30
-wait_for 5 test "$(lw_count "$from" '.function == "lwinj_timer_fn"')" -ge 1
-sleep 1
-tmr=$(lw_select "$from" '.function == "lwinj_timer_fn"')
-out=$(lw_select "$from" ".seq == $(echo "$tmr" | jq -r '.outer_seq // 0')")
-v=$(echo "$tmr" | jq -r .verdict)
-echo "LWNOTE story: $v"
-case $v in
-"TIMER softirq ran "*" on CPU 1, "*" of it in lwinj_timer_fn [latwatch_inject]"*)
-	ok "the timer's verdict tells the incident's story" ;;
-*) fail "the timer's verdict tells the incident's story" "verdict: $v" ;;
-esac
-check "the softirq's verdict is the same story" \
-	test "$(echo "$out" | jq -r .verdict)" = "$v"
-n=$(lw_agent_count 'alert any>=10ms: TIMER softirq ran .* lwinj_timer_fn')
-check "one alert for the incident ($n)" test "$n" = 1
+incident timer lwinj_timer_fn '.function == "lwinj_timer_fn"' \
+	"TIMER softirq ran * on CPU 1, * of it in lwinj_timer_fn ?latwatch_inject?*"
+tasklets=
+if grep -q ' __tracepoint_tasklet_entry$' /proc/kallsyms; then
+	tasklets=1
+	incident tasklet lwinj_tasklet_fn '.function == "lwinj_tasklet_fn"' \
+		"TASKLET softirq ran * on CPU 1, * of it in lwinj_tasklet_fn ?latwatch_inject?*"
+fi
 if [ -n "$irq" ]; then
 	latwatch config idle_pause=0
 	sleep 0.5
-	from=$(lw_lines)
-	inject hardirq 1 30
-	wait_for 5 test "$(lw_count "$from" '.name == "lwinj_edu"')" -ge 1
-	sleep 1
-	v=$(lw_select "$from" '.name == "lwinj_edu"' | jq -r .verdict)
-	echo "LWNOTE story: $v"
-	case $v in
-	"interrupts held off "*" on CPU 1 by the irq handler of lwinj_edu (irq $irq)"*)
-		ok "the handler's verdict: interrupts held off by it" ;;
-	*) fail "the handler's verdict: interrupts held off by it" "verdict: $v" ;;
-	esac
-	n=$(lw_agent_count 'alert any>=10ms: .*lwinj_edu')
-	check "one alert for the handler's incident ($n)" test "$n" = 1
+	incident hardirq lwinj_edu '.type == "hardirq" and .name == "lwinj_edu"' \
+		"interrupts held off * on CPU 1 by the irq handler of lwinj_edu (irq $irq)*"
 	latwatch config idle_pause=1
 fi
 check "latwatch agent stops" lw_agent_stop
 latwatch report --json --top 1000 "$LW_EVENTS" >/tmp/report.json
-n=$(jq '[.signatures[] | select(.signature | startswith("timer/lwinj_timer_fn"))] | map(.count) | add' /tmp/report.json)
-check "report: the timer incident counted once, as the callback ($n)" test "$n" = 1
+report_once timer/lwinj_timer_fn
+[ -z "$tasklets" ] || report_once timer/lwinj_tasklet_fn
+[ -z "$irq" ] || report_once hardirq/lwinj_edu
 n=$(jq '.outer_events' /tmp/report.json)
 check "report: outer events counted apart ($n)" test "${n:-0}" -ge 1
 
