@@ -299,8 +299,11 @@ void lw_irqoff_stats(const struct lw_cpu *c, struct lw_stats *st);
 struct lw_softirqoff_cpu {
 	bool hold_valid;	/* @hold is captured */
 	bool hold_broken;	/* a sample found softirqs not held */
+	bool hold_serving;	/* the holder was running softirqs */
 	struct lw_event hold;
-	u64 late;		/* late probes with no holder to blame */
+	u64 late;		/* late probes with no holder to blame,
+				 * or one the softirq detector reports
+				 */
 };
 
 void lw_softirqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
@@ -335,6 +338,7 @@ struct lw_softirq_cpu {
 int lw_softirq_enable(void);
 void lw_softirq_disable(void);
 bool lw_softirq_adopt(struct lw_cpu *c, struct lw_event *ev);
+bool lw_softirq_timed(void);
 
 /* timer.c: slow timer callbacks, timed by tracepoint probes. */
 

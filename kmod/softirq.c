@@ -48,6 +48,12 @@ static const char * const lw_vec_names[NR_SOFTIRQS] = {
  */
 static bool lw_softirq_live;
 
+/* Any context: are softirq runs timed (and reported) now? */
+bool lw_softirq_timed(void)
+{
+	return READ_ONCE(lw_softirq_live);
+}
+
 /* The held events of @run go out on their own. */
 static void lw_softirq_release(struct lw_cpu *c, struct lw_softirq_run *run)
 {

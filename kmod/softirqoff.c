@@ -5,6 +5,9 @@
  * The probe is a soft hrtimer: it runs from the HRTIMER softirq as soon as
  * it is due, unless softirqs are held off (local_bh_disable, spin_lock_bh,
  * or a long softirq handler). When it runs it knows exactly how late it is.
+ * A long softirq handler is reported by the softirq detector (softirq.c)
+ * when that is on, so an episode whose holder was running softirqs is
+ * then not reported here.
  *
  * Lateness alone is no evidence: the softirq may have been pushed to a
  * starved ksoftirqd, or interrupts may have been off. So the sampler, which
@@ -50,6 +53,7 @@ void lw_softirqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 		return;
 	lw_capture(&so->hold, regs);
 	so->hold.type = LATWATCH_EV_SOFTIRQOFF;
+	so->hold_serving = in_serving_softirq();
 	so->hold_valid = true;
 }
 
@@ -61,7 +65,13 @@ void lw_softirqoff_probe(struct lw_cpu *c, const struct lw_sampling *s,
 
 	lw_hist_add(LATWATCH_EV_SOFTIRQOFF, delay);
 	if (delay > s->softirqoff_ns) {
-		if (so->hold_valid && !so->hold_broken) {
+		/*
+		 * A softirq run that held the others off is the softirq
+		 * detector's event, with its callbacks nested: one incident,
+		 * told once.
+		 */
+		if (so->hold_valid && !so->hold_broken &&
+		    !(so->hold_serving && lw_softirq_timed())) {
 			if (lw_event_admit(c)) {
 				so->hold.ts_ns = ktime_get_real_ns();
 				so->hold.duration_ns = delay;
@@ -89,6 +99,7 @@ void lw_softirqoff_reset(struct lw_cpu *c)
 		lw_event_put(&so->hold);
 	so->hold_valid = false;
 	so->hold_broken = false;
+	so->hold_serving = false;
 }
 
 void lw_softirqoff_stats(const struct lw_cpu *c, struct lw_stats *st)

@@ -102,7 +102,8 @@ enum latwatch_event_type {
 	/* Hard interrupts were disabled (the sampling hrtimer was held off). */
 	LATWATCH_EV_IRQOFF,
 	/* Softirqs were held off (bottom halves disabled, or one softirq ran
-	 * long) while softirq work was due.
+	 * long while softirq_enabled is 0: else that run is a softirq event)
+	 * while softirq work was due.
 	 */
 	LATWATCH_EV_SOFTIRQOFF,
 	/* One softirq handler run was slow: LATWATCH_A_EV_VECTOR, _NAME. */
@@ -166,7 +167,9 @@ enum latwatch_attr {
 					 */
 	LATWATCH_A_STAT_SOFTIRQ_LATE,	/* u64: softirq side late past the
 					 * threshold with nobody seen holding
-					 * softirqs off; not reported
+					 * softirqs off, or held off by a
+					 * softirq run that is a softirq
+					 * event; not reported
 					 */
 	LATWATCH_A_STAT_UNHEARD,	/* u64: events sent while nobody was
 					 * subscribed
