@@ -299,9 +299,9 @@ static void lw_link(struct lw_nesting *n, struct lw_event *ev)
 
 	ev->outer_seq = 0;
 	if (n->inner_left) {
+		/* lw_emit_nest() gave it no inner ones */
 		n->inner_left--;
 		ev->outer_seq = n->outer_seq;
-		ev->nr_inner = 0;
 		return;
 	}
 	for (i = 0; i < ev->nr_inner; i++)

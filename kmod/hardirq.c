@@ -38,16 +38,12 @@ static noinline void lw_hardirq_report(struct lw_cpu *c, int irq,
 
 /*
  * A threaded handler (PREEMPT_RT, threadirqs) runs in its thread with
- * interrupts on, and a hard one may interrupt it: each has its start.
+ * interrupts on, and a hard one may interrupt it: each context has its
+ * start (lw_ctx_here()).
  */
-static int lw_hardirq_ctx(void)
-{
-	return lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
-}
-
 static void lw_hardirq_entry(void *data, int irq, struct irqaction *action)
 {
-	this_cpu_write(lw_cpus()->hardirq.start[lw_hardirq_ctx()],
+	this_cpu_write(lw_cpus()->hardirq.start[lw_ctx_here()],
 		       ktime_get_mono_fast_ns());
 }
 
@@ -55,7 +51,7 @@ static void lw_hardirq_exit(void *data, int irq, struct irqaction *action,
 			    int ret)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
-	int ctx = lw_hardirq_ctx();
+	int ctx = lw_ctx_here();
 	u64 start = c->hardirq.start[ctx];
 	u64 d;
 

@@ -529,6 +529,12 @@ static inline struct lw_event *lw_scratch(struct lw_cpu *c, int ctx)
 }
 
 /*
+ * The context a probe runs in, for lw_scratch() and per-context state: a
+ * hard-irq one may interrupt any other. Needs compat.h's lw_in_hardirq().
+ */
+#define lw_ctx_here()	(lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT)
+
+/*
  * hist.c's: count one duration in this CPU's histogram of @type; any
  * context: this_cpu_inc() is safe against interrupts.
  */

@@ -114,19 +114,14 @@ static void lw_irqoff_decide(struct lw_cpu *c, u64 stolen)
 	ic->pending = false;
 	if ((ic->stolen + stolen) * 2 >= ic->pend.duration_ns) {
 		WRITE_ONCE(ic->stalls, ic->stalls + 1);
-		lw_event_put(&ic->pend);
 	} else if (lw_event_admit(c)) {
 		lw_emit(c, &ic->pend);
-	} else {
-		lw_event_put(&ic->pend);
+		return;
 	}
+	lw_event_put(&ic->pend);
 }
 
-/*
- * Hard-irq context on @c's CPU, when no window is measured (or the CPU goes
- * offline): decide the pending window; send the held events on their own,
- * and forget the interference.
- */
+/* Send the held events on their own, and forget the interference. */
 static void lw_irqoff_release(struct lw_cpu *c)
 {
 	struct lw_irqoff_cpu *ic = &c->irqoff;
@@ -138,6 +133,10 @@ static void lw_irqoff_release(struct lw_cpu *c)
 	ic->worst.duration_ns = 0;
 }
 
+/*
+ * Hard-irq context on @c's CPU, when no window is measured (or the CPU goes
+ * offline): decide the pending window, and release the rest.
+ */
 void lw_irqoff_settle(struct lw_cpu *c, u64 stolen)
 {
 	lw_irqoff_decide(c, stolen);
@@ -175,7 +174,7 @@ void lw_irqoff_sample(struct lw_cpu *c, const struct lw_sampling *s,
 	duration = gap - period / 2;
 	if (duration <= s->irqoff_ns)
 		goto settle;
-	interf = ic->worst.duration_ns && ic->worst.duration_ns * 2 >= duration;
+	interf = ic->worst.duration_ns * 2 >= duration;
 	if (!interf && (lw_ended_with_irqs_on(regs) || stolen * 2 >= duration)) {
 		WRITE_ONCE(ic->stalls, ic->stalls + 1);
 		goto settle;

@@ -254,20 +254,19 @@ out:
 	kfree(path);
 }
 
-/* The callback's bare name: "estimation_timer", not "... [ip_vs]". */
-static int lw_put_function(struct sk_buff *msg, void *fn)
+/* A callback's bare name: "estimation_timer", not "... [ip_vs]". */
+static int lw_put_function(struct sk_buff *msg, int attr, void *fn)
 {
 	char sym[KSYM_SYMBOL_LEN];
 
 	snprintf(sym, sizeof(sym), "%ps", fn);
 	sym[strcspn(sym, " ")] = '\0';
-	return nla_put_string(msg, LATWATCH_A_EV_FUNCTION, sym);
+	return nla_put_string(msg, attr, sym);
 }
 
 static int lw_put_interf(struct sk_buff *msg, const struct lw_interf *in)
 {
 	struct nlattr *nest;
-	char sym[KSYM_SYMBOL_LEN];
 
 	nest = nla_nest_start(msg, LATWATCH_A_EV_INTERF);
 	if (!nest ||
@@ -279,11 +278,9 @@ static int lw_put_interf(struct sk_buff *msg, const struct lw_interf *in)
 		if (nla_put_u32(msg, LATWATCH_A_INTERF_IRQ, in->irq) ||
 		    nla_put_string(msg, LATWATCH_A_INTERF_NAME, in->name))
 			return -EMSGSIZE;
-	} else {
-		snprintf(sym, sizeof(sym), "%ps", in->function);
-		sym[strcspn(sym, " ")] = '\0';
-		if (nla_put_string(msg, LATWATCH_A_INTERF_FUNCTION, sym))
-			return -EMSGSIZE;
+	} else if (lw_put_function(msg, LATWATCH_A_INTERF_FUNCTION,
+				   in->function)) {
+		return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
 	return 0;
@@ -322,7 +319,7 @@ static int lw_put_details(struct sk_buff *msg, const struct lw_event *ev)
 		break;
 	case LATWATCH_EV_TIMER:
 		if (nla_put_u32(msg, LATWATCH_A_EV_KIND, ev->kind) ||
-		    lw_put_function(msg, ev->function))
+		    lw_put_function(msg, LATWATCH_A_EV_FUNCTION, ev->function))
 			return -EMSGSIZE;
 		break;
 	case LATWATCH_EV_HARDIRQ:

@@ -102,7 +102,7 @@ bool lw_softirq_adopt(struct lw_cpu *c, struct lw_event *ev)
 {
 	struct lw_softirq_run *run;
 
-	if (!READ_ONCE(lw_softirq_live))
+	if (!lw_softirq_timed())
 		return false;
 	run = lw_softirq_run_of(c);
 	if (!run || run->nr_held >= LW_NEST_MAX)

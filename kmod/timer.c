@@ -79,7 +79,7 @@ static void lw_timer_exit(void *data, struct timer_list *timer)
 static void lw_hrtimer_entry(LW_HRTIMER_EXPIRE_ENTRY_ARGS)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
-	int ctx = lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
+	int ctx = lw_ctx_here();
 
 	if (lw_sampler_owns(c, t))
 		return;
@@ -90,7 +90,7 @@ static void lw_hrtimer_entry(LW_HRTIMER_EXPIRE_ENTRY_ARGS)
 static void lw_hrtimer_exit(void *data, struct hrtimer *t)
 {
 	struct lw_cpu *c = this_cpu_ptr(lw_cpus());
-	int ctx = lw_in_hardirq() ? LW_CTX_HARD : LW_CTX_SOFT;
+	int ctx = lw_ctx_here();
 	u64 start = c->timer.hr_start[ctx];
 
 	if (!start || lw_sampler_owns(c, t))
