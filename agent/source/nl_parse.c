@@ -109,19 +109,29 @@ static struct lw_str lw_nla_str(const struct nlattr *a)
 	return (struct lw_str){ .p = p, .len = strnlen(p, (size_t)nla_len(a)) };
 }
 
+/* A string attribute that must end in NUL within its length. */
+static int lw_nla_cstr(const struct nlattr *a, struct lw_str *s)
+{
+	if (nla_len(a) < 1 || ((const char *)nla_data(a))[nla_len(a) - 1])
+		return -EINVAL;
+	*s = lw_nla_str(a);
+	return 0;
+}
+
 static int lw_stack_parse(struct nlattr *stack, struct lw_event *ev)
 {
+	struct lw_str frame;
 	struct nlattr *a;
 	int rem;
 
 	nla_for_each_nested(a, stack, rem) {
 		if (nla_type(a) != LATWATCH_A_EV_FRAME)
 			continue;
-		if (nla_len(a) < 1 || ((char *)nla_data(a))[nla_len(a) - 1])
+		if (lw_nla_cstr(a, &frame))
 			return -EINVAL;
 		if (ev->nframes == LATWATCH_STACK_MAX)
 			return -E2BIG;
-		ev->frames[ev->nframes++] = lw_nla_str(a);
+		ev->frames[ev->nframes++] = frame;
 	}
 	return 0;
 }
@@ -142,15 +152,6 @@ static int lw_inner_parse(struct nlattr *nest, struct lw_event *ev)
 	}
 	if (ev->ninner)
 		ev->has |= LW_EV_INNER;
-	return 0;
-}
-
-/* A string attribute that must end in NUL within its length. */
-static int lw_nla_cstr(const struct nlattr *a, struct lw_str *s)
-{
-	if (nla_len(a) < 1 || ((const char *)nla_data(a))[nla_len(a) - 1])
-		return -EINVAL;
-	*s = lw_nla_str(a);
 	return 0;
 }
 
